@@ -1,0 +1,48 @@
+import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import path from 'node:path'
+
+// One config for both targets: `taro build --type weapp` (the mini-program) and
+// `--type h5` (the same app in a browser, served by the local runtime).
+export default defineConfig<'webpack5'>(async (merge) => {
+  const env = process.env.TARO_ENV || 'weapp'
+  const base: UserConfigExport<'webpack5'> = {
+    projectName: 'xingfu-plus-code',
+    date: '2026-11-23',
+    // NutUI files are drawn at 375, ours at 750.
+    designWidth(input: any) {
+      const file = String(input?.file || '').replace(/\\+/g, '/')
+      return file.includes('@nutui') ? 375 : 750
+    },
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: `dist/${env}`,
+    plugins: ['@tarojs/plugin-html'],
+    defineConstants: {},
+    copy: { patterns: [], options: {} },
+    framework: 'react',
+    compiler: { type: 'webpack5', prebundle: { enable: false } },
+    cache: { enable: false },
+    alias: { '@': path.resolve(__dirname, '..', 'src') },
+    mini: {
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+    },
+  }
+  if (process.env.NODE_ENV === 'development') return merge({}, base, { mini: {}, h5: {} })
+  return merge({}, base, {
+    mini: { sourceMapType: undefined, enableSourceMap: false },
+    h5: { enableSourceMap: false },
+  })
+})
