@@ -17,7 +17,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     sourceRoot: 'src',
     outputRoot: `dist/${env}`,
     plugins: ['@tarojs/plugin-html'],
-    defineConstants: {},
+    defineConstants: { CLOUD_ENV: JSON.stringify(process.env.CLOUD_ENV || '') },
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: { type: 'webpack5', prebundle: { enable: false } },

@@ -1,0 +1,73 @@
+import Taro from '@tarojs/taro'
+import type { ActionInput, ActionName, ActionOutput, FunctionName } from '@/core/api'
+import type { Result } from '@/core/errors'
+
+/**
+ * The one way the app talks to the backend.
+ * - weapp: Taro.cloud.callFunction (CloudBase resolves who the caller is);
+ * - h5: POST /fn/<name> on the local runtime, which answers what callFunction would.
+ * Network failures are retried (actions that create things carry a requestId,
+ * so a retry never duplicates); failures the server reports are not.
+ */
+export class ApiError extends Error {
+  constructor(public readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+const TOKEN_KEY = 'xf.devToken'
+const RETRIES = 3
+
+export const devSession = {
+  get: (): string => (process.env.TARO_ENV === 'h5' ? Taro.getStorageSync(TOKEN_KEY) || '' : ''),
+  set: (token: string) => Taro.setStorageSync(TOKEN_KEY, token),
+  clear: () => Taro.removeStorageSync(TOKEN_KEY),
+}
+
+async function transport(name: string, event: unknown): Promise<unknown> {
+  if (process.env.TARO_ENV === 'h5') {
+    const res = await fetch(`/fn/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${devSession.get()}` },
+      body: JSON.stringify(event),
+    })
+    if (res.status !== 200) throw new TypeError(`HTTP ${res.status}`) // transport trouble: retry
+    const body = (await res.json()) as { result: unknown }
+    return body.result
+  }
+  const res = await Taro.cloud.callFunction({ name, data: event as Record<string, unknown> })
+  return res.result
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export async function call<F extends FunctionName, A extends ActionName<F>>(
+  fn: F,
+  action: A,
+  data: ActionInput<F, A>,
+): Promise<ActionOutput[F][A & keyof ActionOutput[F]]> {
+  let lastError: unknown
+  for (let attempt = 0; attempt < RETRIES; attempt++) {
+    let result: Result<unknown>
+    try {
+      result = (await transport(fn, { action, data })) as Result<unknown>
+    } catch (e) {
+      lastError = e
+      await sleep(400 * 2 ** attempt)
+      continue
+    }
+    if (!result || typeof result !== 'object') throw new ApiError('INTERNAL', '服务器返回了无法识别的结果')
+    if (result.ok) return result.data as ActionOutput[F][A & keyof ActionOutput[F]]
+    throw new ApiError(result.code, result.message)
+  }
+  console.warn('network failure', lastError)
+  throw new ApiError('NETWORK', '网络不太好，请稍后重试')
+}
+
+/** A client-made id for actions that create things: the server uses it to make retries idempotent. */
+export function newRequestId(): string {
+  const rnd = () => Math.random().toString(36).slice(2, 10)
+  return `${Date.now().toString(36)}${rnd()}${rnd()}`.slice(0, 32)
+}
+
+export const errorMessage = (e: unknown) => (e instanceof ApiError ? e.message : '出了点问题，请稍后重试')

@@ -1,0 +1,76 @@
+import { z } from 'zod'
+
+// The grid tree: county → township → village/community → basic grid → micro-grid.
+// Depth is data (each node names its level); these are the levels we know of.
+export const GRID_LEVELS = ['county', 'township', 'village', 'grid', 'micro'] as const
+export type GridLevel = (typeof GRID_LEVELS)[number]
+
+export const LEVEL_LABEL: Record<GridLevel, string> = {
+  county: '县',
+  township: '乡镇',
+  village: '村/社区',
+  grid: '网格',
+  micro: '微网格',
+}
+
+/**
+ * Unified codes (一乡一编码): the county has a short letter code (e.g. XY);
+ * each child's code is its parent's code plus a two-digit sequence, so a
+ * grid code names its whole ancestry: XY03 (township) → XY0307 (village) →
+ * XY030702 (grid) → XY03070211 (micro-grid).
+ */
+export const COUNTY_CODE_RE = /^[A-Z]{2,4}$/
+export const GRID_CODE_RE = /^[A-Z]{2,4}(\d{2}){0,6}$/
+export const CHILD_SEQ_MAX = 99
+
+export const gridCodeSchema = z
+  .string({ error: '网格编码不能为空' })
+  .trim()
+  .toUpperCase()
+  .regex(GRID_CODE_RE, '网格编码格式不正确，应为字母加数字，如 XY030702')
+
+export function childCode(parentCode: string, seq: number): string {
+  if (!Number.isInteger(seq) || seq < 1 || seq > CHILD_SEQ_MAX) throw new RangeError(`child sequence out of range: ${seq}`)
+  return parentCode + String(seq).padStart(2, '0')
+}
+
+export function parentCodeOf(code: string): string | null {
+  const m = /^([A-Z]{2,4})((?:\d{2})*)$/.exec(code)
+  if (!m || m[2].length === 0) return null
+  return m[1] + m[2].slice(0, -2)
+}
+
+/** Depth below the county: XY → 0, XY03 → 1, XY0307 → 2 … */
+export function codeDepth(code: string): number {
+  const digits = code.replace(/^[A-Z]+/, '')
+  return digits.length / 2
+}
+
+export function isDescendantCode(code: string, ancestor: string): boolean {
+  return code.length > ancestor.length && code.startsWith(ancestor)
+}
+
+/** Number plate (一人一号牌): township code + 4-digit sequence within the township, e.g. XY03-0217. */
+export function formatPlate(townshipCode: string, seq: number): string {
+  if (!Number.isInteger(seq) || seq < 1 || seq > 9999) throw new RangeError(`plate sequence out of range: ${seq}`)
+  return `${townshipCode}-${String(seq).padStart(4, '0')}`
+}
+
+/**
+ * The scan landing is opened with the grid code either as `code` (H5 URL,
+ * signboard QR in the local runtime) or as WeChat's `scene` (mini-program code
+ * from wxacode.getUnlimited, delivered URL-encoded). Returns the raw code or null.
+ */
+export function codeFromLaunchParams(params: Record<string, string | undefined>): string | null {
+  const raw = params.code ?? params.scene
+  if (!raw) return null
+  let decoded = raw
+  try {
+    decoded = decodeURIComponent(raw)
+  } catch {
+    /* keep raw: a malformed escape is reported by validation */
+  }
+  // a scene may carry key=value pairs: "g=XY030702"
+  const kv = /(?:^|&)g=([^&]*)/.exec(decoded)
+  return (kv ? kv[1] : decoded).trim()
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod'
+import { AppError } from './errors'
+import { gridCodeSchema } from './grid'
+import { idSchema, phoneSchema, requestIdSchema, type Role } from './schemas'
+
+// ---------- the order state machine (点、派、接、评、晒) ----------
+export const ORDER_STATES = [
+  'pending', // placed or returned to the station, waiting for dispatch
+  'escalated', // sent up to the township (大事不出乡)
+  'dispatched', // assigned to a volunteer or team, waiting for accept
+  'pooled', // open in a team's grab pool (抢单)
+  'accepted', // a volunteer took it
+  'in_service', // volunteer checked in on site
+  'completed', // volunteer reported done, waiting for the villager
+  'fixed', // villager confirmed fixed (the only "solved" outcome)
+  'rejected', // station refused it, with a reason
+  'referred', // closed: not our remit, referred elsewhere
+  'closed', // closed without action, with a reason
+  'cancelled', // villager withdrew it before it was accepted
+] as const
+export type OrderState = (typeof ORDER_STATES)[number]
+
+export const STATE_LABEL: Record<OrderState, string> = {
+  pending: '待派单',
+  escalated: '已上报乡镇',
+  dispatched: '已派单',
+  pooled: '抢单中',
+  accepted: '已接单',
+  in_service: '服务中',
+  completed: '待确认',
+  fixed: '已解决',
+  rejected: '已驳回',
+  referred: '已转办',
+  closed: '已关闭',
+  cancelled: '已取消',
+}
+
+export const TERMINAL_STATES: readonly OrderState[] = ['fixed', 'rejected', 'referred', 'closed', 'cancelled']
+/** Orders someone still has to act on. */
+export const OPEN_STATES = ORDER_STATES.filter((s) => !TERMINAL_STATES.includes(s))
+
+type Transition = {
+  from: readonly OrderState[] | null // null: creates the order
+  to: OrderState
+  roles: readonly Role[]
+  label: string
+  needsReason?: boolean
+}
+
+/**
+ * Every action: who may do it, from which states, and where it leads.
+ * Anything not in this table is refused. Scope (which orders a role holder
+ * may touch) is checked separately by permissions.ts.
+ */
+export const TRANSITIONS = {
+  place: { from: null, to: 'pending', roles: ['villager', 'station', 'township'], label: '点单' },
+  cancel: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'cancelled', roles: ['villager'], label: '取消' },
+  dispatch: { from: ['pending', 'escalated'], to: 'dispatched', roles: ['station', 'township'], label: '派单' },
+  openPool: { from: ['pending', 'escalated'], to: 'pooled', roles: ['station', 'township'], label: '发布抢单' },
+  redispatch: { from: ['dispatched', 'pooled'], to: 'dispatched', roles: ['station', 'township'], label: '改派' },
+  reject: { from: ['pending', 'escalated'], to: 'rejected', roles: ['station', 'township'], label: '驳回', needsReason: true },
+  escalate: { from: ['pending'], to: 'escalated', roles: ['station'], label: '上报乡镇', needsReason: true },
+  refer: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'referred', roles: ['station', 'township'], label: '转办', needsReason: true },
+  close: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'closed', roles: ['station', 'township'], label: '关闭', needsReason: true },
+  accept: { from: ['dispatched', 'pooled'], to: 'accepted', roles: ['volunteer', 'leader'], label: '接单' },
+  decline: { from: ['dispatched'], to: 'pending', roles: ['volunteer', 'leader'], label: '拒单', needsReason: true },
+  checkIn: { from: ['accepted'], to: 'in_service', roles: ['volunteer', 'leader'], label: '到达签到' },
+  complete: { from: ['accepted', 'in_service'], to: 'completed', roles: ['volunteer', 'leader'], label: '完成服务' },
+  confirmFixed: { from: ['completed'], to: 'fixed', roles: ['villager'], label: '确认已解决' },
+  confirmNotFixed: { from: ['completed'], to: 'pending', roles: ['villager'], label: '未解决，重新处理', needsReason: true },
+} as const satisfies Record<string, Transition>
+
+export type OrderAction = keyof typeof TRANSITIONS
+export const ORDER_ACTIONS = Object.keys(TRANSITIONS) as OrderAction[]
+
+export function canTransition(action: OrderAction, from: OrderState | null, role: Role): boolean {
+  const t: Transition = TRANSITIONS[action]
+  if (!(t.roles as readonly Role[]).includes(role)) return false
+  if (t.from === null) return from === null
+  return from !== null && t.from.includes(from)
+}
+
+/** The next state, or an AppError that says why not (in Chinese). */
+export function nextState(action: OrderAction, from: OrderState | null, role: Role, reason?: string): OrderState {
+  const t: Transition = TRANSITIONS[action]
+  if (!(t.roles as readonly Role[]).includes(role)) {
+    throw new AppError('FORBIDDEN', `当前身份不能执行「${t.label}」`)
+  }
+  if (!canTransition(action, from, role)) {
+    const state = from ? STATE_LABEL[from] : '未创建'
+    throw new AppError('INVALID_TRANSITION', `订单当前状态为「${state}」，不能${t.label}`)
+  }
+  if (t.needsReason && !reason?.trim()) throw new AppError('VALIDATION', `「${t.label}」需要填写原因`)
+  return t.to
+}
+
+// ---------- stored order ----------
+export const historyEntrySchema = z.object({
+  at: z.date(),
+  action: z.enum(ORDER_ACTIONS as [OrderAction, ...OrderAction[]]),
+  from: z.enum(ORDER_STATES).nullable(),
+  to: z.enum(ORDER_STATES),
+  by: z.string(), // openId
+  byName: z.string(),
+  role: z.string(),
+  reason: z.string().optional(),
+})
+export type HistoryEntry = z.infer<typeof historyEntrySchema>
+
+export const ORDER_SOURCES = ['scan', 'hotline'] as const
+
+export const orderSchema = z.object({
+  _id: idSchema,
+  no: z.string(), // human order number, e.g. 20261123-4F2A
+  requestId: z.string(),
+  status: z.enum(ORDER_STATES),
+  source: z.enum(ORDER_SOURCES),
+  gridId: idSchema,
+  gridCode: z.string(),
+  gridName: z.string(),
+  villageName: z.string(),
+  townshipName: z.string(),
+  /** ancestors of the grid and the grid itself: scope queries match any of them */
+  scopePath: z.array(idSchema),
+  serviceId: idSchema,
+  serviceName: z.string(),
+  category: z.string(),
+  description: z.string(),
+  contactName: z.string().optional(),
+  contactPhone: z.string(),
+  preferredTime: z.string().optional(),
+  villagerId: z.string(), // openId of the villager (or of the staff who entered a hotline order)
+  enteredBy: z.string().optional(),
+  history: z.array(historyEntrySchema),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+})
+export type Order = z.infer<typeof orderSchema>
+
+// ---------- action inputs ----------
+export const placeOrderInput = z.object({
+  requestId: requestIdSchema,
+  gridCode: gridCodeSchema,
+  serviceId: idSchema,
+  description: z
+    .string({ error: '请描述需要什么帮助' })
+    .trim()
+    .min(4, '请至少用4个字描述需要什么帮助')
+    .max(500, '描述不能超过500字'),
+  contactPhone: phoneSchema,
+  contactName: z.string().trim().max(20, '姓名不能超过20字').optional(),
+  preferredTime: z.string().trim().max(40, '期望时间不能超过40字').optional(),
+})
+export type PlaceOrderInput = z.infer<typeof placeOrderInput>
+
+export const listQueryInput = z.object({
+  status: z.enum(ORDER_STATES).optional(),
+  /** page through by createdAt: pass the last item's createdAt (ms) */
+  before: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(50).default(20),
+})
+export type ListQueryInput = z.infer<typeof listQueryInput>
+
+/** Human order number: local day + 4 characters of the id. */
+export function orderNumber(day: string, id: string): string {
+  return `${day}-${id.slice(-4).toUpperCase()}`
+}
+
+/** Mask a phone number for people who must not see it: 138****5678 */
+export function maskPhone(phone: string): string {
+  if (phone.length < 7) return '****'
+  return phone.slice(0, 3) + '****' + phone.slice(-4)
+}

@@ -1,0 +1,37 @@
+import { AppError } from './errors'
+import { STAFF_ROLES, type Role, type RoleGrant, type StaffRole } from './schemas'
+
+/** Who is calling, as resolved by the platform (never by the client). */
+export type Caller = {
+  openId: string
+  name: string
+  roles: RoleGrant[]
+}
+
+export const isStaff = (r: Role): r is StaffRole => (STAFF_ROLES as readonly Role[]).includes(r)
+
+/** Grants of the given roles whose node lies on `scopePath` (the target's ancestry). */
+export function grantsCovering(caller: Caller, roles: readonly Role[], scopePath: readonly string[]): RoleGrant[] {
+  return caller.roles.filter((g) => roles.includes(g.role) && scopePath.includes(g.nodeId))
+}
+
+/**
+ * Staff act only within the subtree of the node they hold the role at.
+ * Returns the grant used, or refuses.
+ */
+export function requireScope(caller: Caller, roles: readonly Role[], scopePath: readonly string[]): RoleGrant {
+  const g = grantsCovering(caller, roles, scopePath)[0]
+  if (!g) throw new AppError('FORBIDDEN', '无权查看或处理该区域的订单')
+  return g
+}
+
+/** A caller's grant for one of `roles` at exactly `nodeId`, or refuses. */
+export function requireGrantAt(caller: Caller, roles: readonly Role[], nodeId: string): RoleGrant {
+  const g = caller.roles.find((r) => roles.includes(r.role) && r.nodeId === nodeId)
+  if (!g) throw new AppError('FORBIDDEN', '无权查看或处理该区域的订单')
+  return g
+}
+
+export function staffGrants(caller: Caller): RoleGrant[] {
+  return caller.roles.filter((g) => isStaff(g.role))
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod'
+import { GRID_LEVELS, gridCodeSchema } from './grid'
+
+// ---------- shared pieces ----------
+export const idSchema = z.string().trim().min(1, '缺少编号').max(64, '编号过长')
+export const phoneSchema = z
+  .string({ error: '请填写联系电话' })
+  .trim()
+  .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, '电话号码格式不正确，请填写11位手机号或带区号的座机号')
+export const requestIdSchema = z
+  .string({ error: '缺少请求编号' })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确')
+
+// ---------- roles ----------
+export const STAFF_ROLES = ['station', 'township', 'county'] as const
+export const ROLES = ['villager', 'volunteer', 'leader', ...STAFF_ROLES] as const
+export type Role = (typeof ROLES)[number]
+export type StaffRole = (typeof STAFF_ROLES)[number]
+
+export const ROLE_LABEL: Record<Role, string> = {
+  villager: '村民',
+  volunteer: '志愿者',
+  leader: '网格长/队长',
+  station: '村文明实践站',
+  township: '乡镇实践所',
+  county: '县级管理员',
+}
+
+/** A role held at a node of the grid tree; the holder acts on that node's subtree. */
+export const roleGrantSchema = z.object({
+  role: z.enum(ROLES),
+  nodeId: idSchema,
+})
+export type RoleGrant = z.infer<typeof roleGrantSchema>
+
+// ---------- stored documents ----------
+export const gridNodeSchema = z.object({
+  _id: idSchema,
+  code: gridCodeSchema,
+  name: z.string().min(1).max(40),
+  level: z.enum(GRID_LEVELS),
+  parentId: idSchema.nullable(),
+  /** ids of every ancestor from the root, then the node itself */
+  path: z.array(idSchema).min(1),
+  /** names along the path, for display without extra reads */
+  pathNames: z.array(z.string()),
+  hotline: z.string().optional(),
+  leaderName: z.string().optional(),
+  active: z.boolean(),
+})
+export type GridNode = z.infer<typeof gridNodeSchema>
+
+export const userSchema = z.object({
+  _id: idSchema, // = openId
+  openId: z.string().min(1),
+  name: z.string().min(1).max(20),
+  phone: z.string().optional(),
+  roles: z.array(roleGrantSchema),
+  teamId: idSchema.optional(),
+  plate: z.string().optional(),
+  skills: z.array(z.string()).optional(),
+  createdAt: z.date(),
+})
+export type User = z.infer<typeof userSchema>
+
+export const serviceSchema = z.object({
+  _id: idSchema,
+  name: z.string().min(1).max(20),
+  category: z.string().min(1).max(10),
+  description: z.string().max(100).optional(),
+  /** matching volunteer skill */
+  skill: z.string().optional(),
+  sort: z.number().int(),
+  active: z.boolean(),
+})
+export type Service = z.infer<typeof serviceSchema>
+
+export const teamSchema = z.object({
+  _id: idSchema,
+  name: z.string(),
+  gridIds: z.array(idSchema),
+  villageId: idSchema,
+  townshipId: idSchema,
+  captainId: idSchema.optional(),
+  skills: z.array(z.string()),
+})
+export type Team = z.infer<typeof teamSchema>
