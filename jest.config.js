@@ -2,7 +2,7 @@
 const transform = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2021' }, module: { type: 'commonjs' } }],
 }
-const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'tsx', 'js', 'json'] }
+const base = { transform, moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' }, testEnvironment: 'node', moduleFileExtensions: ['ts', 'tsx', 'js', 'json'] }
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },

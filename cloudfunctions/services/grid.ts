@@ -1,0 +1,68 @@
+import { AppError, OPEN_STATES, type GridNode, type GridView, type Service, type ServiceView } from '../../src/core'
+import type { Db, Deps } from '../shared/context'
+import { placeNames, toServiceView } from './views'
+
+/** Levels a signboard (and so an order) can belong to. */
+const ORDERABLE_LEVELS = ['grid', 'micro']
+
+/** The grid of a signboard code, or a clear refusal. One round trip. */
+export async function findOrderableGrid(db: Db, code: string): Promise<GridNode> {
+  const res = await db.collection('grids').where({ code }).limit(1).get()
+  const grid = res.data[0] as GridNode | undefined
+  if (!grid) throw new AppError('NOT_FOUND', `没有找到编码为 ${code} 的网格，请核对标识牌上的编码`)
+  if (!grid.active) {
+    const [, township, village] = grid.pathNames
+    throw new AppError('GRID_INACTIVE', `网格「${grid.name}」已停用，请联系${village || township || '所在村'}新时代文明实践站`)
+  }
+  if (!ORDERABLE_LEVELS.includes(grid.level)) {
+    throw new AppError('NOT_FOUND', `编码 ${code} 是「${grid.name}」，不是网格编码，请扫描网格标识牌上的二维码`)
+  }
+  return grid
+}
+
+export async function resolveGrid({ db }: Deps, { code }: { code: string }): Promise<GridView> {
+  const grid = await findOrderableGrid(db, code)
+  const _ = db.command
+  const open = await db
+    .collection('orders')
+    .where({ gridId: grid._id, status: _.in([...OPEN_STATES]) })
+    .orderBy('createdAt', 'desc')
+    .limit(5)
+    .field({ no: true, serviceName: true, status: true, createdAt: true })
+    .get()
+  return {
+    id: grid._id,
+    code: grid.code,
+    name: grid.name,
+    level: grid.level,
+    ...placeNames(grid),
+    hotline: grid.hotline ?? null,
+    leaderName: grid.leaderName ?? null,
+    openOrders: (open.data as any[]).map((o) => ({
+      no: o.no,
+      serviceName: o.serviceName,
+      status: o.status,
+      createdAt: new Date(o.createdAt).getTime(),
+    })),
+  }
+}
+
+// The catalogue changes rarely (county admins edit it); a function instance
+// keeps it for a minute so placing an order costs no extra read.
+const CATALOGUE_TTL_MS = 60_000
+let cache: { at: number; services: Service[] } | null = null
+
+export async function activeServices(db: Db, now: Date): Promise<Service[]> {
+  if (cache && now.getTime() - cache.at < CATALOGUE_TTL_MS) return cache.services
+  const res = await db.collection('services').where({ active: true }).orderBy('sort', 'asc').limit(100).get()
+  cache = { at: now.getTime(), services: res.data as Service[] }
+  return cache.services
+}
+
+export function clearCatalogueCache() {
+  cache = null
+}
+
+export async function catalogue({ db, now }: Deps): Promise<ServiceView[]> {
+  return (await activeServices(db, now())).map(toServiceView)
+}

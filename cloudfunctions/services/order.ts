@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto'
+import {
+  AppError,
+  localDay,
+  nextState,
+  OPEN_STATES,
+  orderNumber,
+  requireScope,
+  staffGrants,
+  STAFF_ROLES,
+  type ListQueryInput,
+  type Order,
+  type OrderView,
+  type PlaceOrderInput,
+} from '../../src/core'
+import type { Deps } from '../shared/context'
+import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
+import { activeServices, findOrderableGrid } from './grid'
+import { placeNames, toOrderView } from './views'
+
+/** Same caller + same request id → same order id: a retried submission cannot create a duplicate. */
+export const orderIdFor = (openId: string, requestId: string) =>
+  createHash('sha256').update(`${openId}\n${requestId}`).digest('hex').slice(0, 32)
+
+/**
+ * 点 — a villager orders a service at a grid (from its signboard code).
+ * Round trips: the grid (1) and the insert (1); the catalogue is cached.
+ */
+export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<OrderView> {
+  const { db, openId } = deps
+  if (!openId) throw unauthenticated()
+  const now = deps.now()
+  const [grid, services] = await Promise.all([findOrderableGrid(db, input.gridCode), activeServices(db, now)])
+  const service = services.find((s) => s._id === input.serviceId)
+  if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
+
+  const id = orderIdFor(openId, input.requestId)
+  const to = nextState('place', null, 'villager')
+  const order: Order = {
+    _id: id,
+    no: orderNumber(localDay(now), id),
+    requestId: input.requestId,
+    status: to,
+    source: 'scan',
+    gridId: grid._id,
+    gridCode: grid.code,
+    gridName: grid.name,
+    ...placeNames(grid),
+    scopePath: grid.path,
+    serviceId: service._id,
+    serviceName: service.name,
+    category: service.category,
+    description: input.description,
+    contactPhone: input.contactPhone,
+    ...(input.contactName ? { contactName: input.contactName } : {}),
+    ...(input.preferredTime ? { preferredTime: input.preferredTime } : {}),
+    villagerId: openId,
+    history: [
+      { at: now, action: 'place', from: null, to, by: openId, byName: input.contactName || '村民', role: 'villager' },
+    ],
+    createdAt: now,
+    updatedAt: now,
+  }
+  try {
+    await db.collection('orders').add(order)
+    return toOrderView(order)
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e
+    // a retry of a submission that already landed: answer with what was stored
+    const existing = (await db.collection('orders').doc(id).get()).data[0] as Order | undefined
+    if (!existing) throw e
+    return toOrderView(existing)
+  }
+}
+
+function pageQuery(deps: Deps, q: ListQueryInput) {
+  const _ = deps.db.command
+  return {
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.before ? { createdAt: _.lt(new Date(q.before)) } : {}),
+  }
+}
+
+/** The villager's own orders, newest first. One round trip. */
+export async function myOrders(deps: Deps, q: ListQueryInput): Promise<OrderView[]> {
+  if (!deps.openId) throw unauthenticated()
+  const res = await deps.db
+    .collection('orders')
+    .where({ villagerId: deps.openId, ...pageQuery(deps, q) })
+    .orderBy('createdAt', 'desc')
+    .limit(q.limit)
+    .get()
+  return (res.data as Order[]).map(toOrderView)
+}
+
+/** One order: its villager, or staff whose subtree holds its grid. */
+export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<OrderView> {
+  if (!deps.openId) throw unauthenticated()
+  const order = (await deps.db.collection('orders').doc(id).get()).data[0] as Order | undefined
+  if (!order) throw notFound('订单')
+  if (order.villagerId !== deps.openId) requireScope(await deps.caller(), STAFF_ROLES, order.scopePath)
+  return toOrderView(order)
+}
+
+/**
+ * The station's incoming list: orders in the subtree of the caller's staff
+ * node, open ones unless a status is asked for. Round trips: caller (1), orders (1).
+ */
+export async function incomingOrders(deps: Deps, q: ListQueryInput & { nodeId?: string }): Promise<OrderView[]> {
+  const caller = await deps.caller()
+  const grants = staffGrants(caller)
+  if (grants.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以查看待办订单')
+  const grant = q.nodeId ? grants.find((g) => g.nodeId === q.nodeId) : grants[0]
+  if (!grant) throw new AppError('FORBIDDEN', '无权查看该区域的订单')
+  const _ = deps.db.command
+  const res = await deps.db
+    .collection('orders')
+    .where({
+      scopePath: grant.nodeId,
+      ...(q.status ? {} : { status: _.in([...OPEN_STATES]) }),
+      ...pageQuery(deps, q),
+    })
+    .orderBy('createdAt', 'desc')
+    .limit(q.limit)
+    .get()
+  return (res.data as Order[]).map(toOrderView)
+}

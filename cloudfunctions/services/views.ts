@@ -1,0 +1,35 @@
+import type { GridNode, Order, OrderView, Service, ServiceView } from '../../src/core'
+
+export function toOrderView(o: Order): OrderView {
+  return {
+    id: o._id,
+    no: o.no,
+    status: o.status,
+    source: o.source,
+    gridCode: o.gridCode,
+    gridName: o.gridName,
+    villageName: o.villageName,
+    townshipName: o.townshipName,
+    serviceName: o.serviceName,
+    category: o.category,
+    description: o.description,
+    contactName: o.contactName ?? null,
+    contactPhone: o.contactPhone,
+    preferredTime: o.preferredTime ?? null,
+    createdAt: new Date(o.createdAt).getTime(),
+    updatedAt: new Date(o.updatedAt).getTime(),
+    history: o.history.map(({ at, by: _by, ...h }) => ({ ...h, at: new Date(at).getTime() })),
+  }
+}
+
+export const toServiceView = (s: Service): ServiceView => ({
+  id: s._id,
+  name: s.name,
+  category: s.category,
+  description: s.description ?? null,
+})
+
+/** pathNames is [county, township, village, grid, …]: name the levels a villager recognises. */
+export function placeNames(g: Pick<GridNode, 'pathNames'>) {
+  return { townshipName: g.pathNames[1] ?? '', villageName: g.pathNames[2] ?? '' }
+}

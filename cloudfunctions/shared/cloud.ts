@@ -1,0 +1,21 @@
+import tcb from '@cloudbase/node-sdk'
+import type { Result } from '../../src/core'
+import type { Db } from './context'
+import type { Invocation } from './handler'
+
+/**
+ * The cloud entry: the caller is who CloudBase says it is (the openId of the
+ * mini-program user who called); the event carries no identity. The SDK is
+ * initialised on first call, so importing a function (as the local runtime
+ * does) touches nothing in the cloud.
+ */
+export function cloudMain(run: (event: unknown, inv: Invocation) => Promise<Result<unknown>>) {
+  let app: ReturnType<typeof tcb.init> | undefined
+  let db: Db | undefined
+  return async (event: unknown): Promise<Result<unknown>> => {
+    app ??= tcb.init({ env: tcb.SYMBOL_CURRENT_ENV })
+    db ??= app.database()
+    const { openId } = app.auth().getUserInfo()
+    return run(event, { db, openId: openId || null })
+  }
+}

@@ -1,0 +1,18 @@
+import type tcb from '@cloudbase/node-sdk'
+import type { Caller } from '../../src/core'
+
+export type CloudBaseApp = ReturnType<typeof tcb.init>
+export type Db = ReturnType<CloudBaseApp['database']>
+
+/**
+ * Everything a service needs, passed explicitly. `openId` comes from the
+ * platform (CloudBase in the cloud, the dev sign-in in the local runtime),
+ * never from the event. `caller()` loads the roles lazily, once per request,
+ * so actions that need no roles cost no extra round trip.
+ */
+export type Deps = {
+  db: Db
+  now: () => Date
+  openId: string | null
+  caller: () => Promise<Caller>
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod'
+import {
+  AppError,
+  API,
+  describeZodError,
+  type ActionName,
+  type ActionOutput,
+  type Failure,
+  type FunctionName,
+  type Result,
+} from '../../src/core'
+import { lazyCaller } from './caller'
+import type { Db, Deps } from './context'
+
+type Input<F extends FunctionName, A extends ActionName<F>> = z.output<(typeof API)[F][A] & z.ZodType>
+type Output<F extends FunctionName, A extends ActionName<F>> = ActionOutput[F][A & keyof ActionOutput[F]]
+
+/** One cloud function = one domain: a map from action to service. */
+export type Handlers<F extends FunctionName> = {
+  [A in ActionName<F>]: (deps: Deps, input: Input<F, A>) => Promise<Output<F, A>>
+}
+
+export const eventSchema = z.object({ action: z.string().min(1).max(40), data: z.unknown().optional() })
+
+export type Invocation = { db: Db; openId: string | null; now?: () => Date }
+
+/**
+ * Parse the event, route the action, map every error to `{ ok: false, code, message }`.
+ * This is the whole of what a function entry does, in the cloud and locally.
+ */
+export function createFunction<F extends FunctionName>(name: F, handlers: Handlers<F>) {
+  return async function run(event: unknown, inv: Invocation): Promise<Result<unknown>> {
+    try {
+      const ev = eventSchema.safeParse(event)
+      if (!ev.success) throw new AppError('VALIDATION', '请求格式不正确：缺少 action')
+      const schemas = API[name] as Record<string, z.ZodType>
+      if (!Object.prototype.hasOwnProperty.call(schemas, ev.data.action)) {
+        throw new AppError('UNKNOWN_ACTION', `不支持的操作：${ev.data.action}`)
+      }
+      const parsed = schemas[ev.data.action].safeParse(ev.data.data ?? {})
+      if (!parsed.success) throw new AppError('VALIDATION', describeZodError(parsed.error), parsed.error.issues)
+      const deps: Deps = {
+        db: inv.db,
+        openId: inv.openId,
+        now: inv.now ?? (() => new Date()),
+        caller: lazyCaller(inv.db, inv.openId),
+      }
+      const handler = (handlers as Record<string, (d: Deps, i: unknown) => Promise<unknown>>)[ev.data.action]
+      return { ok: true, data: await handler(deps, parsed.data) }
+    } catch (e) {
+      return toFailure(e)
+    }
+  }
+}
+
+export function toFailure(e: unknown): Failure {
+  if (e instanceof AppError) return { ok: false, code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) }
+  console.error('[function] unexpected error', e)
+  return { ok: false, code: 'INTERNAL', message: '服务器开小差了，请稍后重试' }
+}

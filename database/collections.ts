@@ -1,0 +1,28 @@
+// Collections and their indexes: the local runtime's bootstrap and the cloud
+// bootstrap script (scripts/bootstrap-cloud.ts) both create them from here.
+export type IndexSpec = { name: string; keys: { field: string; dir: 1 | -1 }[]; unique?: boolean }
+export type CollectionSpec = { name: string; indexes: IndexSpec[] }
+
+const idx = (name: string, fields: string[], unique = false): IndexSpec => ({
+  name,
+  keys: fields.map((f) => ({ field: f.replace(/^-/, ''), dir: f.startsWith('-') ? -1 : 1 })),
+  unique,
+})
+
+export const COLLECTIONS: CollectionSpec[] = [
+  { name: 'grids', indexes: [idx('code_unique', ['code'], true), idx('parent', ['parentId']), idx('path', ['path'])] },
+  { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId'])] },
+  { name: 'services', indexes: [idx('active_sort', ['active', 'sort'])] },
+  { name: 'teams', indexes: [idx('village', ['villageId']), idx('grids', ['gridIds'])] },
+  {
+    name: 'orders',
+    indexes: [
+      idx('villager_created', ['villagerId', '-createdAt']),
+      idx('scope_status_created', ['scopePath', 'status', '-createdAt']),
+      idx('grid_status', ['gridId', 'status']),
+    ],
+  },
+]
+
+/** Security rules for every collection: no direct client access; everything goes through functions. */
+export const SECURITY_RULE = { read: false, write: false }

@@ -1,0 +1,24 @@
+import type { Emulator } from '../emulator'
+import { demoCounty, type DemoAccount } from './demo'
+import { referenceCounty } from './county'
+
+export type Scale = 'demo' | 'county'
+export type Progress = (what: string, done: number, total: number) => void
+
+/** The demo accounts of a scale, without generating the county. */
+export { demoCounty }
+
+/** Write a seed straight into the emulator's store (bulk, one fsync per batch). */
+export async function seed(emulator: Emulator, scale: Scale, onProgress?: Progress): Promise<{ accounts: DemoAccount[]; counts: Record<string, number> }> {
+  const data = scale === 'county' ? referenceCounty(onProgress) : demoCounty()
+  const counts: Record<string, number> = {}
+  const BATCH = 5000
+  for (const [collection, docs] of Object.entries({ grids: data.grids, users: data.users, services: data.services, teams: data.teams, orders: data.orders ?? [] })) {
+    for (let i = 0; i < docs.length; i += BATCH) {
+      await emulator.insertMany(collection, docs.slice(i, i + BATCH) as Record<string, unknown>[])
+      onProgress?.(`写入 ${collection}`, Math.min(i + BATCH, docs.length), docs.length)
+    }
+    counts[collection] = docs.length
+  }
+  return { accounts: data.accounts, counts }
+}

@@ -1,0 +1,125 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { randomUUID } from 'node:crypto'
+import tcb from '@cloudbase/node-sdk'
+import { ROLE_LABEL, type Role, type User } from '../src/core'
+import type { Db } from '../cloudfunctions/shared/context'
+import { COLLECTIONS } from '../database/collections'
+import { Emulator } from './emulator'
+import { DevSessions } from './devAuth'
+import { FUNCTIONS } from './functions'
+import { readJson, sendJson, serveStatic } from './http'
+import type { DemoAccount } from './seed/demo'
+
+export type RuntimeOptions = {
+  dataDir: string
+  port?: number
+  host?: string
+  h5Dir?: string
+  /** accounts the dev sign-in offers */
+  accounts?: DemoAccount[]
+  quiet?: boolean
+}
+
+export type Runtime = {
+  url: string
+  emulator: Emulator
+  /** the real SDK, pointed at this runtime's emulator */
+  db: Db
+  sessions: DevSessions
+  /** call a function as `openId`, as POST /fn/<name> does */
+  invoke(name: string, event: unknown, openId: string | null): Promise<unknown>
+  close(): Promise<void>
+}
+
+/** Create every declared collection and index that does not exist yet (collections are never auto-created). */
+export async function bootstrap(emulator: Emulator) {
+  for (const c of COLLECTIONS) await emulator.createCollection(c.name, c.indexes)
+}
+
+/**
+ * The local runtime: one process that is the CloudBase emulator (POST /tcb),
+ * the functions (POST /fn/<name>, same code as the cloud, real SDK), the dev
+ * sign-in (/dev/*) and the H5 build (everything else).
+ */
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const emulator = await Emulator.open({ dataDir: opts.dataDir })
+  await bootstrap(emulator)
+  const sessions = new DevSessions()
+  const h5Dir = opts.h5Dir ?? path.resolve(__dirname, '..', 'dist', 'h5')
+  let db: Db | undefined
+
+  async function invoke(name: string, event: unknown, openId: string | null) {
+    const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
+    if (!fn) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数 ${name} 不存在` }
+    return fn(event, { db: db!, openId })
+  }
+
+  async function devUsers() {
+    const ids = (opts.accounts ?? []).map((a) => a.id)
+    if (!ids.length) return []
+    const _ = db!.command
+    const res = await db!.collection('users').where({ _id: _.in(ids) }).limit(100).get()
+    const byId = new Map((res.data as User[]).map((u) => [u._id, u]))
+    return (opts.accounts ?? [])
+      .filter((a) => byId.has(a.id))
+      .map((a) => {
+        const u = byId.get(a.id)!
+        const role: Role = u.roles[0]?.role ?? 'villager'
+        return { id: u._id, name: u.name, role, roleLabel: ROLE_LABEL[role], label: a.label }
+      })
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = req.url ?? '/'
+    try {
+      if (req.method === 'POST' && url.startsWith('/tcb')) return await emulator.httpHandler(req, res)
+      const fn = /^\/fn\/([A-Za-z0-9_-]+)$/.exec(url.split('?')[0])
+      if (fn && req.method === 'POST') {
+        const openId = sessions.resolve(req.headers.authorization)
+        const event = await readJson(req)
+        return sendJson(res, 200, { result: await invoke(fn[1], event, openId), requestId: randomUUID() })
+      }
+      if (url === '/dev/users' && req.method === 'GET') return sendJson(res, 200, { users: await devUsers() })
+      if (url === '/dev/login' && req.method === 'POST') {
+        const body = (await readJson(req)) as { userId?: unknown }
+        const users = await devUsers()
+        const u = users.find((x) => x.id === body.userId)
+        if (!u) return sendJson(res, 404, { error: '没有这个演示账号' })
+        return sendJson(res, 200, { token: sessions.signIn(u.id), user: u })
+      }
+      if (url === '/dev/stats' && req.method === 'GET') return sendJson(res, 200, emulator.stats())
+      if (url === '/healthz') return sendJson(res, 200, { ok: true })
+      if (req.method === 'GET' || req.method === 'HEAD') return await serveStatic(h5Dir, url, res)
+      sendJson(res, 405, { error: 'method not allowed' })
+    } catch (e) {
+      const status = (e as { status?: number }).status ?? 500
+      if (status === 500) console.error('[runtime]', e)
+      if (!res.headersSent) sendJson(res, status, { error: (e as Error).message })
+      else res.end()
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const base = `http://127.0.0.1:${port}`
+  // The real SDK, unchanged, pointed at the emulator; dummy credentials satisfy it.
+  const app = tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: `${base}/tcb`, timeout: 30_000 })
+  db = app.database()
+
+  return {
+    url: base,
+    emulator,
+    db,
+    sessions,
+    invoke,
+    async close() {
+      server.closeAllConnections?.()
+      await new Promise<void>((r) => server.close(() => r()))
+      await emulator.close()
+    },
+  }
+}
