@@ -1,9 +1,274 @@
-import { View } from '@tarojs/components'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Input, Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { placeOrderInput } from '@/core/order'
-import { gridCodeSchema } from '@/core/grid'
+import { call } from '@/api'
+import type { GridView, ServiceView } from '@/core/api'
+import { codeFromLaunchParams, gridCodeSchema } from '@/core/grid'
+import { STATE_LABEL } from '@/core/order'
 import { formatShort } from '@/core/time'
+import ErrorBox from '@/components/ErrorBox'
+import { Loading } from '@/components/PageState'
+import { IS_H5, STORAGE, callPhone, go, load, query, save } from '@/components/util'
+import './index.scss'
+
+type LastGrid = { code: string; name: string }
+
+/** In H5 a signboard URL may carry ?code= before the hash route. */
+function h5SearchCode(): string | null {
+  if (!IS_H5 || typeof window === 'undefined') return null
+  const m = /[?&](code|scene)=([^&#]*)/.exec(window.location.search)
+  return m ? codeFromLaunchParams({ [m[1]]: m[2] }) : null
+}
+
+/** Group services by category, keeping the catalogue's order. */
+function groupByCategory(services: ServiceView[]) {
+  const groups: { category: string; items: ServiceView[] }[] = []
+  for (const s of services) {
+    let g = groups.find((x) => x.category === s.category)
+    if (!g) groups.push((g = { category: s.category, items: [] }))
+    g.items.push(s)
+  }
+  return groups
+}
 
 export default function Scan() {
-  return <View onClick={() => console.log(placeOrderInput.safeParse({}), gridCodeSchema.safeParse('x'), formatShort(1))}>扫码<Button type="primary">点单</Button></View>
+  const router = useRouter()
+  const launchCode = useMemo(() => codeFromLaunchParams(router.params) || h5SearchCode(), [])
+  const [code, setCode] = useState<string | null>(launchCode)
+  const [grid, setGrid] = useState<GridView | null>(null)
+  const [gridError, setGridError] = useState<unknown>(null)
+  const [loadingGrid, setLoadingGrid] = useState(!!launchCode)
+  const [services, setServices] = useState<ServiceView[] | null>(() => load<ServiceView[]>(STORAGE.catalogue))
+  const [servicesError, setServicesError] = useState<unknown>(null)
+  const lastGrid = useMemo(() => load<LastGrid>(STORAGE.lastGrid), [])
+
+  const loadGrid = useCallback(async (c: string) => {
+    setLoadingGrid(true)
+    setGridError(null)
+    setGrid(null)
+    try {
+      const g = await call('grid', 'resolve', { code: c })
+      setGrid(g)
+      save(STORAGE.lastGrid, { code: g.code, name: g.name } satisfies LastGrid)
+      Taro.setNavigationBarTitle({ title: g.name }).catch(() => {})
+    } catch (e) {
+      setGridError(e)
+    } finally {
+      setLoadingGrid(false)
+    }
+  }, [])
+
+  const loadCatalogue = useCallback(async () => {
+    setServicesError(null)
+    try {
+      const list = await call('grid', 'catalogue', {})
+      setServices(list)
+      save(STORAGE.catalogue, list)
+    } catch (e) {
+      setServicesError(e)
+    }
+  }, [])
+
+  useEffect(() => {
+    if (code) loadGrid(code)
+  }, [code, loadGrid])
+
+  useEffect(() => {
+    if (code) loadCatalogue()
+  }, [!!code, loadCatalogue])
+
+  const chooseService = (s: ServiceView) => {
+    if (!grid) return
+    go(
+      `/pages/order/new?${query({
+        gridCode: grid.code,
+        serviceId: s.id,
+        serviceName: s.name,
+        gridName: grid.name,
+      })}`,
+    )
+  }
+
+  const useCode = (c: string) => {
+    if (c === code) loadGrid(c)
+    else setCode(c)
+  }
+
+  const noCode = !code
+  const showCodeEntry = noCode || (!grid && !loadingGrid)
+
+  return (
+    <View className='xf-page scan'>
+      {noCode && (
+        <View className='xf-card scan__intro'>
+          <View className='xf-h1'>请扫描网格标识牌上的二维码</View>
+          <View className='xf-muted scan__intro-sub'>扫码后就能选择需要的志愿服务，也可以在下面输入标识牌上的网格编码。</View>
+        </View>
+      )}
+
+      {loadingGrid && <Loading text='正在查找网格…' />}
+
+      {!!gridError && !loadingGrid && <ErrorBox error={gridError} onRetry={code ? () => loadGrid(code) : undefined} />}
+
+      {showCodeEntry && <CodeEntry onCode={useCode} onInvalid={() => setGridError(null)} lastGrid={lastGrid} />}
+
+      {grid && (
+        <>
+          <View className='xf-card scan__grid'>
+            <View id='grid-name' className='xf-h1'>
+              {grid.name}
+            </View>
+            <View className='scan__place'>
+              {grid.townshipName} · {grid.villageName}
+            </View>
+            <View className='scan__code xf-muted'>网格编码：{grid.code}</View>
+            {grid.leaderName && <View className='scan__line'>网格长：{grid.leaderName}</View>}
+            {grid.hotline && (
+              <View className='scan__hotline' hoverClass='xf-pressed' onClick={() => callPhone(grid.hotline)}>
+                <View>
+                  <View className='xf-muted'>网格服务热线（点击拨打）</View>
+                  <View className='scan__hotline-no'>{grid.hotline}</View>
+                </View>
+                <View className='scan__call'>拨打</View>
+              </View>
+            )}
+          </View>
+
+          {grid.openOrders.length > 0 && (
+            <>
+              <View className='xf-h2'>此网格正在处理的诉求</View>
+              <View className='xf-hint'>如果您要办的事已经在下面，不用重复点单，工作人员正在处理。</View>
+              <View className='xf-list' id='open-orders'>
+                {grid.openOrders.map((o) => (
+                  <View className='xf-cell' key={o.no}>
+                    <View className='xf-cell__main'>
+                      <View className='xf-cell__title'>{o.serviceName}</View>
+                      <View className='xf-cell__desc'>{formatShort(o.createdAt)}</View>
+                    </View>
+                    <Text className='scan__state'>{STATE_LABEL[o.status] || o.status}</Text>
+                  </View>
+                ))}
+              </View>
+            </>
+          )}
+
+          <View className='xf-h2'>请选择需要的服务</View>
+          {!services && !servicesError && <Loading small text='正在加载服务清单…' />}
+          {!!servicesError && !services && <ErrorBox error={servicesError} onRetry={loadCatalogue} />}
+          {services && services.length === 0 && <View className='xf-hint'>暂时没有可选的服务，请拨打网格服务热线。</View>}
+          {services && services.length > 0 && (
+            <View id='service-list'>
+              {groupByCategory(services).map((g) => (
+                <View key={g.category}>
+                  <View className='scan__category'>{g.category}</View>
+                  <View className='xf-list'>
+                    {g.items.map((s) => (
+                      <View
+                        key={s.id}
+                        className='xf-cell scan__service'
+                        hoverClass='xf-pressed'
+                        onClick={() => chooseService(s)}
+                      >
+                        <View className='xf-cell__main'>
+                          <View className='xf-cell__title'>{s.name}</View>
+                          {s.description && <View className='xf-cell__desc'>{s.description}</View>}
+                        </View>
+                        <Text className='xf-cell__arrow'>›</Text>
+                      </View>
+                    ))}
+                  </View>
+                </View>
+              ))}
+            </View>
+          )}
+        </>
+      )}
+
+      <View className='xf-actions'>
+        <Button block size='xlarge' type='default' onClick={() => go('/pages/orders/index')}>
+          我的诉求
+        </Button>
+      </View>
+    </View>
+  )
+}
+
+/** Type the code printed on the signboard; checked here before asking the server. */
+function CodeEntry(props: { onCode: (code: string) => void; onInvalid: () => void; lastGrid: LastGrid | null }) {
+  const { onCode, onInvalid, lastGrid } = props
+  const [text, setText] = useState('')
+  const [error, setError] = useState('')
+
+  const submit = () => {
+    const r = gridCodeSchema.safeParse(text)
+    if (!r.success) {
+      setError(r.error.issues[0]?.message || '网格编码不正确')
+      onInvalid() // one message at a time
+      return
+    }
+    setError('')
+    onCode(r.data)
+  }
+
+  const scan = () => {
+    Taro.scanCode({})
+      .then((res) => {
+        // a mini-program code gives its path (…?scene=…); a plain QR gives its text (a URL with ?code=…, or the code)
+        const src = res.path || res.result || ''
+        const m = /[?&](code|scene)=([^&#]*)/.exec(src)
+        const c = m ? codeFromLaunchParams({ [m[1]]: m[2] }) : src.trim()
+        if (c) {
+          setText(c)
+          const r = gridCodeSchema.safeParse(c)
+          if (r.success) onCode(r.data)
+          else {
+            setError('没有认出这个二维码，请扫描网格标识牌上的二维码')
+            onInvalid()
+          }
+        }
+      })
+      .catch(() => {
+        /* cancelled */
+      })
+  }
+
+  return (
+    <View className='xf-card code-entry'>
+      {!IS_H5 && (
+        <View className='code-entry__scan'>
+          <Button block size='xlarge' type='primary' onClick={scan}>
+            扫一扫标识牌
+          </Button>
+        </View>
+      )}
+      <View className='code-entry__label'>输入标识牌上的网格编码</View>
+      <Input
+        id='code-input'
+        className='code-entry__input'
+        value={text}
+        placeholder='如 XY030702'
+        maxlength={20}
+        confirmType='go'
+        onInput={(e) => {
+          setText(e.detail.value.toUpperCase())
+          if (error) setError('')
+        }}
+        onConfirm={submit}
+      />
+      {error && (
+        <View id='error-message' className='code-entry__error'>
+          {error}
+        </View>
+      )}
+      <Button block size='xlarge' type='primary' fill={IS_H5 ? undefined : 'outline'} onClick={submit}>
+        查找网格
+      </Button>
+      {lastGrid && (
+        <View className='code-entry__last' hoverClass='xf-pressed' onClick={() => onCode(lastGrid.code)}>
+          上次扫码：<Text className='xf-link'>{lastGrid.name}</Text>
+        </View>
+      )}
+    </View>
+  )
 }

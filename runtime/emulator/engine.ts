@@ -1,0 +1,256 @@
+// Query, update and aggregation semantics, all delegated to mingo. This file
+// only wires mingo up (operator context, safety options) and maps its errors;
+// it never matches or modifies documents by hand.
+import { Aggregator, Context, Query, update as mingoUpdate } from 'mingo'
+import { deepClone, encodeStored, type Doc } from './codec'
+import { EmulatorError, ErrorCode, fromEngineError, invalidParam } from './errors'
+import { planCandidates } from './planner'
+import type { Collection, Entry } from './store'
+
+type MingoOptions = NonNullable<ConstructorParameters<typeof Aggregator>[1]>
+type ContextOps = NonNullable<Parameters<typeof Context.init>[0]>
+type PipelineOp = (collection: PipelineIterator, expr: Record<string, unknown>, options: MingoOptions) => PipelineIterator
+type PipelineIterator = { map(f: (doc: Doc) => Doc): PipelineIterator }
+
+// mingo's operator modules are exported as package subpaths, which the
+// project's "node" module resolution cannot type; they are loaded untyped.
+/* eslint-disable @typescript-eslint/no-var-requires */
+const accumulatorOps = require('mingo/operators/accumulator') as ContextOps['accumulator']
+const expressionOps = require('mingo/operators/expression') as ContextOps['expression']
+const pipelineOps = require('mingo/operators/pipeline') as Record<string, PipelineOp>
+const projectionOps = require('mingo/operators/projection') as ContextOps['projection']
+const queryOps = require('mingo/operators/query') as ContextOps['query']
+const windowOps = require('mingo/operators/window') as ContextOps['window']
+/* eslint-enable @typescript-eslint/no-var-requires */
+
+/** Update operators CloudBase offers (db.command.set/remove/inc/mul/push/pull/pullAll/pop/shift/unshift/addToSet/rename/max/min/bit). */
+const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$pop', '$addToSet', '$bit'])
+
+/** Stages that write elsewhere; CloudBase's aggregate does not offer them. */
+const FORBIDDEN_STAGES = new Set(['$out', '$merge'])
+
+/**
+ * Stages that read another collection hand out references to its stored
+ * documents; their results are deep-copied so later stages cannot modify the
+ * store through them.
+ */
+const withClonedJoin =
+  (op: PipelineOp, field: (expr: Record<string, unknown>) => string | null): PipelineOp =>
+  (collection, expr, options) =>
+    op(collection, expr, options).map((doc) => {
+      const as = field(expr)
+      return as === null ? deepClone(doc) : { ...doc, [as]: deepClone(doc[as]) }
+    })
+
+const context = Context.init({
+  accumulator: accumulatorOps,
+  expression: expressionOps,
+  pipeline: {
+    ...pipelineOps,
+    $lookup: withClonedJoin(pipelineOps.$lookup, (e) => String(e.as)),
+    $graphLookup: withClonedJoin(pipelineOps.$graphLookup, (e) => String(e.as)),
+    $unionWith: withClonedJoin(pipelineOps.$unionWith, () => null),
+  } as ContextOps['pipeline'],
+  projection: projectionOps,
+  query: queryOps,
+  window: windowOps,
+})
+
+const baseOptions: Partial<MingoOptions> = {
+  context,
+  useGlobalContext: false,
+  scriptEnabled: false, // no $where / $function / $accumulator
+  useStrictMode: true,
+}
+
+export type Filter = Doc
+export type SortSpec = Record<string, 1 | -1>
+
+/** Compile a filter (throws a client error for unknown operators). */
+export function compileFilter(filter: Filter): Query {
+  try {
+    return new Query(filter, baseOptions)
+  } catch (e) {
+    throw fromEngineError(e, 'query')
+  }
+}
+
+/** Entries of `coll` matching `filter`, in natural order, at most `max`. */
+export function matchEntries(coll: Collection, filter: Filter, max = Infinity): Array<[string, Entry]> {
+  const query = compileFilter(filter)
+  const out: Array<[string, Entry]> = []
+  const test = (e: Entry) => {
+    try {
+      return query.test(e.doc)
+    } catch (err) {
+      throw fromEngineError(err, 'query')
+    }
+  }
+  const ids = planCandidates(coll, filter)
+  if (ids) {
+    for (const k of ids) {
+      const e = coll.docs.get(k)!
+      if (test(e)) out.push([k, e])
+      if (out.length >= max) break
+    }
+  } else {
+    for (const [k, e] of coll.docs) {
+      if (test(e)) out.push([k, e])
+      if (out.length >= max) break
+    }
+  }
+  return out
+}
+
+/** Documents that may match (narrowed by indexes), in natural order. */
+function candidateDocs(coll: Collection, filter: Filter): Doc[] {
+  const ids = planCandidates(coll, filter)
+  if (ids) return ids.map((k) => coll.docs.get(k)!.doc)
+  const out: Doc[] = new Array(coll.docs.size)
+  let i = 0
+  for (const e of coll.docs.values()) out[i++] = e.doc
+  return out
+}
+
+export type FindOptions = { order?: SortSpec; skip?: number; limit?: number; projection?: Doc }
+
+/** where().orderBy().skip().limit().field().get(): references to stored documents unless projected. */
+export function find(coll: Collection, filter: Filter, opts: FindOptions): Doc[] {
+  const query = compileFilter(filter)
+  try {
+    let cursor = query.find<Doc>(candidateDocs(coll, filter), opts.projection ?? {})
+    if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(opts.order)
+    if (opts.skip) cursor = cursor.skip(opts.skip)
+    if (opts.limit !== undefined) cursor = cursor.limit(opts.limit)
+    return cursor.all()
+  } catch (e) {
+    throw fromEngineError(e, 'query')
+  }
+}
+
+export function count(coll: Collection, filter: Filter): number {
+  return matchEntries(coll, filter).length
+}
+
+/** Apply a projection to one document. */
+export function project(doc: Doc, projection: Doc | undefined): Doc {
+  if (!projection || Object.keys(projection).length === 0) return doc
+  try {
+    return new Query({}, baseOptions).find<Doc>([doc], projection).all()[0]
+  } catch (e) {
+    throw fromEngineError(e, 'projection')
+  }
+}
+
+/** Throw unless `update` is a valid operator update (every top-level key a supported operator). */
+export function validateOperatorUpdate(update: Doc): void {
+  const ops = Object.keys(update)
+  if (ops.length === 0) throw invalidParam('update document must not be empty')
+  for (const op of ops) {
+    if (!op.startsWith('$'))
+      throw invalidParam(`update operators and plain fields cannot be mixed (found field '${op}')`)
+    if (!UPDATE_OPERATORS.has(op)) throw new EmulatorError(ErrorCode.INVALID_PARAM, `unsupported update operator ${op}`)
+    const args = update[op]
+    if (args === null || typeof args !== 'object' || Array.isArray(args))
+      throw invalidParam(`the argument of ${op} must be an object`)
+  }
+}
+
+/** Throw unless `doc` is a valid replacement document (no operators at top level). */
+export function validateReplacement(doc: Doc): void {
+  for (const k of Object.keys(doc)) if (k.startsWith('$')) throw invalidParam(`replacement document cannot contain operator ${k}`)
+}
+
+/**
+ * Apply an operator update to a copy of `doc`. Returns the new document and
+ * whether anything changed (MongoDB's nModified semantics).
+ */
+export function applyUpdate(doc: Doc, update: Doc): { doc: Doc; changed: boolean } {
+  validateOperatorUpdate(update)
+  const next = deepClone(doc)
+  let changed = false
+  try {
+    for (const [op, args] of Object.entries(update)) {
+      const paths = mingoUpdate(next, { [op]: args } as Parameters<typeof mingoUpdate>[1])
+      if (paths.length) changed = true
+    }
+  } catch (e) {
+    throw fromEngineError(e, 'update')
+  }
+  if (encodeStored(next._id) !== encodeStored(doc._id))
+    throw invalidParam("Performing an update on the path '_id' would modify the immutable field '_id'")
+  return { doc: next, changed }
+}
+
+/** Replace `doc`'s content by `replacement`, keeping its _id. */
+export function applyReplacement(doc: Doc, replacement: Doc): { doc: Doc; changed: boolean } {
+  validateReplacement(replacement)
+  if ('_id' in replacement && encodeStored(replacement._id) !== encodeStored(doc._id))
+    throw invalidParam("Performing an update on the path '_id' would modify the immutable field '_id'")
+  const next: Doc = { _id: doc._id, ...deepClone(replacement) }
+  next._id = doc._id
+  return { doc: next, changed: encodeStored(next) !== encodeStored(doc) }
+}
+
+/**
+ * The document an upsert inserts: the filter's equality fields (as MongoDB
+ * does), then the update applied to it.
+ */
+export function upsertBase(filter: Filter): Doc {
+  const base: Doc = {}
+  const setPaths: Doc = {}
+  const visit = (f: Filter) => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === '$and' && Array.isArray(v)) v.forEach((s) => s && typeof s === 'object' && visit(s as Filter))
+      else if (k.startsWith('$')) continue
+      else if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp)) {
+        const ops = v as Doc
+        const keys = Object.keys(ops)
+        if (keys.length && keys.every((x) => x.startsWith('$'))) {
+          if ('$eq' in ops) setPaths[k] = ops.$eq
+        } else setPaths[k] = v
+      } else if (!(v instanceof RegExp)) setPaths[k] = v
+    }
+  }
+  visit(filter)
+  if (Object.keys(setPaths).length) {
+    try {
+      mingoUpdate(base, { $set: deepClone(setPaths) } as Parameters<typeof mingoUpdate>[1])
+    } catch (e) {
+      throw fromEngineError(e, 'upsert')
+    }
+  }
+  return base
+}
+
+export type Stage = Record<string, unknown>
+
+/**
+ * Run an aggregation pipeline over a collection. A leading $match is planned
+ * with the indexes; `resolve` gives the documents of other collections
+ * ($lookup and friends).
+ */
+export function aggregate(coll: Collection, pipeline: Stage[], resolve: (name: string) => Doc[]): Doc[] {
+  for (const stage of pipeline) {
+    const keys = Object.keys(stage)
+    if (keys.length !== 1) throw invalidParam(`an aggregation stage must have exactly one operator, got ${keys.join(',') || 'none'}`)
+    if (FORBIDDEN_STAGES.has(keys[0])) throw new EmulatorError(ErrorCode.INVALID_PARAM, `unsupported aggregation stage ${keys[0]}`)
+  }
+  let input: Doc[]
+  let rest = pipeline
+  const first = pipeline[0]
+  if (first && '$match' in first && first.$match && typeof first.$match === 'object') {
+    input = matchEntries(coll, first.$match as Filter).map(([, e]) => e.doc)
+    rest = pipeline.slice(1)
+  } else input = candidateDocs(coll, {})
+  try {
+    const agg = new Aggregator(rest, {
+      ...baseOptions,
+      processingMode: 2 - 1, // ProcessingMode.CLONE_INPUT: stages may modify their input
+      collectionResolver: resolve,
+    })
+    return agg.run(input) as Doc[]
+  } catch (e) {
+    throw fromEngineError(e, 'aggregate')
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { startRuntime, type Runtime } from '../runtime/server'
+import { seed, type Scale } from '../runtime/seed'
+import { DEMO_ACCOUNTS } from '../runtime/seed/demo'
+
+/**
+ * p50/p95 latency of the app's actions through the local runtime (HTTP → function →
+ * real SDK → emulator → disk), and DB round trips per action as the emulator counts
+ * them (target ≤ 2). `npm run bench` runs both scales; `-- --scale demo|county` one.
+ */
+const { values } = parseArgs({ options: { scale: { type: 'string' }, n: { type: 'string' } } })
+const scales: Scale[] = values.scale ? [values.scale as Scale] : ['demo', 'county']
+const N = Number(values.n ?? 200)
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+
+async function login(rt: Runtime, userId: string) {
+  const res = await fetch(`${rt.url}/dev/login`, { method: 'POST', body: JSON.stringify({ userId }) })
+  return ((await res.json()) as { token: string }).token
+}
+
+async function measure(rt: Runtime, label: string, token: string, fn: string, event: (i: number) => unknown) {
+  const times: number[] = []
+  let trips = 0
+  for (let i = 0; i < N; i++) {
+    const before = rt.emulator.stats().total
+    const t0 = performance.now()
+    const res = await fetch(`${rt.url}/fn/${fn}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(event(i)),
+    })
+    const body = (await res.json()) as { result: { ok: boolean; message?: string } }
+    times.push(performance.now() - t0)
+    trips += rt.emulator.stats().total - before
+    if (!body.result.ok) throw new Error(`${label}: ${body.result.message}`)
+  }
+  const row = { action: label, n: N, p50_ms: +pct(times, 50).toFixed(2), p95_ms: +pct(times, 95).toFixed(2), db_round_trips: +(trips / N).toFixed(2) }
+  console.log(`  ${label.padEnd(22)} p50 ${String(row.p50_ms).padStart(7)} ms   p95 ${String(row.p95_ms).padStart(7)} ms   round trips ${row.db_round_trips}`)
+  return row
+}
+
+async function benchScale(scale: Scale) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `xf-bench-${scale}-`))
+  const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS })
+  try {
+    const t0 = performance.now()
+    const { counts } = await seed(rt.emulator, scale, (what, done, total) => process.stdout.write(`\r  seeding ${what} ${done}/${total}        `))
+    process.stdout.write('\r' + ' '.repeat(60) + '\r')
+    console.log(`scale ${scale}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')} (seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+    const villager = await login(rt, 'u_villager_zhang')
+    const station = await login(rt, 'u_station_dg')
+    const grid = (await rt.db.collection('grids').where({ level: 'grid' }).limit(1).get()).data[0] as { code: string }
+    const run = Date.now().toString(36)
+    // warm up (catalogue cache, JIT)
+    await measure(rt, 'warm-up', villager, 'grid', () => ({ action: 'catalogue', data: {} }))
+    const rows = [
+      await measure(rt, 'order.place', villager, 'order', (i) => ({
+        action: 'place',
+        data: { requestId: `bench_${run}_${i}`, gridCode: grid.code, serviceId: 'svc_01', description: '压测：厨房的灯不亮了', contactPhone: '13800001111' },
+      })),
+      await measure(rt, 'order.incoming', station, 'order', () => ({ action: 'incoming', data: {} })),
+      await measure(rt, 'order.mine', villager, 'order', () => ({ action: 'mine', data: {} })),
+      await measure(rt, 'grid.resolve', villager, 'grid', () => ({ action: 'resolve', data: { code: grid.code } })),
+    ]
+    return { scale, rows }
+  } finally {
+    await rt.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function main() {
+  console.log(`bench: ${N} sequential calls per action over HTTP on 127.0.0.1 (node ${process.version}, ${os.cpus().length} cores)`)
+  for (const s of scales) await benchScale(s)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -1,0 +1,58 @@
+import { build } from 'esbuild'
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Bundle each cloud function (its entry, the services and the domain core)
+ * into a deployable folder under project.config.json's cloudfunctionRoot:
+ *   index.js      one file; @cloudbase/node-sdk stays a runtime dependency
+ *   package.json  runtime dependencies, installed by CloudBase on deploy
+ *   config.json   timeout (default 3 s is too short), triggers, openapi permissions
+ */
+const root = path.resolve(__dirname, '..')
+const FUNCTIONS: Record<string, { timeout: number; triggers?: unknown[]; openapi?: string[] }> = {
+  grid: { timeout: 10 },
+  order: { timeout: 20 },
+  user: { timeout: 10 },
+}
+
+async function main() {
+  const project = JSON.parse(await fs.readFile(path.join(root, 'project.config.json'), 'utf8'))
+  const outRoot = path.join(root, project.cloudfunctionRoot)
+  const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8'))
+  const sdkVersion = pkg.dependencies['@cloudbase/node-sdk']
+  await fs.rm(outRoot, { recursive: true, force: true })
+  for (const [name, cfg] of Object.entries(FUNCTIONS)) {
+    const dir = path.join(outRoot, name)
+    await fs.mkdir(dir, { recursive: true })
+    const result = await build({
+      entryPoints: [path.join(root, 'cloudfunctions', name, 'index.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node16', // the oldest Node.js runtime CloudBase offers that we support
+      format: 'cjs',
+      outfile: path.join(dir, 'index.js'),
+      external: ['@cloudbase/node-sdk'],
+      minify: true,
+      keepNames: true,
+      legalComments: 'none',
+      metafile: true,
+      logLevel: 'warning',
+    })
+    await fs.writeFile(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name, version: pkg.version, main: 'index.js', private: true, dependencies: { '@cloudbase/node-sdk': sdkVersion } }, null, 2) + '\n',
+    )
+    await fs.writeFile(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ timeout: cfg.timeout, envVariables: {}, triggers: cfg.triggers ?? [], permissions: { openapi: cfg.openapi ?? [] } }, null, 2) + '\n',
+    )
+    const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
+    console.log(`  ${name.padEnd(8)} ${(bytes / 1024).toFixed(1)} KB  → ${path.relative(root, dir)}`)
+  }
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -1,0 +1,32 @@
+import { Text } from '@tarojs/components'
+import { STATE_LABEL, type OrderState } from '@/core/order'
+import './components.scss'
+
+const TONE: Record<OrderState, string> = {
+  pending: 'wait',
+  escalated: 'wait',
+  dispatched: 'work',
+  pooled: 'work',
+  accepted: 'work',
+  in_service: 'work',
+  completed: 'confirm',
+  fixed: 'done',
+  rejected: 'end',
+  referred: 'end',
+  closed: 'end',
+  cancelled: 'end',
+}
+
+/** The order's state as a coloured label: orange waits, blue is being worked on, green is solved, grey is closed. */
+export default function StatusTag({ status, big, id }: { status: OrderState; big?: boolean; id?: string }) {
+  return (
+    <Text id={id} className={`xf-tag xf-tag--${TONE[status] || 'end'}${big ? ' xf-tag--big' : ''}`}>
+      {STATE_LABEL[status] || status}
+    </Text>
+  )
+}
+
+/** A plain small label, e.g. "热线". */
+export function Badge({ text, tone = 'hotline' }: { text: string; tone?: string }) {
+  return <Text className={`xf-tag xf-tag--${tone}`}>{text}</Text>
+}

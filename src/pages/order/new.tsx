@@ -1,0 +1,201 @@
+import { useEffect, useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Input, Text, Textarea, View } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
+import { call, newRequestId } from '@/api'
+import { placeOrderInput } from '@/core/order'
+import ErrorBox from '@/components/ErrorBox'
+import { STORAGE, back, decode, load, query, save } from '@/components/util'
+import './new.scss'
+
+type Field = 'description' | 'contactPhone' | 'contactName' | 'preferredTime'
+type Draft = { requestId: string; description: string; phone: string; name: string; preferredTime: string }
+type Contact = { phone: string; name: string }
+
+const TIME_CHOICES = ['越快越好', '今天', '明天上午', '明天下午', '这几天都行']
+
+export default function NewOrder() {
+  const { params } = useRouter()
+  const gridCode = decode(params.gridCode)
+  const serviceId = decode(params.serviceId)
+  const serviceName = decode(params.serviceName)
+  const gridName = decode(params.gridName)
+  const draftKey = STORAGE.draft(gridCode, serviceId)
+
+  // A draft survives a weak network, a crash or a closed app; it keeps its requestId,
+  // so submitting again after a lost answer never places the order twice.
+  const [initial] = useState(() => {
+    const draft = load<Draft>(draftKey)
+    const contact = load<Contact>(STORAGE.contact)
+    return {
+      requestId: draft?.requestId || newRequestId(),
+      description: draft?.description || '',
+      phone: draft?.phone || contact?.phone || '',
+      name: draft?.name || contact?.name || '',
+      preferredTime: draft?.preferredTime || '',
+    }
+  })
+  const requestId = initial.requestId
+  const [description, setDescription] = useState(initial.description)
+  const [phone, setPhone] = useState(initial.phone)
+  const [name, setName] = useState(initial.name)
+  const [preferredTime, setPreferredTime] = useState(initial.preferredTime)
+  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
+  const [submitError, setSubmitError] = useState<{ error: unknown; message?: string } | null>(null)
+  const [submitting, setSubmitting] = useState(false)
+
+  useEffect(() => {
+    if (!gridCode || !serviceId || !description.trim()) return
+    save(draftKey, { requestId, description, phone, name, preferredTime } satisfies Draft)
+  }, [description, phone, name, preferredTime])
+
+  const changeService = () => back(`/pages/scan/index?${query({ code: gridCode })}`)
+
+  const submit = async () => {
+    if (submitting) return
+    setSubmitError(null)
+    const parsed = placeOrderInput.safeParse({
+      requestId,
+      gridCode,
+      serviceId,
+      description,
+      contactPhone: phone,
+      contactName: name.trim() || undefined,
+      preferredTime: preferredTime.trim() || undefined,
+    })
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const field = String(issue?.path[0] || '') as Field
+      const known: Field[] = ['description', 'contactPhone', 'contactName', 'preferredTime']
+      if (known.includes(field)) {
+        setFieldError({ field, message: issue.message })
+        Taro.pageScrollTo({ selector: `#field-${field}`, duration: 200 }).catch(() => {})
+      } else {
+        // gridCode/serviceId/requestId: the link was broken, not the villager's input
+        setFieldError(null)
+        setSubmitError({ error: null, message: '没有选好网格或服务，请返回重新扫码选择' })
+      }
+      return
+    }
+    setFieldError(null)
+    save(STORAGE.contact, { phone: parsed.data.contactPhone, name: parsed.data.contactName || '' } satisfies Contact)
+    setSubmitting(true)
+    try {
+      const order = await call('order', 'place', parsed.data)
+      save(draftKey, null)
+      Taro.redirectTo({ url: `/pages/orders/detail?${query({ id: order.id, placed: 1 })}` })
+    } catch (e) {
+      setSubmitError({ error: e }) // everything typed stays; the same requestId goes again on retry
+      setSubmitting(false)
+    }
+  }
+
+  const err = (f: Field) =>
+    fieldError?.field === f ? (
+      <View id='error-message' className='form__error'>
+        {fieldError.message}
+      </View>
+    ) : null
+
+  const broken = !gridCode || !serviceId
+
+  return (
+    <View className='xf-page form'>
+      <View className='xf-card form__service'>
+        <View className='xf-muted'>您选择的服务</View>
+        <View className='xf-row'>
+          <View id='selected-service' className='xf-h1'>
+            {serviceName || '（未选择服务）'}
+          </View>
+          <View className='form__change' hoverClass='xf-pressed' onClick={changeService}>
+            换一项
+          </View>
+        </View>
+        {(gridName || gridCode) && <View className='xf-muted form__grid'>网格：{gridName || gridCode}</View>}
+      </View>
+
+      {broken && (
+        <ErrorBox error={null} message='没有选好网格或服务，请返回重新扫码选择' />
+      )}
+
+      <View className='xf-card'>
+        <View className='form__label' id='field-description'>
+          需要什么帮助<Text className='form__req'>（必填）</Text>
+        </View>
+        <Textarea
+          className={`form__textarea${fieldError?.field === 'description' ? ' form__bad' : ''}`}
+          value={description}
+          maxlength={500}
+          placeholder='请说说是什么事、在哪里，比如：家里水管漏水，在村东头第三户'
+          onInput={(e) => {
+            setDescription(e.detail.value)
+            if (fieldError?.field === 'description') setFieldError(null)
+          }}
+        />
+        <View className='form__count'>{description.trim().length}/500</View>
+        {err('description')}
+
+        <View className='form__label' id='field-contactPhone'>
+          联系电话<Text className='form__req'>（必填）</Text>
+        </View>
+        <Input
+          className={`form__input${fieldError?.field === 'contactPhone' ? ' form__bad' : ''}`}
+          type='number'
+          value={phone}
+          maxlength={13}
+          placeholder='手机号或座机号'
+          onInput={(e) => {
+            setPhone(e.detail.value)
+            if (fieldError?.field === 'contactPhone') setFieldError(null)
+          }}
+        />
+        <View className='form__tip'>电话只给处理您这件事的工作人员和志愿者，不会公开。</View>
+        {err('contactPhone')}
+
+        <View className='form__label' id='field-contactName'>
+          怎么称呼您<Text className='form__opt'>（可不填）</Text>
+        </View>
+        <Input
+          className='form__input'
+          value={name}
+          maxlength={20}
+          placeholder='如：王大爷、李阿姨'
+          onInput={(e) => setName(e.detail.value)}
+        />
+        {err('contactName')}
+
+        <View className='form__label' id='field-preferredTime'>
+          希望什么时候来<Text className='form__opt'>（可不填）</Text>
+        </View>
+        <View className='form__chips'>
+          {TIME_CHOICES.map((t) => (
+            <View
+              key={t}
+              className={`form__chip${preferredTime === t ? ' form__chip--on' : ''}`}
+              onClick={() => setPreferredTime(preferredTime === t ? '' : t)}
+            >
+              {t}
+            </View>
+          ))}
+        </View>
+        <Input
+          className='form__input'
+          value={preferredTime}
+          maxlength={40}
+          placeholder='也可以自己写，如：周六下午'
+          onInput={(e) => setPreferredTime(e.detail.value)}
+        />
+        {err('preferredTime')}
+      </View>
+
+      {submitError && <ErrorBox error={submitError.error} message={submitError.message} />}
+
+      <View className='xf-actions'>
+        <Button id='submit-order' block size='xlarge' type='primary' disabled={submitting || broken} onClick={submit}>
+          {submitting ? '提交中…' : '提交诉求'}
+        </Button>
+        {!!submitError && !submitting && <View className='form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
+      </View>
+    </View>
+  )
+}

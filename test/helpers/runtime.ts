@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { startRuntime, type Runtime } from '../../runtime/server'
+import { seed } from '../../runtime/seed'
+import { DEMO_ACCOUNTS } from '../../runtime/seed/demo'
+
+export type TestRuntime = Runtime & { dataDir: string; call: (fn: string, action: string, data: unknown, openId: string | null) => Promise<any> }
+
+/** A fresh local runtime on a random port with its own data dir, seeded with the demo county. */
+export async function startTestRuntime(opts: { h5Dir?: string } = {}): Promise<TestRuntime> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xf-test-'))
+  const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS, h5Dir: opts.h5Dir })
+  await seed(rt.emulator, 'demo')
+  const close = rt.close
+  return Object.assign(rt, {
+    dataDir,
+    call: (fn: string, action: string, data: unknown, openId: string | null) => rt.invoke(fn, { action, data }, openId) as Promise<any>,
+    async close() {
+      await close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  })
+}
+
+/** POST /fn/<name> over HTTP, as the H5 app does. */
+export async function httpCall(base: string, fn: string, event: unknown, token?: string) {
+  const res = await fetch(`${base}/fn/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(event),
+  })
+  return { status: res.status, body: (await res.json()) as any }
+}

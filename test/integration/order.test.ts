@@ -1,0 +1,156 @@
+import { clearCatalogueCache } from '../../cloudfunctions/services/grid'
+import { httpCall, startTestRuntime, type TestRuntime } from '../helpers/runtime'
+
+const VILLAGER = 'u_villager_zhang'
+const STATION_DG = 'u_station_dg' // 东关村 (XF0101)
+const STATION_XS = 'u_station_xs' // 西山村 (XF0201)
+const COUNTY = 'u_county'
+
+let rt: TestRuntime
+beforeAll(async () => {
+  rt = await startTestRuntime()
+})
+afterAll(() => rt.close())
+beforeEach(() => clearCatalogueCache())
+
+let seq = 0
+const order = (patch: Record<string, unknown> = {}) => ({
+  requestId: `req_${Date.now()}_${++seq}`,
+  gridCode: 'XF010101',
+  serviceId: 'svc_01',
+  description: '厨房的灯不亮了，麻烦来看看',
+  contactPhone: '13800001111',
+  contactName: '张大爷',
+  ...patch,
+})
+const countOrders = async () => (await rt.db.collection('orders').count()).total
+
+describe('grid.resolve (scan landing)', () => {
+  test('a signboard code resolves to its grid, village and township', async () => {
+    const r = await rt.call('grid', 'resolve', { code: 'xf010101' }, null)
+    expect(r.ok).toBe(true)
+    expect(r.data).toMatchObject({ code: 'XF010101', name: '东关村第一网格', villageName: '东关村', townshipName: '东关镇', hotline: expect.any(String) })
+  })
+
+  test('unknown and malformed codes get a clear Chinese message', async () => {
+    const unknown = await rt.call('grid', 'resolve', { code: 'XF990101' }, null)
+    expect(unknown).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+    expect(unknown.message).toContain('没有找到编码为 XF990101 的网格')
+    const bad = await rt.call('grid', 'resolve', { code: '../etc' }, null)
+    expect(bad).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(bad.message).toContain('网格编码格式不正确')
+    const village = await rt.call('grid', 'resolve', { code: 'XF0101' }, null)
+    expect(village).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+    expect(village.message).toContain('不是网格编码')
+  })
+
+  test('the catalogue lists active services in order', async () => {
+    const r = await rt.call('grid', 'catalogue', {}, null)
+    expect(r.ok).toBe(true)
+    expect(r.data).toHaveLength(12)
+    expect(r.data[0]).toEqual({ id: 'svc_01', name: '水电维修', category: '生活帮扶', description: null })
+  })
+})
+
+describe('order.place', () => {
+  test('places an order that the villager sees in my orders and the village station in incoming', async () => {
+    const placed = await rt.call('order', 'place', order(), VILLAGER)
+    expect(placed.ok).toBe(true)
+    expect(placed.data).toMatchObject({ status: 'pending', source: 'scan', gridCode: 'XF010101', serviceName: '水电维修', villageName: '东关村' })
+    expect(placed.data.history).toEqual([expect.objectContaining({ action: 'place', from: null, to: 'pending', role: 'villager' })])
+
+    const mine = await rt.call('order', 'mine', {}, VILLAGER)
+    expect(mine.data.map((o: any) => o.id)).toContain(placed.data.id)
+
+    const incoming = await rt.call('order', 'incoming', {}, STATION_DG)
+    expect(incoming.ok).toBe(true)
+    expect(incoming.data.map((o: any) => o.id)).toContain(placed.data.id)
+
+    const detail = await rt.call('order', 'detail', { id: placed.data.id }, STATION_DG)
+    expect(detail.data.contactPhone).toBe('13800001111')
+
+    // grid.resolve now shows it among the orders open at this signboard
+    const grid = await rt.call('grid', 'resolve', { code: 'XF010101' }, null)
+    expect(grid.data.openOrders.map((o: any) => o.no)).toContain(placed.data.no)
+  })
+
+  test('a dispatcher of another village is refused and sees none of it', async () => {
+    const placed = await rt.call('order', 'place', order(), VILLAGER)
+    const other = await rt.call('order', 'incoming', {}, STATION_XS)
+    expect(other.ok).toBe(true)
+    expect(other.data.map((o: any) => o.id)).not.toContain(placed.data.id)
+    const detail = await rt.call('order', 'detail', { id: placed.data.id }, STATION_XS)
+    expect(detail).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+    const countyView = await rt.call('order', 'incoming', {}, COUNTY)
+    expect(countyView.data.map((o: any) => o.id)).toContain(placed.data.id)
+  })
+
+  test('villagers cannot read the incoming list nor other villagers’ orders', async () => {
+    const placed = await rt.call('order', 'place', order(), VILLAGER)
+    expect(await rt.call('order', 'incoming', {}, VILLAGER)).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+    expect(await rt.call('order', 'detail', { id: placed.data.id }, 'u_villager_li')).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+  })
+
+  test.each([
+    ['malformed phone', { contactPhone: '110' }, 'VALIDATION', '电话号码格式不正确'],
+    ['too short description', { description: '灯' }, 'VALIDATION', '至少用4个字'],
+    ['unknown grid', { gridCode: 'XF090909' }, 'NOT_FOUND', '没有找到编码'],
+    ['unknown service', { serviceId: 'svc_99' }, 'NOT_FOUND', '服务不存在'],
+    ['missing request id', { requestId: undefined }, 'VALIDATION', '请求编号'],
+  ])('%s gets a clear error and writes nothing', async (_name, patch, code, message) => {
+    const before = await countOrders()
+    const r = await rt.call('order', 'place', order(patch), VILLAGER)
+    expect(r).toMatchObject({ ok: false, code })
+    expect(r.message).toContain(message)
+    expect(await countOrders()).toBe(before)
+  })
+
+  test('an anonymous caller cannot place an order', async () => {
+    const before = await countOrders()
+    expect(await rt.call('order', 'place', order(), null)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
+    expect(await countOrders()).toBe(before)
+  })
+
+  test('identity in the event is ignored: the caller is who the platform says', async () => {
+    const r = await rt.call('order', 'place', { ...order(), villagerId: 'u_villager_li', openId: 'u_villager_li' }, VILLAGER)
+    expect(r.ok).toBe(true)
+    const stored = (await rt.db.collection('orders').doc(r.data.id).get()).data[0]
+    expect(stored.villagerId).toBe(VILLAGER)
+  })
+
+  test('a retried submission (same request id, even concurrently) returns the same order and creates no duplicate', async () => {
+    const before = await countOrders()
+    const input = order()
+    const results = await Promise.all(Array.from({ length: 8 }, () => rt.call('order', 'place', input, VILLAGER)))
+    expect(results.every((r) => r.ok)).toBe(true)
+    expect(new Set(results.map((r) => r.data.id)).size).toBe(1)
+    expect(await countOrders()).toBe(before + 1)
+  })
+
+  test('unknown actions and malformed events are refused', async () => {
+    expect(await rt.call('order', 'dropTables', {}, VILLAGER)).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' })
+    expect(await rt.invoke('order', 'not an event', VILLAGER)).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(await rt.invoke('nope', { action: 'x' }, VILLAGER)).toMatchObject({ ok: false, code: 'FUNCTION_NOT_FOUND' })
+  })
+})
+
+describe('over HTTP with the dev sign-in', () => {
+  test('POST /fn/<name> answers what callFunction would, as the signed-in user', async () => {
+    const users = (await (await fetch(`${rt.url}/dev/users`)).json()) as any
+    expect(users.users.map((u: any) => u.id)).toEqual(expect.arrayContaining([VILLAGER, STATION_DG, COUNTY]))
+    const login = (await (await fetch(`${rt.url}/dev/login`, { method: 'POST', body: JSON.stringify({ userId: STATION_DG }) })).json()) as any
+    const me = await httpCall(rt.url, 'user', { action: 'me', data: {} }, login.token)
+    expect(me.status).toBe(200)
+    expect(me.body.result).toMatchObject({ ok: true, data: { openId: STATION_DG, roles: [{ role: 'station', nodeName: '东关村' }] } })
+    expect(typeof me.body.requestId).toBe('string')
+    const anon = await httpCall(rt.url, 'order', { action: 'mine', data: {} })
+    expect(anon.body.result).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
+    const forged = await httpCall(rt.url, 'order', { action: 'mine', data: {} }, 'forged-token')
+    expect(forged.body.result).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
+  })
+
+  test('the dev sign-in refuses unknown accounts', async () => {
+    const res = await fetch(`${rt.url}/dev/login`, { method: 'POST', body: JSON.stringify({ userId: 'u_v00001' }) })
+    expect(res.status).toBe(404)
+  })
+})
