@@ -21,7 +21,8 @@ async function main() {
   const emulator = await Emulator.open({ dataDir })
   try {
     await bootstrap(emulator)
-    if (emulator.count('grids') > 0) {
+    const existing = (await emulator.handle({ action: 'database.calculateDocument', collectionName: 'grids', query: '{}' })) as { data?: { total?: number } }
+    if ((existing.data?.total ?? 0) > 0) {
       console.error(`${dataDir} already holds data; pass --force to wipe it and seed again`)
       process.exitCode = 2
       return

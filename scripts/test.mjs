@@ -2,7 +2,7 @@
 // local runtime with the real SDK, end-to-end in Chromium against the H5 build, and the
 // mini-program automator suite (skipped, saying why, without WeChat DevTools).
 import { spawnSync } from 'node:child_process'
-import { existsSync, statSync, readdirSync } from 'node:fs'
+import { existsSync, statSync, readdirSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -21,4 +21,26 @@ if (!existsSync(index) || statSync(index).mtimeMs < newest(path.join(root, 'src'
   const status = run('npx', ['taro', 'build', '--type', 'h5', '--no-check'])
   if (status !== 0) process.exit(status)
 }
-process.exit(run('npx', ['jest', '--ci', ...process.argv.slice(2)]))
+mkdirSync(path.join(root, 'test-artifacts'), { recursive: true })
+const resultsFile = path.join(root, 'test-artifacts', 'jest-results.json')
+rmSync(resultsFile, { force: true })
+const status = run('npx', ['jest', '--ci', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)])
+
+// Per-layer counts, then one plain closing line.
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'))
+  const layers = {}
+  for (const file of results.testResults) {
+    const layer = path.relative(path.join(root, 'test'), file.name).split(path.sep)[0]
+    const l = (layers[layer] ??= { passed: 0, failed: 0, skipped: 0 })
+    for (const a of file.assertionResults) {
+      if (a.status === 'passed') l.passed++
+      else if (a.status === 'failed') l.failed++
+      else l.skipped++
+    }
+  }
+  console.log('\nby layer:')
+  for (const [layer, c] of Object.entries(layers)) console.log(`  ${layer.padEnd(12)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`)
+  console.log(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped`)
+}
+process.exit(status)

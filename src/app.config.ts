@@ -1,4 +1,17 @@
+const pages = ['pages/scan/index', 'pages/order/new', 'pages/orders/index', 'pages/orders/detail']
+// The dev sign-in only exists in the H5 build served by the local runtime.
+if (process.env.TARO_ENV === 'h5') pages.push('pages/dev/index')
+
 export default defineAppConfig({
-  pages: ['pages/scan/index'],
-  window: { navigationBarTitleText: '幸福+码', navigationBarBackgroundColor: '#c8102e', navigationBarTextStyle: 'white', backgroundColor: '#f5f5f5' },
+  pages,
+  subPackages: [{ root: 'staff', pages: ['incoming/index'] }],
+  window: {
+    navigationBarTitleText: '幸福+码',
+    navigationBarBackgroundColor: '#c8102e',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f5f5f5',
+    backgroundTextStyle: 'dark',
+    // H5: show Taro's own title bar (back/home buttons); the mini-program has its native one anyway
+    navigationStyle: 'default',
+  },
 })

@@ -128,6 +128,9 @@ function revive(v: unknown): unknown {
     break
   }
   if (first !== undefined && first.charCodeAt(0) === 36 /* $ */) {
+    // Fast path for the wrapper written for every Date (see storageReplacer).
+    const d = o.$date as { $numberLong?: unknown } | undefined
+    if (first === '$date' && d && typeof d.$numberLong === 'string') return new Date(Number(d.$numberLong))
     return normalize(EJSON.deserialize(o, { relaxed: false }), Date.now())
   }
   for (const k in o) o[k] = revive(o[k])
@@ -188,4 +191,25 @@ export function deepClone<T>(v: T): T {
   const out: Record<string, unknown> = {}
   for (const k in v as Record<string, unknown>) out[k] = deepClone((v as Record<string, unknown>)[k])
   return out as T
+}
+
+/**
+ * A deep copy of a caller-supplied value as it would survive the wire: fields
+ * holding undefined/functions/symbols are dropped, such array items become null.
+ */
+export function sanitize(v: unknown): unknown {
+  if (v === null) return null
+  const t = typeof v
+  if (t === 'undefined' || t === 'function' || t === 'symbol') return undefined
+  if (t !== 'object') return v
+  if (v instanceof Date) return new Date(v.getTime())
+  if (v instanceof RegExp) return new RegExp(v.source, v.flags)
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : sanitize(x) ?? null))
+  if (bsonType(v as object)) return v
+  const out: Record<string, unknown> = {}
+  for (const k in v as Record<string, unknown>) {
+    const x = sanitize((v as Record<string, unknown>)[k])
+    if (x !== undefined) out[k] = x
+  }
+  return out
 }

@@ -1,7 +1,7 @@
 // Query, update and aggregation semantics, all delegated to mingo. This file
 // only wires mingo up (operator context, safety options) and maps its errors;
 // it never matches or modifies documents by hand.
-import { Aggregator, Context, Query, update as mingoUpdate } from 'mingo'
+import { Aggregator, Context, ProcessingMode, Query, update as mingoUpdate } from 'mingo'
 import { deepClone, encodeStored, type Doc } from './codec'
 import { EmulatorError, ErrorCode, fromEngineError, invalidParam } from './errors'
 import { planCandidates } from './planner'
@@ -9,22 +9,31 @@ import type { Collection, Entry } from './store'
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Aggregator>[1]>
 type ContextOps = NonNullable<Parameters<typeof Context.init>[0]>
-type PipelineOp = (collection: PipelineIterator, expr: Record<string, unknown>, options: MingoOptions) => PipelineIterator
-type PipelineIterator = { map(f: (doc: Doc) => Doc): PipelineIterator }
+type PipelineOps = NonNullable<ContextOps['pipeline']>
+type PipelineOp = PipelineOps[string]
 
 // mingo's operator modules are exported as package subpaths, which the
 // project's "node" module resolution cannot type; they are loaded untyped.
 /* eslint-disable @typescript-eslint/no-var-requires */
 const accumulatorOps = require('mingo/operators/accumulator') as ContextOps['accumulator']
 const expressionOps = require('mingo/operators/expression') as ContextOps['expression']
-const pipelineOps = require('mingo/operators/pipeline') as Record<string, PipelineOp>
+const pipelineOps = require('mingo/operators/pipeline') as PipelineOps
 const projectionOps = require('mingo/operators/projection') as ContextOps['projection']
 const queryOps = require('mingo/operators/query') as ContextOps['query']
 const windowOps = require('mingo/operators/window') as ContextOps['window']
+const mingoUtil = require('mingo/util') as {
+  /** The comparator mingo's $sort orders values with (MongoDB type order first). */
+  compare(a: unknown, b: unknown): number
+  /** The path resolver mingo's $sort reads sort keys with. */
+  resolve(obj: object, selector: string): unknown
+}
 /* eslint-enable @typescript-eslint/no-var-requires */
 
 /** Update operators CloudBase offers (db.command.set/remove/inc/mul/push/pull/pullAll/pop/shift/unshift/addToSet/rename/max/min/bit). */
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$pop', '$addToSet', '$bit'])
+
+/** Stages that never modify their input documents (a pipeline of only these needs no input copies). */
+const READ_ONLY_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$group', '$count', '$sortByCount', '$project', '$bucket', '$bucketAuto', '$sample'])
 
 /** Stages that write elsewhere; CloudBase's aggregate does not offer them. */
 const FORBIDDEN_STAGES = new Set(['$out', '$merge'])
@@ -35,10 +44,11 @@ const FORBIDDEN_STAGES = new Set(['$out', '$merge'])
  * store through them.
  */
 const withClonedJoin =
-  (op: PipelineOp, field: (expr: Record<string, unknown>) => string | null): PipelineOp =>
+  (op: PipelineOp, field: (expr: Doc) => string | null): PipelineOp =>
   (collection, expr, options) =>
-    op(collection, expr, options).map((doc) => {
-      const as = field(expr)
+    op(collection, expr, options).map((value: unknown) => {
+      const doc = value as Doc
+      const as = field(expr as Doc)
       return as === null ? deepClone(doc) : { ...doc, [as]: deepClone(doc[as]) }
     })
 
@@ -50,7 +60,7 @@ const context = Context.init({
     $lookup: withClonedJoin(pipelineOps.$lookup, (e) => String(e.as)),
     $graphLookup: withClonedJoin(pipelineOps.$graphLookup, (e) => String(e.as)),
     $unionWith: withClonedJoin(pipelineOps.$unionWith, () => null),
-  } as ContextOps['pipeline'],
+  },
   projection: projectionOps,
   query: queryOps,
   window: windowOps,
@@ -70,6 +80,16 @@ export type SortSpec = Record<string, 1 | -1>
 export function compileFilter(filter: Filter): Query {
   try {
     return new Query(filter, baseOptions)
+  } catch (e) {
+    throw fromEngineError(e, 'query')
+  }
+}
+
+/** Whether one document matches `filter`. */
+export function matches(doc: Doc, filter: Filter): boolean {
+  const query = compileFilter(filter)
+  try {
+    return query.test(doc)
   } catch (e) {
     throw fromEngineError(e, 'query')
   }
@@ -114,15 +134,42 @@ function candidateDocs(coll: Collection, filter: Filter): Doc[] {
 
 export type FindOptions = { order?: SortSpec; skip?: number; limit?: number; projection?: Doc }
 
+/**
+ * Order documents like mingo's $sort does (same key resolver, same comparator,
+ * stable, later keys break ties), with one decorated Array.sort instead of
+ * $sort's per-key regrouping, which is much slower on large candidate sets.
+ */
+function sortDocs(docs: Doc[], order: SortSpec): Doc[] {
+  const fields = Object.keys(order)
+  const dirs = fields.map((f) => order[f])
+  const rows = docs.map((doc, i) => ({ doc, i, keys: fields.map((f) => mingoUtil.resolve(doc, f)) }))
+  rows.sort((a, b) => {
+    for (let k = 0; k < fields.length; k++) {
+      const c = mingoUtil.compare(a.keys[k], b.keys[k])
+      if (c !== 0) return dirs[k] === -1 ? -c : c
+    }
+    return a.i - b.i
+  })
+  return rows.map((r) => r.doc)
+}
+
 /** where().orderBy().skip().limit().field().get(): references to stored documents unless projected. */
 export function find(coll: Collection, filter: Filter, opts: FindOptions): Doc[] {
   const query = compileFilter(filter)
+  const skip = opts.skip ?? 0
+  const end = opts.limit === undefined ? Infinity : skip + opts.limit
+  const sorted = !!opts.order && Object.keys(opts.order).length > 0
   try {
-    let cursor = query.find<Doc>(candidateDocs(coll, filter), opts.projection ?? {})
-    if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(opts.order)
-    if (opts.skip) cursor = cursor.skip(opts.skip)
-    if (opts.limit !== undefined) cursor = cursor.limit(opts.limit)
-    return cursor.all()
+    let docs: Doc[] = []
+    for (const doc of candidateDocs(coll, filter)) {
+      if (!query.test(doc)) continue
+      docs.push(doc)
+      if (!sorted && docs.length >= end) break
+    }
+    if (sorted) docs = sortDocs(docs, opts.order!)
+    docs = docs.slice(skip, end)
+    if (opts.projection && Object.keys(opts.projection).length) docs = new Query({}, baseOptions).find<Doc>(docs, opts.projection).all()
+    return docs
   } catch (e) {
     throw fromEngineError(e, 'query')
   }
@@ -187,8 +234,8 @@ export function applyReplacement(doc: Doc, replacement: Doc): { doc: Doc; change
   validateReplacement(replacement)
   if ('_id' in replacement && encodeStored(replacement._id) !== encodeStored(doc._id))
     throw invalidParam("Performing an update on the path '_id' would modify the immutable field '_id'")
-  const next: Doc = { _id: doc._id, ...deepClone(replacement) }
-  next._id = doc._id
+  const { _id: _ignored, ...rest } = deepClone(replacement)
+  const next: Doc = { _id: doc._id, ...rest }
   return { doc: next, changed: encodeStored(next) !== encodeStored(doc) }
 }
 
@@ -246,7 +293,8 @@ export function aggregate(coll: Collection, pipeline: Stage[], resolve: (name: s
   try {
     const agg = new Aggregator(rest, {
       ...baseOptions,
-      processingMode: 2 - 1, // ProcessingMode.CLONE_INPUT: stages may modify their input
+      // Stages such as $unwind or $addFields modify their input: never let them touch stored documents.
+      processingMode: rest.every((st) => READ_ONLY_STAGES.has(Object.keys(st)[0])) ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT,
       collectionResolver: resolve,
     })
     return agg.run(input) as Doc[]

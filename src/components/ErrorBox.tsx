@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components'
-import { Button } from '@nutui/nutui-react-taro'
+import Btn from './Btn'
 import { errorMessage } from '@/api'
 import { goLogin, needsLogin } from './util'
 import './components.scss'
@@ -12,24 +12,29 @@ type Props = {
   message?: string
 }
 
-/** A failure in plain words, with the way out: retry, or (H5) sign in. Carries id="error-message". */
+/**
+ * A failure in plain words, with the way out: retry, or (H5) sign in. Carries id="error-message".
+ * When sign-in is needed the message itself (the server says "请先登录") links to the dev sign-in too.
+ */
 export default function ErrorBox({ error, onRetry, message }: Props) {
   const login = needsLogin(error)
+  let text = message || errorMessage(error)
+  if (login && !text.includes('请先登录')) text = `请先登录（${text}）`
   return (
     <View className='xf-errorbox'>
-      <View id='error-message' className='xf-errorbox__text'>
-        {message || errorMessage(error)}
+      <View id='error-message' className='xf-errorbox__text' onClick={login ? goLogin : undefined}>
+        {text}
       </View>
       <View className='xf-errorbox__actions'>
         {login && (
-          <Button type='primary' size='large' onClick={goLogin}>
-            请先登录
-          </Button>
+          <Btn type='primary' size='small' onClick={goLogin}>
+            去登录
+          </Btn>
         )}
         {onRetry && !login && (
-          <Button type='default' size='large' onClick={onRetry}>
+          <Btn type='default' size='small' onClick={onRetry}>
             重试
-          </Button>
+          </Btn>
         )}
       </View>
     </View>

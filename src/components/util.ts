@@ -52,7 +52,8 @@ export function currentUrl(): string {
   const path = '/' + router.path.split('?')[0].replace(/^\/+/, '')
   const params: Record<string, string> = {}
   for (const [k, v] of Object.entries(router.params || {})) {
-    if (!k.startsWith('$') && typeof v === 'string') params[k] = decode(v)
+    // `$taroTimestamp` (weapp) and `stamp` (H5) are the router's own
+    if (!k.startsWith('$') && k !== 'stamp' && typeof v === 'string') params[k] = decode(v)
   }
   const q = query(params)
   return q ? `${path}?${q}` : path

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Input, Text, Textarea, View } from '@tarojs/components'
-import { Button } from '@nutui/nutui-react-taro'
+import Btn from '@/components/Btn'
 import { call, newRequestId } from '@/api'
 import { placeOrderInput } from '@/core/order'
 import ErrorBox from '@/components/ErrorBox'
@@ -123,7 +123,7 @@ export default function NewOrder() {
           需要什么帮助<Text className='form__req'>（必填）</Text>
         </View>
         <Textarea
-          className={`form__textarea${fieldError?.field === 'description' ? ' form__bad' : ''}`}
+          className={`form__textarea xf-input-fill${fieldError?.field === 'description' ? ' form__bad' : ''}`}
           value={description}
           maxlength={500}
           placeholder='请说说是什么事、在哪里，比如：家里水管漏水，在村东头第三户'
@@ -139,7 +139,7 @@ export default function NewOrder() {
           联系电话<Text className='form__req'>（必填）</Text>
         </View>
         <Input
-          className={`form__input${fieldError?.field === 'contactPhone' ? ' form__bad' : ''}`}
+          className={`form__input xf-input-fill${fieldError?.field === 'contactPhone' ? ' form__bad' : ''}`}
           type='number'
           value={phone}
           maxlength={13}
@@ -156,7 +156,7 @@ export default function NewOrder() {
           怎么称呼您<Text className='form__opt'>（可不填）</Text>
         </View>
         <Input
-          className='form__input'
+          className='form__input xf-input-fill'
           value={name}
           maxlength={20}
           placeholder='如：王大爷、李阿姨'
@@ -179,7 +179,7 @@ export default function NewOrder() {
           ))}
         </View>
         <Input
-          className='form__input'
+          className='form__input xf-input-fill'
           value={preferredTime}
           maxlength={40}
           placeholder='也可以自己写，如：周六下午'
@@ -191,9 +191,9 @@ export default function NewOrder() {
       {submitError && <ErrorBox error={submitError.error} message={submitError.message} />}
 
       <View className='xf-actions'>
-        <Button id='submit-order' block size='xlarge' type='primary' disabled={submitting || broken} onClick={submit}>
+        <Btn id='submit-order' type='primary' disabled={submitting || broken} onClick={submit}>
           {submitting ? '提交中…' : '提交诉求'}
-        </Button>
+        </Btn>
         {!!submitError && !submitting && <View className='form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
       </View>
     </View>

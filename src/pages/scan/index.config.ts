@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '幸福+码 扫码点单' })
+export default definePageConfig({ navigationBarTitleText: '幸福+码' })

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
-import Taro, { useRouter } from '@tarojs/taro'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Input, Text, View } from '@tarojs/components'
-import { Button } from '@nutui/nutui-react-taro'
+import Btn from '@/components/Btn'
 import { call } from '@/api'
 import type { GridView, ServiceView } from '@/core/api'
 import { codeFromLaunchParams, gridCodeSchema } from '@/core/grid'
@@ -42,6 +42,25 @@ export default function Scan() {
   const [services, setServices] = useState<ServiceView[] | null>(() => load<ServiceView[]>(STORAGE.catalogue))
   const [servicesError, setServicesError] = useState<unknown>(null)
   const lastGrid = useMemo(() => load<LastGrid>(STORAGE.lastGrid), [])
+  const shownGrid = useRef<string | null>(null)
+  const firstShow = useRef(true)
+
+  // Back from the form (or an order placed meanwhile): refresh the open orders quietly, keeping what is shown.
+  useDidShow(() => {
+    if (firstShow.current) {
+      firstShow.current = false
+      return
+    }
+    const c = shownGrid.current
+    if (!c) return
+    call('grid', 'resolve', { code: c })
+      .then((g) => {
+        if (shownGrid.current === g.code) setGrid(g)
+      })
+      .catch(() => {
+        /* keep the grid already shown */
+      })
+  })
 
   const loadGrid = useCallback(async (c: string) => {
     setLoadingGrid(true)
@@ -50,8 +69,8 @@ export default function Scan() {
     try {
       const g = await call('grid', 'resolve', { code: c })
       setGrid(g)
+      shownGrid.current = g.code
       save(STORAGE.lastGrid, { code: g.code, name: g.name } satisfies LastGrid)
-      Taro.setNavigationBarTitle({ title: g.name }).catch(() => {})
     } catch (e) {
       setGridError(e)
     } finally {
@@ -186,9 +205,9 @@ export default function Scan() {
       )}
 
       <View className='xf-actions'>
-        <Button block size='xlarge' type='default' onClick={() => go('/pages/orders/index')}>
+        <Btn type='default' onClick={() => go('/pages/orders/index')}>
           我的诉求
-        </Button>
+        </Btn>
       </View>
     </View>
   )
@@ -237,15 +256,15 @@ function CodeEntry(props: { onCode: (code: string) => void; onInvalid: () => voi
     <View className='xf-card code-entry'>
       {!IS_H5 && (
         <View className='code-entry__scan'>
-          <Button block size='xlarge' type='primary' onClick={scan}>
+          <Btn type='primary' onClick={scan}>
             扫一扫标识牌
-          </Button>
+          </Btn>
         </View>
       )}
       <View className='code-entry__label'>输入标识牌上的网格编码</View>
       <Input
         id='code-input'
-        className='code-entry__input'
+        className='code-entry__input xf-input-fill'
         value={text}
         placeholder='如 XY030702'
         maxlength={20}
@@ -261,9 +280,9 @@ function CodeEntry(props: { onCode: (code: string) => void; onInvalid: () => voi
           {error}
         </View>
       )}
-      <Button block size='xlarge' type='primary' fill={IS_H5 ? undefined : 'outline'} onClick={submit}>
+      <Btn type={IS_H5 ? 'primary' : 'outline'} onClick={submit}>
         查找网格
-      </Button>
+      </Btn>
       {lastGrid && (
         <View className='code-entry__last' hoverClass='xf-pressed' onClick={() => onCode(lastGrid.code)}>
           上次扫码：<Text className='xf-link'>{lastGrid.name}</Text>

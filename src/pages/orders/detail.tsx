@@ -1,0 +1,128 @@
+import { useCallback, useRef, useState } from 'react'
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
+import Btn from '@/components/Btn'
+import { ApiError, call, errorMessage } from '@/api'
+import type { HistoryView, OrderView } from '@/core/api'
+import { TRANSITIONS } from '@/core/order'
+import { ROLE_LABEL } from '@/core/schemas'
+import { formatTime } from '@/core/time'
+import PageState from '@/components/PageState'
+import StatusTag from '@/components/StatusTag'
+import { callPhone, decode } from '@/components/util'
+import './detail.scss'
+
+const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
+
+const roleLabel = (role: string) => (ROLE_LABEL as Record<string, string>)[role] || role
+const who = (h: HistoryView) => {
+  const role = roleLabel(h.role)
+  return !h.byName || h.byName === role ? role : `${h.byName}（${role}）`
+}
+const actionLabel = (h: HistoryView) => (TRANSITIONS as Record<string, { label: string }>)[h.action]?.label || h.action
+
+export default function OrderDetail() {
+  const { params } = useRouter()
+  const id = decode(params.id)
+  const justPlaced = params.placed === '1'
+  const [order, setOrder] = useState<OrderView | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const busy = useRef(false)
+
+  const refresh = useCallback(async () => {
+    if (busy.current) return
+    busy.current = true
+    try {
+      if (!id) throw new ApiError('NOT_FOUND', '没有找到这条诉求，请从“我的诉求”里打开')
+      setOrder(await call('order', 'detail', { id }))
+      setError(null)
+    } catch (e) {
+      setError(e)
+    } finally {
+      busy.current = false
+      Taro.stopPullDownRefresh()
+    }
+  }, [id])
+
+  useDidShow(() => {
+    refresh()
+  })
+  usePullDownRefresh(() => {
+    refresh()
+  })
+
+  const history = order ? [...order.history].sort((a, b) => b.at - a.at) : []
+
+  return (
+    <View className='xf-page detail'>
+      {justPlaced && (
+        <View className='detail__placed'>
+          <View className='detail__placed-title'>诉求已提交</View>
+          <View>工作人员会尽快安排志愿者，进度会显示在这里。</View>
+        </View>
+      )}
+      {!!error && order && <View className='detail__stale'>刷新失败：{errorMessage(error)}（下拉可重试）</View>}
+      <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? refresh : undefined}>
+        {order && (
+          <>
+            <View className='xf-card'>
+              <View className='xf-row'>
+                <View className='xf-h1'>{order.serviceName}</View>
+                <StatusTag id='order-status' status={order.status} big />
+              </View>
+              <View className='xf-muted detail__no'>订单号：{order.no}</View>
+              <View className='detail__desc'>{order.description}</View>
+            </View>
+
+            <View className='xf-card detail__facts'>
+              <Fact label='服务类别' value={order.category} />
+              <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}`} />
+              <Fact label='联系人' value={order.contactName || '未填写'} />
+              <View className='detail__fact'>
+                <Text className='detail__fact-label'>联系电话</Text>
+                <Text className='detail__fact-value xf-phone' onClick={() => callPhone(order.contactPhone)}>
+                  {order.contactPhone}
+                </Text>
+              </View>
+              {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
+              <Fact label='来源' value={SOURCE_LABEL[order.source] || order.source} />
+              <Fact label='提交时间' value={formatTime(order.createdAt)} />
+            </View>
+
+            <View className='xf-h2'>办理进度</View>
+            <View className='xf-card' id='order-history'>
+              {history.map((h, i) => (
+                <View key={`${h.at}-${i}`} className={`detail__step${i === 0 ? ' detail__step--now' : ''}`}>
+                  <View className='detail__dot' />
+                  <View className='detail__step-body'>
+                    <View className='detail__step-title'>{actionLabel(h)}</View>
+                    <View className='xf-muted'>{who(h)}</View>
+                    <View className='xf-muted'>{formatTime(h.at)}</View>
+                    {h.reason && <View className='detail__reason'>原因：{h.reason}</View>}
+                  </View>
+                </View>
+              ))}
+              {history.length === 0 && <View className='xf-muted'>暂无记录</View>}
+            </View>
+          </>
+        )}
+      </PageState>
+      {justPlaced && (
+        <View className='xf-actions'>
+          <Btn type='default' onClick={() => Taro.reLaunch({ url: '/pages/orders/index' })}>
+            查看我的全部诉求
+          </Btn>
+        </View>
+      )}
+    </View>
+  )
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <View className='detail__fact'>
+      <Text className='detail__fact-label'>{label}</Text>
+      <Text className='detail__fact-value'>{value}</Text>
+    </View>
+  )
+}
