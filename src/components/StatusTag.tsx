@@ -26,7 +26,3 @@ export default function StatusTag({ status, big, id }: { status: OrderState; big
   )
 }
 
-/** A plain small label, e.g. "热线". */
-export function Badge({ text, tone = 'hotline' }: { text: string; tone?: string }) {
-  return <Text className={`xf-tag xf-tag--${tone}`}>{text}</Text>
-}

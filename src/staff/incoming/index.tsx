@@ -6,9 +6,10 @@ import type { MeView, OrderView } from '@/core/api'
 import { ROLE_LABEL, STAFF_ROLES } from '@/core/schemas'
 import { formatShort } from '@/core/time'
 import PageState, { Loading } from '@/components/PageState'
-import StatusTag, { Badge } from '@/components/StatusTag'
+import StatusTag from '@/components/StatusTag'
 import { callPhone, go, query } from '@/components/util'
 import './index.scss'
+import { Tag } from '@nutui/nutui-react-taro'
 
 type Tab = 'pending' | 'all'
 const TABS: { key: Tab; label: string }[] = [
@@ -133,7 +134,7 @@ export default function Incoming() {
               <View className='xf-row'>
                 <View className='incoming__service'>
                   {o.serviceName}
-                  {o.source === 'hotline' && <Badge text='热线' />}
+                  {o.source === 'hotline' && <Tag type='warning'>热线</Tag>}
                 </View>
                 <StatusTag status={o.status} />
               </View>
