@@ -135,22 +135,41 @@ function candidateDocs(coll: Collection, filter: Filter): Doc[] {
 export type FindOptions = { order?: SortSpec; skip?: number; limit?: number; projection?: Doc }
 
 /**
+ * Sort keys of one field as primitives when that gives exactly mingo's order:
+ * all Dates (by time), all finite numbers, or all strings (mingo compares
+ * values of one such type with < and >). Otherwise null: use mingo.compare.
+ */
+function primitiveKeys(values: unknown[]): Array<number | string> | null {
+  if (values.every((v) => v instanceof Date && !Number.isNaN(v.getTime()))) return values.map((v) => (v as Date).getTime())
+  if (values.every((v) => typeof v === 'number' && Number.isFinite(v))) return values as number[]
+  if (values.every((v) => typeof v === 'string')) return values as string[]
+  return null
+}
+
+/**
  * Order documents like mingo's $sort does (same key resolver, same comparator,
  * stable, later keys break ties), with one decorated Array.sort instead of
  * $sort's per-key regrouping, which is much slower on large candidate sets.
  */
 function sortDocs(docs: Doc[], order: SortSpec): Doc[] {
   const fields = Object.keys(order)
-  const dirs = fields.map((f) => order[f])
-  const rows = docs.map((doc, i) => ({ doc, i, keys: fields.map((f) => mingoUtil.resolve(doc, f)) }))
-  rows.sort((a, b) => {
-    for (let k = 0; k < fields.length; k++) {
-      const c = mingoUtil.compare(a.keys[k], b.keys[k])
-      if (c !== 0) return dirs[k] === -1 ? -c : c
-    }
-    return a.i - b.i
+  const columns = fields.map((f) => {
+    const values = docs.map((doc) => mingoUtil.resolve(doc, f))
+    const prim = primitiveKeys(values)
+    const dir = order[f] === -1 ? -1 : 1
+    return prim
+      ? (a: number, b: number) => (prim[a] < prim[b] ? -dir : prim[a] > prim[b] ? dir : 0)
+      : (a: number, b: number) => dir * mingoUtil.compare(values[a], values[b])
   })
-  return rows.map((r) => r.doc)
+  const idx = docs.map((_, i) => i)
+  idx.sort((a, b) => {
+    for (const cmp of columns) {
+      const c = cmp(a, b)
+      if (c !== 0) return c
+    }
+    return a - b
+  })
+  return idx.map((i) => docs[i])
 }
 
 /** where().orderBy().skip().limit().field().get(): references to stored documents unless projected. */

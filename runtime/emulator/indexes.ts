@@ -1,5 +1,5 @@
-// Secondary indexes: an equality map on the first key field (multikey: each
-// array element is indexed) used to narrow query candidates, and, for unique
+// Secondary indexes: equality maps on key prefixes (multikey: each array
+// element is indexed) used to narrow query candidates, and, for unique
 // indexes, a map on the full key tuple that enforces uniqueness like MongoDB
 // (a missing field counts as null, so two documents without it collide).
 import { valueKey, type Doc } from './codec'
@@ -56,15 +56,33 @@ function keysAtPath(doc: Doc, path: string): string[] {
 
 const MAX_TUPLES = 1000
 
+/** Cartesian product of per-field key lists, joined into tuple keys. */
+export function tupleProduct(perField: string[][], max = MAX_TUPLES): string[] | null {
+  let tuples: string[] = ['']
+  for (let i = 0; i < perField.length; i++) {
+    const next: string[] = []
+    for (const t of tuples) for (const k of perField[i]) next.push(i === 0 ? k : t + '\u0000' + k)
+    if (next.length > max) return null
+    tuples = next
+  }
+  return tuples
+}
+
 export class Index {
   readonly spec: IndexSpec
-  /** first-field value key -> ids (id keys) of the documents holding it */
-  private readonly byFirst = new Map<string, Set<string>>()
+  /**
+   * Equality maps on key prefixes: prefixes[k - 1] maps the tuple of the first
+   * k key fields' values to the ids (id keys) of the documents holding it.
+   * Every field but the last of a compound index gets one (the last is usually
+   * the sort/range field); a single-field index has one.
+   */
+  private readonly prefixes: Map<string, Set<string>>[]
   /** full key tuple -> id key, only for unique indexes */
   private readonly tuples?: Map<string, string>
 
   constructor(spec: IndexSpec) {
     this.spec = spec
+    this.prefixes = Array.from({ length: Math.max(1, spec.keys.length - 1) }, () => new Map())
     if (spec.unique) this.tuples = new Map()
   }
 
@@ -72,17 +90,24 @@ export class Index {
     return this.spec.keys[0].field
   }
 
+  /** Number of leading key fields the equality maps cover. */
+  get prefixLength(): number {
+    return this.prefixes.length
+  }
+
+  private fieldKeys(doc: Doc, n: number): string[][] {
+    return this.spec.keys.slice(0, n).map(({ field }) => keysAtPath(doc, field))
+  }
+
   private tupleKeys(doc: Doc): string[] {
-    let tuples: string[] = ['']
-    for (const { field } of this.spec.keys) {
-      const keys = keysAtPath(doc, field)
-      const next: string[] = []
-      for (const t of tuples) for (const k of keys) next.push(t === '' ? k : t + '\u0000' + k)
-      tuples = next
-      if (tuples.length > MAX_TUPLES)
-        throw new EmulatorError(ErrorCode.REQUEST_FAILED, `index ${this.spec.name}: too many multikey combinations`)
-    }
+    const tuples = tupleProduct(this.fieldKeys(doc, this.spec.keys.length))
+    if (!tuples) throw new EmulatorError(ErrorCode.REQUEST_FAILED, `index ${this.spec.name}: too many multikey combinations`)
     return tuples
+  }
+
+  private prefixTuples(doc: Doc): string[][] {
+    const perField = this.fieldKeys(doc, this.prefixes.length)
+    return this.prefixes.map((_, k) => tupleProduct(perField.slice(0, k + 1)) ?? [])
   }
 
   /** The id key of another document that already holds `doc`'s unique key, if any. */
@@ -96,37 +121,45 @@ export class Index {
   }
 
   add(idKey: string, doc: Doc): void {
-    for (const k of keysAtPath(doc, this.firstField)) {
-      let set = this.byFirst.get(k)
-      if (!set) this.byFirst.set(k, (set = new Set()))
-      set.add(idKey)
-    }
+    this.prefixTuples(doc).forEach((tuples, k) => {
+      const map = this.prefixes[k]
+      for (const t of tuples) {
+        let set = map.get(t)
+        if (!set) map.set(t, (set = new Set()))
+        set.add(idKey)
+      }
+    })
     if (this.tuples) for (const t of this.tupleKeys(doc)) this.tuples.set(t, idKey)
   }
 
   remove(idKey: string, doc: Doc): void {
-    for (const k of keysAtPath(doc, this.firstField)) {
-      const set = this.byFirst.get(k)
-      if (!set) continue
-      set.delete(idKey)
-      if (set.size === 0) this.byFirst.delete(k)
-    }
+    this.prefixTuples(doc).forEach((tuples, k) => {
+      const map = this.prefixes[k]
+      for (const t of tuples) {
+        const set = map.get(t)
+        if (!set) continue
+        set.delete(idKey)
+        if (set.size === 0) map.delete(t)
+      }
+    })
     if (this.tuples)
       for (const t of this.tupleKeys(doc)) if (this.tuples.get(t) === idKey) this.tuples.delete(t)
   }
 
-  /** Ids of documents whose first key field holds one of the given value keys. */
-  lookup(valueKeys: string[]): Set<string> {
-    if (valueKeys.length === 1) return this.byFirst.get(valueKeys[0]) ?? new Set()
+  /** Ids of documents whose first `prefix` key fields hold one of the given tuples. */
+  lookup(prefix: number, tuples: string[]): Set<string> {
+    const map = this.prefixes[prefix - 1]
+    if (tuples.length === 1) return map.get(tuples[0]) ?? new Set()
     const out = new Set<string>()
-    for (const k of valueKeys) for (const id of this.byFirst.get(k) ?? []) out.add(id)
+    for (const t of tuples) for (const id of map.get(t) ?? []) out.add(id)
     return out
   }
 
-  /** Estimated number of candidates a lookup would return (for choosing between indexes). */
-  estimate(valueKeys: string[]): number {
+  /** Upper bound of the number of ids a lookup returns (for choosing a plan). */
+  estimate(prefix: number, tuples: string[]): number {
+    const map = this.prefixes[prefix - 1]
     let n = 0
-    for (const k of valueKeys) n += this.byFirst.get(k)?.size ?? 0
+    for (const t of tuples) n += map.get(t)?.size ?? 0
     return n
   }
 }

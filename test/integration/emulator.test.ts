@@ -57,7 +57,7 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'emulator-test-'))
   emu = await Emulator.open({ dataDir: path.join(tmp, 'main') })
   await emu.createCollection('orders', [
-    { name: 'scope_status', keys: [{ field: 'scopePath', dir: 1 }, { field: 'status', dir: 1 }] },
+    { name: 'scope_status_amount', keys: [{ field: 'scopePath', dir: 1 }, { field: 'status', dir: 1 }, { field: 'amount', dir: -1 }] },
     { name: 'villager', keys: [{ field: 'villagerId', dir: 1 }] },
   ])
   await emu.createCollection('users', [{ name: 'openId_unique', keys: [{ field: 'openId', dir: 1 }], unique: true }])
@@ -123,6 +123,67 @@ describe('queries', () => {
     // scopePath is the first field of an index: the same answer through index narrowing
     expect(ids(await db.collection('orders').where({ scopePath: 'g1', status: 'pending' }).orderBy('_id', 'asc').get())).toEqual(['o1', 'o5'])
     expect(ids(await db.collection('orders').where({ scopePath: db.command.in(['t2', 'nope']) }).orderBy('_id', 'asc').get())).toEqual(['o3', 'o4'])
+    // two leading fields of the compound index, with $in on both
+    const _ = db.command
+    expect(
+      ids(await db.collection('orders').where({ scopePath: _.in(['t1', 't2']), status: _.in(['done', 'accepted']) }).orderBy('_id', 'asc').get()),
+    ).toEqual(['o2', 'o4'])
+    // $or whose branches are all index lookups
+    expect(ids(await db.collection('orders').where(_.or([{ villagerId: 'v1' }, { villagerId: 'v3', amount: _.lt(10) }])).orderBy('_id', 'asc').get())).toEqual(['o1', 'o2', 'o4'])
+  })
+
+  test('index narrowing never changes results (differential check against a full mingo scan)', async () => {
+    await emu.createCollection('fuzz', [
+      { name: 'a', keys: [{ field: 'a', dir: 1 }] },
+      { name: 'bc_a_n', keys: [{ field: 'b.c', dir: 1 }, { field: 'a', dir: 1 }, { field: 'n', dir: 1 }] },
+      { name: 'tags_a', keys: [{ field: 'tags', dir: 1 }, { field: 'a', dir: -1 }] },
+    ])
+    let seed = 42
+    const rnd = (n: number) => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) % n
+    }
+    const VALUES: unknown[] = [1, 2, '1', 'x', true, null, new Date(1), [1, 2], ['x', 'y']]
+    const pick = () => VALUES[rnd(VALUES.length)]
+    const docs: Record<string, unknown>[] = []
+    for (let i = 0; i < 300; i++) {
+      const d: Record<string, unknown> = { _id: `f${i}`, n: rnd(3) }
+      if (rnd(5)) d.a = pick()
+      if (rnd(4)) d.b = rnd(3) ? { c: pick() } : [{ c: pick() }, { c: pick() }]
+      if (rnd(3)) d.tags = rnd(2) ? ['p', 'q', 'r'].filter(() => rnd(2)) : 'p'
+      docs.push(d)
+    }
+    await emu.insertMany('fuzz', docs)
+    const scalar = () => [1, 2, '1', 'x', 'y', true, new Date(1), 'p', 'q', 'r'][rnd(10)]
+    const term = (): Record<string, unknown> => {
+      const field = ['a', 'b.c', 'tags', 'n', '_id'][rnd(5)]
+      const v = field === '_id' ? `f${rnd(320)}` : scalar()
+      switch (rnd(3)) {
+        case 0:
+          return { [field]: v }
+        case 1:
+          return { [field]: { $in: [v, scalar()] } }
+        default:
+          return { [field]: { $eq: v } }
+      }
+    }
+    const { Query } = await import('mingo')
+    for (let i = 0; i < 300; i++) {
+      let q: Record<string, unknown> = {}
+      const shape = rnd(4)
+      if (shape === 0) q = { ...term(), ...term() }
+      else if (shape === 1) q = { $and: [term(), term()], ...term() }
+      else if (shape === 2) q = { $or: [term(), { ...term(), ...term() }] }
+      else q = term()
+      const reference = new Query(q)
+      const expected = docs.filter((d) => reference.test(d)).map((d) => d._id)
+      const res = await emu.handle({ action: 'database.getDocument', collectionName: 'fuzz', queryType: 'WHERE', query: E(q), limit: 1000 })
+      const got = (res.data as { list: string[] }).list.map((x) => (EJSON.parse(x) as { _id: string })._id)
+      expect({ q, got }).toEqual({ q, got: expected })
+    }
   })
 
   test('RegExp via db.RegExp and a JS RegExp', async () => {

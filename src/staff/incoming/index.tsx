@@ -93,7 +93,7 @@ export default function Incoming() {
 
   return (
     <View className='xf-page incoming'>
-      <View className='xf-card incoming__header'>
+      <View id='staff-header' className='xf-card incoming__header'>
         <View className='xf-h1'>{staffRoles[0]?.nodeName || '实践站'}</View>
         <View id='staff-node' className='xf-muted'>
           {me
