@@ -86,10 +86,6 @@ export class Index {
     if (spec.unique) this.tuples = new Map()
   }
 
-  get firstField(): string {
-    return this.spec.keys[0].field
-  }
-
   /** Number of leading key fields the equality maps cover. */
   get prefixLength(): number {
     return this.prefixes.length

@@ -131,23 +131,6 @@ export class Protocol {
     }
   }
 
-  static readonly actions = [
-    'database.getDocument',
-    'database.insertDocument',
-    'database.modifyDocument',
-    'database.modifyAndReturnDoc',
-    'database.removeDocument',
-    'database.calculateDocument',
-    'database.aggregateDocuments',
-    'database.addCollection',
-    'database.startTransaction',
-    'database.commitTransaction',
-    'database.abortTransaction',
-    'database.getInTransaction',
-    'database.updateDocInTransaction',
-    'database.deleteDocInTransaction',
-  ] as const
-
   dispatch(action: string, p: Params): Promise<Answer> {
     const h = Object.prototype.hasOwnProperty.call(this.handlers, action) ? this.handlers[action] : undefined
     if (!h) throw new EmulatorError(ErrorCode.INVALID_ACTION, `invalid action: ${action} is not a supported database action`)

@@ -52,12 +52,16 @@ export class Collection {
     return this.indexes.map((i) => i.spec)
   }
 
-  /** Replace the declared indexes and (re)build them from the documents. */
-  setIndexes(specs: IndexSpec[]): void {
+  /**
+   * Replace the declared indexes and (re)build them from the documents. Throws
+   * (changing nothing) if a new unique index is violated, unless `trusted`
+   * (log replay: the declaration may predate the documents it is replayed over).
+   */
+  setIndexes(specs: IndexSpec[], trusted = false): void {
     const indexes = specs.map((s) => new Index(s))
     for (const [k, e] of this.docs) {
       for (const ix of indexes) {
-        const owner = ix.conflict(k, e.doc)
+        const owner = trusted ? null : ix.conflict(k, e.doc)
         if (owner !== null) {
           throw new EmulatorError(
             ErrorCode.DUPLICATE_WRITE,
@@ -179,7 +183,9 @@ export class Store {
         fs.truncateSync(store.walPath, 0)
         store.walOps = 0
       }
+      const created = !fs.existsSync(store.walPath)
       store.wal = new WriteAheadLog(store.walPath)
+      if (created) fsyncDir(store.dataDir) // make the new log file's directory entry durable
     } catch (e) {
       store.unlock()
       throw e
@@ -261,7 +267,7 @@ export class Store {
         if (!this.collections.has(op.c)) this.collections.set(op.c, new Collection(op.c, op.i))
         return
       case 'i':
-        this.mustGet(op.c).setIndexes(op.i)
+        this.mustGet(op.c).setIndexes(op.i, true)
         return
       case 'p':
         this.mustGet(op.c).putUnchecked(idKey(op.d._id), op.d, () => ++this.seqCounter, ++this.versionCounter)
@@ -317,8 +323,9 @@ export class Store {
   /** Rewrite the snapshot from memory and empty the log. */
   async compact(): Promise<void> {
     this.assertOpen()
-    await this.wal.drain()
-    // Synchronous from here: no write can interleave.
+    do await this.wal.drain()
+    while (!this.wal.idle)
+    // Synchronous from here: no write can interleave, memory equals snapshot + log.
     this.writeSnapshot()
     this.wal.truncateSync()
     this.walOps = 0

@@ -453,6 +453,22 @@ describe('transactions', () => {
     expect((await failure(tx.rollback(undefined))).code).toBe('DATABASE_TRANSACTION_FAIL')
   })
 
+  test('a transaction must finish in time (the cloud allows 30 s)', async () => {
+    const short = await Emulator.open({ dataDir: path.join(tmp, 'ttl'), transactionTimeoutMs: 50 })
+    try {
+      await short.createCollection('x', [])
+      const { transactionId } = await short.handle({ action: 'database.startTransaction' })
+      await short.handle({ action: 'database.insertDocument', collectionName: 'x', transactionId, data: [E({ _id: 'late' })] })
+      await new Promise((r) => setTimeout(r, 80))
+      const res = await short.handle({ action: 'database.commitTransaction', transactionId })
+      expect(res.code).toBe('DATABASE_TRANSACTION_FAIL')
+      expect(res.message).toContain('expired')
+      expect((await short.handle({ action: 'database.calculateDocument', collectionName: 'x' })).data).toEqual({ total: 0 })
+    } finally {
+      await short.close()
+    }
+  })
+
   test('older transaction API (getInTransaction / updateDocInTransaction / deleteDocInTransaction)', async () => {
     await db.collection('accounts').add([{ _id: 'old1', v: 1 }, { _id: 'old2', v: 2 }])
     const start = await emu.handle({ action: 'database.startTransaction' })
@@ -486,6 +502,13 @@ describe('errors', () => {
       expect(err.message).toContain('-502005 database collection not exists')
     }
     expect(emu.hasCollection('nope')).toBe(false)
+  })
+
+  test('db.createCollection() through the SDK; creating an existing collection fails', async () => {
+    await db.createCollection('made_by_sdk')
+    expect(emu.hasCollection('made_by_sdk')).toBe(true)
+    expect((await db.collection('made_by_sdk').add({ a: 1 })).id).toMatch(/^[0-9a-f]{32}$/)
+    expect((await failure(db.createCollection('made_by_sdk'))).code).toBe('DATABASE_COLLECTION_ALREADY_EXIST')
   })
 
   test('unknown action: INVALID_ACTION (protocol level and over HTTP)', async () => {
