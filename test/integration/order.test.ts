@@ -127,6 +127,20 @@ describe('order.place', () => {
     expect(await countOrders()).toBe(before + 1)
   })
 
+  test('lists page newest first by createdAt', async () => {
+    const placed = []
+    for (let i = 0; i < 3; i++) {
+      placed.push((await rt.call('order', 'place', order(), 'u_villager_pager')).data)
+      await new Promise((r) => setTimeout(r, 5)) // distinct createdAt
+    }
+    const first = await rt.call('order', 'mine', { limit: 2 }, 'u_villager_pager')
+    expect(first.data.map((o: any) => o.id)).toEqual([placed[2].id, placed[1].id])
+    const next = await rt.call('order', 'mine', { limit: 2, before: first.data[1].createdAt }, 'u_villager_pager')
+    expect(next.data.map((o: any) => o.id)).toEqual([placed[0].id])
+    const bad = await rt.call('order', 'mine', { limit: 500 }, 'u_villager_pager')
+    expect(bad).toMatchObject({ ok: false, code: 'VALIDATION' })
+  })
+
   test('unknown actions and malformed events are refused', async () => {
     expect(await rt.call('order', 'dropTables', {}, VILLAGER)).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' })
     expect(await rt.invoke('order', 'not an event', VILLAGER)).toMatchObject({ ok: false, code: 'VALIDATION' })

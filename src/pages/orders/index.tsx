@@ -1,39 +1,18 @@
-import { useCallback, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { View } from '@tarojs/components'
 import Btn from '@/components/Btn'
-import { call, errorMessage } from '@/api'
-import type { OrderView } from '@/core/api'
+import { call } from '@/api'
 import { formatShort } from '@/core/time'
-import PageState, { Loading } from '@/components/PageState'
+import PageState from '@/components/PageState'
+import { ListFooter, PAGE, StaleNotice, usePagedOrders } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
 import { go, query } from '@/components/util'
 import './index.scss'
 
-const PAGE = 20
-
 export default function MyOrders() {
-  const [orders, setOrders] = useState<OrderView[] | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const [more, setMore] = useState(false)
-  const [loadingMore, setLoadingMore] = useState(false)
-  const busy = useRef(false)
-
-  const refresh = useCallback(async () => {
-    if (busy.current) return
-    busy.current = true
-    try {
-      const list = await call('order', 'mine', { limit: PAGE })
-      setOrders(list)
-      setMore(list.length === PAGE)
-      setError(null)
-    } catch (e) {
-      setError(e)
-    } finally {
-      busy.current = false
-      Taro.stopPullDownRefresh()
-    }
-  }, [])
+  const { orders, error, more, loadingMore, refresh, loadMore } = usePagedOrders((before) =>
+    call('order', 'mine', { limit: PAGE, ...(before ? { before } : {}) }),
+  )
 
   // refresh each time the page shows: coming back from a detail may have changed a state
   useDidShow(() => {
@@ -42,20 +21,6 @@ export default function MyOrders() {
   usePullDownRefresh(() => {
     refresh()
   })
-
-  const loadMore = async () => {
-    if (!orders || !more || loadingMore) return
-    setLoadingMore(true)
-    try {
-      const list = await call('order', 'mine', { limit: PAGE, before: orders[orders.length - 1].createdAt })
-      setOrders([...orders, ...list.filter((o) => !orders.some((x) => x.id === o.id))])
-      setMore(list.length === PAGE)
-    } catch (e) {
-      Taro.showToast({ title: errorMessage(e), icon: 'none' })
-    } finally {
-      setLoadingMore(false)
-    }
-  }
   useReachBottom(() => {
     loadMore()
   })
@@ -63,7 +28,7 @@ export default function MyOrders() {
   return (
     <View className='xf-page'>
       {/* a failed refresh over a loaded list keeps the list and says so above it */}
-      {!!error && orders && <View className='orders__stale'>刷新失败：{errorMessage(error)}（下拉可重试）</View>}
+      {!!error && orders && <StaleNotice error={error} />}
       <PageState
         loading={!orders && !error}
         error={!orders ? error : null}
@@ -99,13 +64,7 @@ export default function MyOrders() {
             </View>
           ))}
         </View>
-        {loadingMore && <Loading small />}
-        {orders && orders.length > 0 && !more && <View className='orders__end'>没有更多了</View>}
-        {more && !loadingMore && (
-          <View className='orders__more' onClick={loadMore}>
-            加载更多
-          </View>
-        )}
+        <ListFooter count={orders?.length ?? 0} more={more} loadingMore={loadingMore} onMore={loadMore} />
       </PageState>
     </View>
   )

@@ -1,47 +1,31 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { call, errorMessage } from '@/api'
-import type { MeView, OrderView } from '@/core/api'
+import { call } from '@/api'
+import type { MeView } from '@/core/api'
 import { ROLE_LABEL, STAFF_ROLES } from '@/core/schemas'
 import { formatShort } from '@/core/time'
-import PageState, { Loading } from '@/components/PageState'
+import PageState from '@/components/PageState'
+import { ListFooter, PAGE, StaleNotice, usePagedOrders } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
 import { callPhone, go, query } from '@/components/util'
-import './index.scss'
 import { Tag } from '@nutui/nutui-react-taro'
+import './index.scss'
 
 type Tab = 'pending' | 'all'
 const TABS: { key: Tab; label: string }[] = [
   { key: 'pending', label: '待派单' },
   { key: 'all', label: '全部' },
 ]
-const PAGE = 20
-
-type ListState = { orders: OrderView[] | null; error: unknown; more: boolean }
-const EMPTY: ListState = { orders: null, error: null, more: false }
+const fetchTab = (tab: Tab) => (before?: number) =>
+  call('order', 'incoming', { limit: PAGE, ...(tab === 'pending' ? { status: 'pending' as const } : {}), ...(before ? { before } : {}) })
 
 export default function Incoming() {
   const [tab, setTab] = useState<Tab>('pending')
-  const [lists, setLists] = useState<Record<Tab, ListState>>({ pending: EMPTY, all: EMPTY })
+  const lists = { pending: usePagedOrders(fetchTab('pending')), all: usePagedOrders(fetchTab('all')) }
+  const list = lists[tab]
   const [me, setMe] = useState<MeView | null>(null)
-  const [loadingMore, setLoadingMore] = useState(false)
-  const tabRef = useRef(tab)
-  tabRef.current = tab
   const shown = useRef(false)
-
-  const input = (t: Tab) => (t === 'pending' ? { status: 'pending' as const, limit: PAGE } : { limit: PAGE })
-
-  const refresh = useCallback(async (t: Tab) => {
-    try {
-      const orders = await call('order', 'incoming', input(t))
-      setLists((s) => ({ ...s, [t]: { orders, error: null, more: orders.length === PAGE } }))
-    } catch (e) {
-      setLists((s) => ({ ...s, [t]: { ...s[t], error: e } }))
-    } finally {
-      Taro.stopPullDownRefresh()
-    }
-  }, [])
 
   const loadMe = useCallback(() => {
     call('user', 'me', {})
@@ -55,41 +39,23 @@ export default function Incoming() {
     loadMe()
   }, [loadMe])
   useEffect(() => {
-    refresh(tab)
-  }, [tab, refresh])
+    list.refresh()
+  }, [tab])
   // coming back from a detail: the order may have moved on
   useDidShow(() => {
-    if (shown.current) refresh(tabRef.current)
+    if (shown.current) list.refresh()
     shown.current = true
   })
   usePullDownRefresh(() => {
-    refresh(tabRef.current)
+    list.refresh()
     if (!me) loadMe()
   })
-
-  const loadMore = async () => {
-    const t = tab
-    const cur = lists[t]
-    if (!cur.orders || !cur.more || loadingMore) return
-    setLoadingMore(true)
-    try {
-      const next = await call('order', 'incoming', { ...input(t), before: cur.orders[cur.orders.length - 1].createdAt })
-      setLists((s) => {
-        const have = s[t].orders || []
-        return { ...s, [t]: { ...s[t], orders: [...have, ...next.filter((o) => !have.some((x) => x.id === o.id))], more: next.length === PAGE } }
-      })
-    } catch (e) {
-      Taro.showToast({ title: errorMessage(e), icon: 'none' })
-    } finally {
-      setLoadingMore(false)
-    }
-  }
   useReachBottom(() => {
-    loadMore()
+    list.loadMore()
   })
 
   const staffRoles = (me?.roles || []).filter((r) => (STAFF_ROLES as readonly string[]).includes(r.role))
-  const { orders, error, more } = lists[tab]
+  const { orders, error, more, loadingMore } = list
 
   return (
     <View className='xf-page incoming'>
@@ -115,11 +81,11 @@ export default function Incoming() {
         ))}
       </View>
 
-      {!!error && orders && <View className='incoming__stale'>刷新失败：{errorMessage(error)}（下拉可重试）</View>}
+      {!!error && orders && <StaleNotice error={error} />}
       <PageState
         loading={!orders && !error}
         error={!orders ? error : null}
-        onRetry={() => refresh(tab)}
+        onRetry={list.refresh}
         empty={!!orders && orders.length === 0}
         emptyText={tab === 'pending' ? '没有待派单的诉求' : '没有正在处理的诉求'}
       >
@@ -160,12 +126,7 @@ export default function Incoming() {
             </View>
           ))}
         </View>
-        {loadingMore && <Loading small />}
-        {more && !loadingMore && (
-          <View className='incoming__more' onClick={loadMore}>
-            加载更多
-          </View>
-        )}
+        <ListFooter count={orders?.length ?? 0} more={more} loadingMore={loadingMore} onMore={list.loadMore} />
       </PageState>
     </View>
   )
