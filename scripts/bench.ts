@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { startRuntime, type Runtime } from '../runtime/server'
 import { seed, type Scale } from '../runtime/seed'
 import { DEMO_ACCOUNTS } from '../runtime/seed/demo'
+import { PRIVACY_VERSION } from '../src/core'
 
 /**
  * p50/p95 latency of the app's actions through the local runtime (HTTP → function →
@@ -63,7 +64,7 @@ async function benchScale(scale: Scale) {
     const rows = [
       await measure(rt, 'order.place', villager, 'order', (i) => ({
         action: 'place',
-        data: { requestId: `bench_${run}_${i}`, gridCode: grid.code, serviceId: 'svc_01', description: '压测：厨房的灯不亮了', contactPhone: '13800001111' },
+        data: { requestId: `bench_${run}_${i}`, gridCode: grid.code, serviceId: 'svc_01', description: '压测：厨房的灯不亮了', contactPhone: '13800001111', privacyVersion: PRIVACY_VERSION },
       })),
       await measure(rt, 'order.incoming', station, 'order', () => ({ action: 'incoming', data: {} })),
       await measure(rt, 'order.mine', villager, 'order', () => ({ action: 'mine', data: {} })),

@@ -1,4 +1,4 @@
-const pages = ['pages/scan/index', 'pages/order/new', 'pages/orders/index', 'pages/orders/detail']
+const pages = ['pages/scan/index', 'pages/order/new', 'pages/orders/index', 'pages/orders/detail', 'pages/privacy/index']
 // The dev sign-in only exists in the H5 build served by the local runtime.
 if (process.env.TARO_ENV === 'h5') pages.push('pages/dev/index')
 

@@ -54,6 +54,7 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
     contactPhone: input.contactPhone,
     ...(input.contactName ? { contactName: input.contactName } : {}),
     ...(input.preferredTime ? { preferredTime: input.preferredTime } : {}),
+    privacyVersion: input.privacyVersion,
     villagerId: openId,
     history: [
       { at: now, action: 'place', from: null, to, by: openId, byName: input.contactName || '村民', role: 'villager' },

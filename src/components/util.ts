@@ -67,6 +67,7 @@ export const STORAGE = {
   contact: 'xf.contact', // last phone/name used on the order form
   lastGrid: 'xf.lastGrid', // last grid resolved on the scan landing
   catalogue: 'xf.catalogue', // last service catalogue, shown at once on a weak network
+  privacy: 'xf.privacy', // the version of 用户隐私保护指引 this device agreed to
   devUser: 'xf.devUser', // H5 only: who is signed in on the local runtime
   draft: (gridCode: string, serviceId: string) => `xf.draft.${gridCode}.${serviceId}`,
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError } from './errors'
 import { gridCodeSchema } from './grid'
-import { idSchema, phoneSchema, requestIdSchema, type Role } from './schemas'
+import { idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, type Role } from './schemas'
 
 // ---------- the order state machine (点、派、接、评、晒) ----------
 export const ORDER_STATES = [
@@ -129,6 +129,7 @@ export const orderSchema = z.object({
   contactName: z.string().optional(),
   contactPhone: z.string(),
   preferredTime: z.string().optional(),
+  privacyVersion: z.string().optional(), // absent on orders entered by staff for a hotline caller
   villagerId: z.string(), // openId of the villager (or of the staff who entered a hotline order)
   enteredBy: z.string().optional(),
   history: z.array(historyEntrySchema),
@@ -150,6 +151,8 @@ export const placeOrderInput = z.object({
   contactPhone: phoneSchema,
   contactName: z.string().trim().max(20, '姓名不能超过20字').optional(),
   preferredTime: z.string().trim().max(40, '期望时间不能超过40字').optional(),
+  /** the version of 用户隐私保护指引 the villager agreed to before giving a phone number */
+  privacyVersion: z.literal(PRIVACY_VERSION, { error: '请先阅读并同意《用户隐私保护指引》' }),
 })
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>
 

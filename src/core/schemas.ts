@@ -11,6 +11,9 @@ export const requestIdSchema = z
   .string({ error: '缺少请求编号' })
   .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确')
 
+/** Version of 用户隐私保护指引 (src/pages/privacy); bump it when the text changes so people agree again. */
+export const PRIVACY_VERSION = '2026-11'
+
 // ---------- roles ----------
 export const STAFF_ROLES = ['station', 'township', 'county'] as const
 export const ROLES = ['villager', 'volunteer', 'leader', ...STAFF_ROLES] as const

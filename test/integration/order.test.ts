@@ -1,3 +1,4 @@
+import { PRIVACY_VERSION } from '../../src/core'
 import { clearCatalogueCache } from '../../cloudfunctions/services/grid'
 import { httpCall, startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
@@ -21,6 +22,7 @@ const order = (patch: Record<string, unknown> = {}) => ({
   description: '厨房的灯不亮了，麻烦来看看',
   contactPhone: '13800001111',
   contactName: '张大爷',
+  privacyVersion: PRIVACY_VERSION,
   ...patch,
 })
 const countOrders = async () => (await rt.db.collection('orders').count()).total
@@ -97,6 +99,8 @@ describe('order.place', () => {
     ['unknown grid', { gridCode: 'XF090909' }, 'NOT_FOUND', '没有找到编码'],
     ['unknown service', { serviceId: 'svc_99' }, 'NOT_FOUND', '服务不存在'],
     ['missing request id', { requestId: undefined }, 'VALIDATION', '请求编号'],
+    ['no privacy consent', { privacyVersion: undefined }, 'VALIDATION', '用户隐私保护指引'],
+    ['consent to an outdated privacy text', { privacyVersion: '2020-01' }, 'VALIDATION', '用户隐私保护指引'],
   ])('%s gets a clear error and writes nothing', async (_name, patch, code, message) => {
     const before = await countOrders()
     const r = await rt.call('order', 'place', order(patch), VILLAGER)

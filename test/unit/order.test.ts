@@ -7,6 +7,7 @@ import {
   ORDER_ACTIONS,
   ORDER_STATES,
   placeOrderInput,
+  PRIVACY_VERSION,
   ROLES,
   TERMINAL_STATES,
   TRANSITIONS,
@@ -71,7 +72,7 @@ describe('order state machine', () => {
 })
 
 describe('place order input', () => {
-  const ok = { requestId: 'req_12345678', gridCode: 'xf010101', serviceId: 'svc_01', description: '厨房灯不亮了', contactPhone: '13800001111' }
+  const ok = { requestId: 'req_12345678', gridCode: 'xf010101', serviceId: 'svc_01', description: '厨房灯不亮了', contactPhone: '13800001111', privacyVersion: PRIVACY_VERSION }
 
   test('valid input is normalised', () => {
     const r = placeOrderInput.parse(ok)

@@ -4,11 +4,12 @@ import { Input, Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { call, newRequestId } from '@/api'
 import { placeOrderInput } from '@/core/order'
+import { PRIVACY_VERSION } from '@/core/schemas'
 import ErrorBox from '@/components/ErrorBox'
-import { STORAGE, back, decode, load, query, save } from '@/components/util'
+import { STORAGE, back, decode, go, load, query, save } from '@/components/util'
 import './new.scss'
 
-type Field = 'description' | 'contactPhone' | 'contactName' | 'preferredTime'
+type Field = 'description' | 'contactPhone' | 'contactName' | 'preferredTime' | 'privacyVersion'
 type Draft = { requestId: string; description: string; phone: string; name: string; preferredTime: string }
 type Contact = { phone: string; name: string }
 
@@ -43,6 +44,8 @@ export default function NewOrder() {
   const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
   const [submitError, setSubmitError] = useState<{ error: unknown; message?: string } | null>(null)
   const [submitting, setSubmitting] = useState(false)
+  // consent is asked before the phone number is sent, and remembered per version of the text
+  const [agreed, setAgreed] = useState(() => load<string>(STORAGE.privacy) === PRIVACY_VERSION)
 
   useEffect(() => {
     if (!gridCode || !serviceId || !description.trim()) return
@@ -62,11 +65,12 @@ export default function NewOrder() {
       contactPhone: phone,
       contactName: name.trim() || undefined,
       preferredTime: preferredTime.trim() || undefined,
+      privacyVersion: agreed ? PRIVACY_VERSION : undefined,
     })
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
       const field = String(issue?.path[0] || '') as Field
-      const known: Field[] = ['description', 'contactPhone', 'contactName', 'preferredTime']
+      const known: Field[] = ['description', 'contactPhone', 'contactName', 'preferredTime', 'privacyVersion']
       if (known.includes(field)) {
         setFieldError({ field, message: issue.message })
         Taro.pageScrollTo({ selector: `#field-${field}`, duration: 200 }).catch(() => {})
@@ -187,6 +191,29 @@ export default function NewOrder() {
         />
         {err('preferredTime')}
       </View>
+
+      <View className='form__consent' id='field-privacyVersion'>
+        <View
+          id='privacy-consent'
+          className={`form__check${agreed ? ' form__check--on' : ''}`}
+          onClick={() => {
+            const next = !agreed
+            setAgreed(next)
+            save(STORAGE.privacy, next ? PRIVACY_VERSION : null)
+            if (fieldError?.field === 'privacyVersion') setFieldError(null)
+          }}
+        >
+          {agreed ? '✓' : ''}
+        </View>
+        <View className='form__consent-text'>
+          我已阅读并同意
+          <Text className='form__link' onClick={() => go('/pages/privacy/index')}>
+            《用户隐私保护指引》
+          </Text>
+          ，电话等信息仅用于办理本次诉求。
+        </View>
+      </View>
+      {err('privacyVersion')}
 
       {submitError && <ErrorBox error={submitError.error} message={submitError.message} />}
 
