@@ -45,7 +45,8 @@ const TYPES: Record<string, string> = {
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse) {
   const rel = decodeURIComponent(urlPath.split('?')[0]).replace(/^\/+/, '')
   let file = path.resolve(root, rel || 'index.html')
-  if (!file.startsWith(path.resolve(root))) return sendJson(res, 403, { error: 'forbidden' })
+  const inside = path.relative(path.resolve(root), file)
+  if (inside.startsWith('..') || path.isAbsolute(inside)) return sendJson(res, 403, { error: 'forbidden' })
   let stat = await fs.stat(file).catch(() => null)
   if (!stat || stat.isDirectory()) {
     file = path.join(root, 'index.html')

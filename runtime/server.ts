@@ -74,6 +74,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const server = http.createServer(async (req, res) => {
     const url = req.url ?? '/'
     try {
+      // Every POST here is JSON. Demanding the header keeps other web pages (which can send
+      // "simple" cross-site POSTs but not JSON ones without a CORS preflight) out of the local DB.
+      if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+        return sendJson(res, 415, { error: 'content-type must be application/json' })
+      }
       if (req.method === 'POST' && url.startsWith('/tcb')) return await emulator.httpHandler(req, res)
       const fn = /^\/fn\/([A-Za-z0-9_-]+)$/.exec(url.split('?')[0])
       if (fn && req.method === 'POST') {

@@ -22,7 +22,7 @@ const pct = (xs: number[], p: number) => {
 }
 
 async function login(rt: Runtime, userId: string) {
-  const res = await fetch(`${rt.url}/dev/login`, { method: 'POST', body: JSON.stringify({ userId }) })
+  const res = await fetch(`${rt.url}/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) })
   return ((await res.json()) as { token: string }).token
 }
 

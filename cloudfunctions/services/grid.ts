@@ -1,23 +1,11 @@
-import { AppError, OPEN_STATES, type GridNode, type GridView, type Service, type ServiceView } from '../../src/core'
+import { assertOrderable, OPEN_STATES, placeNames, type GridNode, type GridView, type Service, type ServiceView } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
-import { placeNames, toServiceView } from './views'
-
-/** Levels a signboard (and so an order) can belong to. */
-const ORDERABLE_LEVELS = ['grid', 'micro']
+import { toServiceView } from './views'
 
 /** The grid of a signboard code, or a clear refusal. One round trip. */
 export async function findOrderableGrid(db: Db, code: string): Promise<GridNode> {
   const res = await db.collection('grids').where({ code }).limit(1).get()
-  const grid = res.data[0] as GridNode | undefined
-  if (!grid) throw new AppError('NOT_FOUND', `没有找到编码为 ${code} 的网格，请核对标识牌上的编码`)
-  if (!grid.active) {
-    const [, township, village] = grid.pathNames
-    throw new AppError('GRID_INACTIVE', `网格「${grid.name}」已停用，请联系${village || township || '所在村'}新时代文明实践站`)
-  }
-  if (!ORDERABLE_LEVELS.includes(grid.level)) {
-    throw new AppError('NOT_FOUND', `编码 ${code} 是「${grid.name}」，不是网格编码，请扫描网格标识牌上的二维码`)
-  }
-  return grid
+  return assertOrderable(res.data[0] as GridNode | undefined, code)
 }
 
 export async function resolveGrid({ db }: Deps, { code }: { code: string }): Promise<GridView> {

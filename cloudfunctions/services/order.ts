@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto'
 import {
   AppError,
-  localDay,
-  nextState,
+  newOrder,
   OPEN_STATES,
-  orderNumber,
-  requireScope,
+  requireGrantAt,
+  requireOrderReader,
   staffGrants,
   STAFF_ROLES,
   type ListQueryInput,
@@ -16,7 +15,7 @@ import {
 import type { Deps } from '../shared/context'
 import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
 import { activeServices, findOrderableGrid } from './grid'
-import { placeNames, toOrderView } from './views'
+import { toOrderView } from './views'
 
 /** Same caller + same request id → same order id: a retried submission cannot create a duplicate. */
 export const orderIdFor = (openId: string, requestId: string) =>
@@ -35,33 +34,7 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
   if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
 
   const id = orderIdFor(openId, input.requestId)
-  const to = nextState('place', null, 'villager')
-  const order: Order = {
-    _id: id,
-    no: orderNumber(localDay(now), id),
-    requestId: input.requestId,
-    status: to,
-    source: 'scan',
-    gridId: grid._id,
-    gridCode: grid.code,
-    gridName: grid.name,
-    ...placeNames(grid),
-    scopePath: grid.path,
-    serviceId: service._id,
-    serviceName: service.name,
-    category: service.category,
-    description: input.description,
-    contactPhone: input.contactPhone,
-    ...(input.contactName ? { contactName: input.contactName } : {}),
-    ...(input.preferredTime ? { preferredTime: input.preferredTime } : {}),
-    privacyVersion: input.privacyVersion,
-    villagerId: openId,
-    history: [
-      { at: now, action: 'place', from: null, to, by: openId, byName: input.contactName || '村民', role: 'villager' },
-    ],
-    createdAt: now,
-    updatedAt: now,
-  }
+  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || '村民', role: 'villager' }, source: 'scan' })
   try {
     await db.collection('orders').add(order)
     return toOrderView(order)
@@ -78,7 +51,7 @@ function pageQuery(deps: Deps, q: ListQueryInput) {
   const _ = deps.db.command
   return {
     ...(q.status ? { status: q.status } : {}),
-    ...(q.before ? { createdAt: _.lt(new Date(q.before)) } : {}),
+    ...(q.before ? { createdAt: _.lte(new Date(q.before)) } : {}),
   }
 }
 
@@ -99,7 +72,7 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
   if (!deps.openId) throw unauthenticated()
   const order = (await deps.db.collection('orders').doc(id).get()).data[0] as Order | undefined
   if (!order) throw notFound('订单')
-  if (order.villagerId !== deps.openId) requireScope(await deps.caller(), STAFF_ROLES, order.scopePath)
+  await requireOrderReader(order, deps.openId, deps.caller)
   return toOrderView(order)
 }
 
@@ -111,8 +84,7 @@ export async function incomingOrders(deps: Deps, q: ListQueryInput & { nodeId?: 
   const caller = await deps.caller()
   const grants = staffGrants(caller)
   if (grants.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以查看待办订单')
-  const grant = q.nodeId ? grants.find((g) => g.nodeId === q.nodeId) : grants[0]
-  if (!grant) throw new AppError('FORBIDDEN', '无权查看该区域的订单')
+  const grant = q.nodeId ? requireGrantAt(caller, STAFF_ROLES, q.nodeId) : grants[0]
   const _ = deps.db.command
   const res = await deps.db
     .collection('orders')

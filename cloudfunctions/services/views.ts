@@ -1,4 +1,4 @@
-import type { GridNode, Order, OrderView, Service, ServiceView } from '../../src/core'
+import type { Order, OrderView, Service, ServiceView } from '../../src/core'
 
 export function toOrderView(o: Order): OrderView {
   return {
@@ -28,8 +28,3 @@ export const toServiceView = (s: Service): ServiceView => ({
   category: s.category,
   description: s.description ?? null,
 })
-
-/** pathNames is [county, township, village, grid, …]: name the levels a villager recognises. */
-export function placeNames(g: Pick<GridNode, 'pathNames'>) {
-  return { townshipName: g.pathNames[1] ?? '', villageName: g.pathNames[2] ?? '' }
-}

@@ -10,7 +10,10 @@ export async function loadCaller(db: Db, openId: string | null): Promise<Caller>
   if (!openId) throw unauthenticated()
   const res = await db.collection('users').doc(openId).get()
   const user = (res.data as any[])[0]
-  if (!user) return { openId, name: '村民', roles: [] }
+  // Documents written straight from a mini-program carry `_openid`; ours are written only by
+  // functions. Should the deny-all security rule ever be missing, a self-made user document
+  // must not grant roles.
+  if (!user || user._openid !== undefined) return { openId, name: '村民', roles: [] }
   const roles = (user.roles ?? []).filter((r: unknown) => roleGrantSchema.safeParse(r).success)
   return { openId, name: user.name ?? '村民', roles }
 }

@@ -12,10 +12,11 @@ import type { Invocation } from './handler'
 export function cloudMain(run: (event: unknown, inv: Invocation) => Promise<Result<unknown>>) {
   let app: ReturnType<typeof tcb.init> | undefined
   let db: Db | undefined
-  return async (event: unknown): Promise<Result<unknown>> => {
+  return async (event: unknown, context?: Parameters<typeof tcb.getCloudbaseContext>[0]): Promise<Result<unknown>> => {
     app ??= tcb.init({ env: tcb.SYMBOL_CURRENT_ENV })
     db ??= app.database()
-    const { openId } = app.auth().getUserInfo()
+    // read the caller from this invocation's context first (process.env is shared if an instance runs calls concurrently)
+    const openId = tcb.getCloudbaseContext(context).WX_OPENID || app.auth().getUserInfo().openId
     return run(event, { db, openId: openId || null })
   }
 }

@@ -5,9 +5,6 @@ import { referenceCounty } from './county'
 export type Scale = 'demo' | 'county'
 export type Progress = (what: string, done: number, total: number) => void
 
-/** The demo accounts of a scale, without generating the county. */
-export { demoCounty }
-
 /** Write a seed straight into the emulator's store (bulk, one fsync per batch). */
 export async function seed(emulator: Emulator, scale: Scale, onProgress?: Progress): Promise<{ accounts: DemoAccount[]; counts: Record<string, number> }> {
   const data = scale === 'county' ? referenceCounty(onProgress) : demoCounty()

@@ -41,6 +41,13 @@ async function transport(name: string, event: unknown): Promise<unknown> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** Worth another try: the request may not have arrived (fetch's TypeError, WeChat's timeouts and request:fail). */
+function isTransient(e: unknown): boolean {
+  if (e instanceof TypeError) return true
+  const msg = String((e as { errMsg?: unknown; message?: unknown })?.errMsg ?? (e as Error)?.message ?? '')
+  return /timeout|timed out|request:fail|network|ECONN|ETIMEDOUT|ENOTFOUND/i.test(msg)
+}
+
 export async function call<F extends FunctionName, A extends ActionName<F>>(
   fn: F,
   action: A,
@@ -52,6 +59,8 @@ export async function call<F extends FunctionName, A extends ActionName<F>>(
     try {
       result = (await transport(fn, { action, data })) as Result<unknown>
     } catch (e) {
+      // a missing function, a wrong environment…: retrying will not help
+      if (!isTransient(e)) throw new ApiError('INTERNAL', '服务暂时不可用，请稍后重试')
       lastError = e
       await sleep(400 * 2 ** attempt)
       continue

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { gridCodeSchema } from './grid'
-import { idSchema } from './schemas'
+import { idSchema, type Role } from './schemas'
 import { listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
 
 /**
@@ -69,20 +69,13 @@ export type OrderView = {
 export type MeView = {
   openId: string
   name: string
-  roles: { role: string; nodeId: string; nodeName: string }[]
+  roles: { role: Role; nodeId: string; nodeName: string }[]
 }
 
 export type ActionOutput = {
   grid: { resolve: GridView; catalogue: ServiceView[] }
   order: { place: OrderView; mine: OrderView[]; detail: OrderView; incoming: OrderView[] }
   user: { me: MeView }
-}
-
-/** Parse an event against the contract; a bad event is a VALIDATION failure that names the field. */
-export function parseInput<F extends FunctionName>(fn: F, action: string, data: unknown) {
-  const schemas = API[fn] as Record<string, z.ZodType>
-  const schema = Object.prototype.hasOwnProperty.call(schemas, action) ? schemas[action] : undefined
-  return { schema, result: schema ? schema.safeParse(data ?? {}) : undefined }
 }
 
 /** First issue of a zod error as one Chinese sentence. */

@@ -21,5 +21,3 @@ export class AppError extends Error {
 export type Failure = { ok: false; code: ErrorCode; message: string; details?: unknown }
 export type Success<T> = { ok: true; data: T }
 export type Result<T> = Success<T> | Failure
-
-export const isAppError = (e: unknown): e is AppError => e instanceof AppError

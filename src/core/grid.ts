@@ -1,17 +1,11 @@
 import { z } from 'zod'
+import { AppError } from './errors'
+import type { GridNode } from './schemas'
 
 // The grid tree: county → township → village/community → basic grid → micro-grid.
 // Depth is data (each node names its level); these are the levels we know of.
 export const GRID_LEVELS = ['county', 'township', 'village', 'grid', 'micro'] as const
 export type GridLevel = (typeof GRID_LEVELS)[number]
-
-export const LEVEL_LABEL: Record<GridLevel, string> = {
-  county: '县',
-  township: '乡镇',
-  village: '村/社区',
-  grid: '网格',
-  micro: '微网格',
-}
 
 /**
  * Unified codes (一乡一编码): the county has a short letter code (e.g. XY);
@@ -19,7 +13,6 @@ export const LEVEL_LABEL: Record<GridLevel, string> = {
  * grid code names its whole ancestry: XY03 (township) → XY0307 (village) →
  * XY030702 (grid) → XY03070211 (micro-grid).
  */
-export const COUNTY_CODE_RE = /^[A-Z]{2,4}$/
 export const GRID_CODE_RE = /^[A-Z]{2,4}(\d{2}){0,6}$/
 export const CHILD_SEQ_MAX = 99
 
@@ -73,4 +66,25 @@ export function codeFromLaunchParams(params: Record<string, string | undefined>)
   // a scene may carry key=value pairs: "g=XY030702"
   const kv = /(?:^|&)g=([^&]*)/.exec(decoded)
   return (kv ? kv[1] : decoded).trim()
+}
+
+/** Levels a signboard (and so an order) can belong to. */
+export const ORDERABLE_LEVELS: readonly GridLevel[] = ['grid', 'micro']
+
+/** A signboard's grid must exist, be active and be a grid (not a village or township). */
+export function assertOrderable(grid: GridNode | undefined, code: string): GridNode {
+  if (!grid) throw new AppError('NOT_FOUND', `没有找到编码为 ${code} 的网格，请核对标识牌上的编码`)
+  if (!grid.active) {
+    const [, township, village] = grid.pathNames
+    throw new AppError('GRID_INACTIVE', `网格「${grid.name}」已停用，请联系${village || township || '所在村'}新时代文明实践站`)
+  }
+  if (!ORDERABLE_LEVELS.includes(grid.level)) {
+    throw new AppError('NOT_FOUND', `编码 ${code} 是「${grid.name}」，不是网格编码，请扫描网格标识牌上的二维码`)
+  }
+  return grid
+}
+
+/** pathNames is [county, township, village, grid, …]: the names a villager recognises. */
+export function placeNames(g: Pick<GridNode, 'pathNames'>) {
+  return { townshipName: g.pathNames[1] ?? '', villageName: g.pathNames[2] ?? '' }
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { AppError } from './errors'
 import { gridCodeSchema } from './grid'
-import { idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, type Role } from './schemas'
+import { placeNames } from './grid'
+import { localDay } from './time'
+import { idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, ROLES, type GridNode, type Role, type Service } from './schemas'
 
 // ---------- the order state machine (点、派、接、评、晒) ----------
 export const ORDER_STATES = [
@@ -102,7 +104,7 @@ export const historyEntrySchema = z.object({
   to: z.enum(ORDER_STATES),
   by: z.string(), // openId
   byName: z.string(),
-  role: z.string(),
+  role: z.enum(ROLES),
   reason: z.string().optional(),
 })
 export type HistoryEntry = z.infer<typeof historyEntrySchema>
@@ -158,15 +160,57 @@ export type PlaceOrderInput = z.infer<typeof placeOrderInput>
 
 export const listQueryInput = z.object({
   status: z.enum(ORDER_STATES).optional(),
-  /** page through by createdAt: pass the last item's createdAt (ms) */
+  /**
+   * page through by createdAt: pass the last item's createdAt (ms). The next page
+   * starts AT that instant (orders placed in the same millisecond are not skipped);
+   * clients drop the ones they already have.
+   */
   before: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(50).default(20),
 })
 export type ListQueryInput = z.infer<typeof listQueryInput>
 
-/** Human order number: local day + 4 characters of the id. */
+/** Human order number: local day + 6 hex characters of the id (a county's day of orders practically never collides). */
 export function orderNumber(day: string, id: string): string {
-  return `${day}-${id.slice(-4).toUpperCase()}`
+  return `${day}-${id.slice(-6).toUpperCase()}`
+}
+
+/** A new order as placed from a signboard (source 'scan') or entered by staff for a hotline caller. */
+export function newOrder(p: {
+  id: string
+  now: Date
+  grid: GridNode
+  service: Service
+  input: PlaceOrderInput
+  by: { openId: string; name: string; role: Role }
+  source: (typeof ORDER_SOURCES)[number]
+}): Order {
+  const { id, now, grid, service, input, by } = p
+  const to = nextState('place', null, by.role)
+  return {
+    _id: id,
+    no: orderNumber(localDay(now), id),
+    requestId: input.requestId,
+    status: to,
+    source: p.source,
+    gridId: grid._id,
+    gridCode: grid.code,
+    gridName: grid.name,
+    ...placeNames(grid),
+    scopePath: grid.path,
+    serviceId: service._id,
+    serviceName: service.name,
+    category: service.category,
+    description: input.description,
+    contactPhone: input.contactPhone,
+    ...(input.contactName ? { contactName: input.contactName } : {}),
+    ...(input.preferredTime ? { preferredTime: input.preferredTime } : {}),
+    privacyVersion: input.privacyVersion,
+    villagerId: by.openId,
+    history: [{ at: now, action: 'place', from: null, to, by: by.openId, byName: by.name, role: by.role }],
+    createdAt: now,
+    updatedAt: now,
+  }
 }
 
 /** Mask a phone number for people who must not see it: 138****5678 */

@@ -1,4 +1,5 @@
 import { AppError } from './errors'
+import type { Order } from './order'
 import { STAFF_ROLES, type Role, type RoleGrant, type StaffRole } from './schemas'
 
 /** Who is calling, as resolved by the platform (never by the client). */
@@ -34,4 +35,13 @@ export function requireGrantAt(caller: Caller, roles: readonly Role[], nodeId: s
 
 export function staffGrants(caller: Caller): RoleGrant[] {
   return caller.roles.filter((g) => isStaff(g.role))
+}
+
+/**
+ * Who may read an order: its villager, or staff whose subtree holds its grid.
+ * `loadCaller` is only called when the reader is not the villager (saves a round trip).
+ */
+export async function requireOrderReader(order: Pick<Order, 'villagerId' | 'scopePath'>, openId: string, loadCaller: () => Promise<Caller>) {
+  if (order.villagerId === openId) return
+  requireScope(await loadCaller(), STAFF_ROLES, order.scopePath)
 }

@@ -6,6 +6,7 @@ const VILLAGER = 'u_villager_zhang'
 const STATION_DG = 'u_station_dg' // 东关村 (XF0101)
 const STATION_XS = 'u_station_xs' // 西山村 (XF0201)
 const COUNTY = 'u_county'
+const JSON_HEADERS = { 'content-type': 'application/json' }
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -139,8 +140,9 @@ describe('order.place', () => {
     }
     const first = await rt.call('order', 'mine', { limit: 2 }, 'u_villager_pager')
     expect(first.data.map((o: any) => o.id)).toEqual([placed[2].id, placed[1].id])
+    // the next page starts at the boundary instant (ties are never skipped); the client drops what it has
     const next = await rt.call('order', 'mine', { limit: 2, before: first.data[1].createdAt }, 'u_villager_pager')
-    expect(next.data.map((o: any) => o.id)).toEqual([placed[0].id])
+    expect(next.data.map((o: any) => o.id)).toEqual([placed[1].id, placed[0].id])
     const bad = await rt.call('order', 'mine', { limit: 500 }, 'u_villager_pager')
     expect(bad).toMatchObject({ ok: false, code: 'VALIDATION' })
   })
@@ -156,7 +158,7 @@ describe('over HTTP with the dev sign-in', () => {
   test('POST /fn/<name> answers what callFunction would, as the signed-in user', async () => {
     const users = (await (await fetch(`${rt.url}/dev/users`)).json()) as any
     expect(users.users.map((u: any) => u.id)).toEqual(expect.arrayContaining([VILLAGER, STATION_DG, COUNTY]))
-    const login = (await (await fetch(`${rt.url}/dev/login`, { method: 'POST', body: JSON.stringify({ userId: STATION_DG }) })).json()) as any
+    const login = (await (await fetch(`${rt.url}/dev/login`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ userId: STATION_DG }) })).json()) as any
     const me = await httpCall(rt.url, 'user', { action: 'me', data: {} }, login.token)
     expect(me.status).toBe(200)
     expect(me.body.result).toMatchObject({ ok: true, data: { openId: STATION_DG, roles: [{ role: 'station', nodeName: '东关村' }] } })
@@ -168,7 +170,22 @@ describe('over HTTP with the dev sign-in', () => {
   })
 
   test('the dev sign-in refuses unknown accounts', async () => {
-    const res = await fetch(`${rt.url}/dev/login`, { method: 'POST', body: JSON.stringify({ userId: 'u_v00001' }) })
+    const res = await fetch(`${rt.url}/dev/login`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ userId: 'u_v00001' }) })
     expect(res.status).toBe(404)
+  })
+
+  test('POSTs that are not JSON (what another web page could send cross-site) are refused and change nothing', async () => {
+    const before = await countOrders()
+    const insert = JSON.stringify({ action: 'database.insertDocument', collectionName: 'orders', data: ['{"_id":"csrf"}'] })
+    const res = await fetch(`${rt.url}/tcb?env=local`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: insert })
+    expect(res.status).toBe(415)
+    const login = await fetch(`${rt.url}/dev/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ userId: COUNTY }) })
+    expect(login.status).toBe(415)
+    expect(await countOrders()).toBe(before)
+  })
+
+  test('the static server never serves files outside the H5 folder', async () => {
+    const res = await fetch(`${rt.url}/..%2F..%2Fpackage.json`)
+    expect(await res.text()).not.toContain('"dependencies"')
   })
 })

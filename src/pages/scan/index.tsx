@@ -62,19 +62,23 @@ export default function Scan() {
       })
   })
 
+  // only the latest lookup may set the grid: on a slow network an earlier code can answer last
+  const lookup = useRef(0)
   const loadGrid = useCallback(async (c: string) => {
+    const mine = ++lookup.current
     setLoadingGrid(true)
     setGridError(null)
     setGrid(null)
     try {
       const g = await call('grid', 'resolve', { code: c })
+      if (mine !== lookup.current) return
       setGrid(g)
       shownGrid.current = g.code
       save(STORAGE.lastGrid, { code: g.code, name: g.name } satisfies LastGrid)
     } catch (e) {
-      setGridError(e)
+      if (mine === lookup.current) setGridError(e)
     } finally {
-      setLoadingGrid(false)
+      if (mine === lookup.current) setLoadingGrid(false)
     }
   }, [])
 
@@ -160,7 +164,7 @@ export default function Scan() {
               <View className='xf-hint'>如果您要办的事已经在下面，不用重复点单，工作人员正在处理。</View>
               <View className='xf-list' id='open-orders'>
                 {grid.openOrders.map((o) => (
-                  <View className='xf-cell' key={o.no}>
+                  <View className='xf-cell' key={`${o.no}-${o.createdAt}`}>
                     <View className='xf-cell__main'>
                       <View className='xf-cell__title'>{o.serviceName}</View>
                       <View className='xf-cell__desc'>{formatShort(o.createdAt)}</View>
