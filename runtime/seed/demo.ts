@@ -1,5 +1,5 @@
 import type { GridNode, Service, Team, User } from '../../src/core'
-import { childCode, formatPlate } from '../../src/core'
+import { childCode, formatPlate, GRID_LEVELS } from '../../src/core'
 
 /** Everything a seed writes, by collection. */
 export type SeedData = { grids: GridNode[]; users: User[]; services: Service[]; teams: Team[]; orders?: unknown[] }
@@ -44,7 +44,7 @@ export class TreeBuilder {
   }
   child(parent: GridNode, seq: number, name: string, extra: Partial<GridNode> = {}): GridNode {
     const code = childCode(parent.code, seq)
-    const level = (['county', 'township', 'village', 'grid', 'micro'] as const)[parent.path.length]
+    const level = GRID_LEVELS[parent.path.length]
     const _id = `g_${code}`
     const n: GridNode = {
       _id,

@@ -5,13 +5,13 @@ import Btn from '@/components/Btn'
 import { ApiError, devSession } from '@/api'
 import PageState from '@/components/PageState'
 import { STORAGE, decode, load, save } from '@/components/util'
+import { isStaff } from '@/core/permissions'
+import type { Role } from '@/core/schemas'
 import './index.scss'
 
 // H5 only: the local runtime's demo sign-in. Talks to the runtime directly with fetch.
 
-type DevUser = { id: string; name: string; role: string; roleLabel: string; nodeName?: string; label?: string }
-
-const STAFF = ['station', 'township', 'county']
+type DevUser = { id: string; name: string; role: Role; roleLabel: string; nodeName?: string; label?: string }
 
 /** Where the demo user belongs: nodeName, or the part in brackets of the runtime's label. */
 const where = (u: DevUser) => u.nodeName || /（(.+)）$/.exec(u.label || '')?.[1] || ''
@@ -61,7 +61,7 @@ export default function DevLogin() {
       const who = { ...u, ...user }
       save(STORAGE.devUser, who)
       setCurrent(who)
-      const home = STAFF.includes(who.role) ? '/staff/incoming/index' : '/pages/scan/index'
+      const home = isStaff(who.role) ? '/staff/incoming/index' : '/pages/scan/index'
       Taro.reLaunch({ url: redirect && redirect.startsWith('/') ? redirect : home })
     } catch (e) {
       Taro.showToast({ title: e instanceof ApiError ? e.message : '登录失败', icon: 'none' })

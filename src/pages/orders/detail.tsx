@@ -14,9 +14,8 @@ import './detail.scss'
 
 const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
-const roleLabel = (role: string) => (ROLE_LABEL as Record<string, string>)[role] || role
 const who = (h: HistoryView) => {
-  const role = roleLabel(h.role)
+  const role = ROLE_LABEL[h.role]
   return !h.byName || h.byName === role ? role : `${h.byName}（${role}）`
 }
 const actionLabel = (h: HistoryView) => (TRANSITIONS as Record<string, { label: string }>)[h.action]?.label || h.action

@@ -3,7 +3,8 @@ import { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { call } from '@/api'
 import type { MeView } from '@/core/api'
-import { ROLE_LABEL, STAFF_ROLES } from '@/core/schemas'
+import { ROLE_LABEL } from '@/core/schemas'
+import { isStaff } from '@/core/permissions'
 import { formatShort } from '@/core/time'
 import PageState from '@/components/PageState'
 import { ListFooter, PAGE, StaleNotice, usePagedOrders } from '@/components/PagedList'
@@ -54,7 +55,7 @@ export default function Incoming() {
     list.loadMore()
   })
 
-  const staffRoles = (me?.roles || []).filter((r) => (STAFF_ROLES as readonly string[]).includes(r.role))
+  const staffRoles = (me?.roles || []).filter((r) => isStaff(r.role))
   const { orders, error, more, loadingMore } = list
 
   return (
@@ -63,7 +64,7 @@ export default function Incoming() {
         <View className='xf-h1'>{staffRoles[0]?.nodeName || '实践站'}</View>
         <View id='staff-node' className='xf-muted'>
           {me
-            ? `${me.name} · ${staffRoles.map((r) => (ROLE_LABEL as Record<string, string>)[r.role] || r.role).join('、') || '无管理权限'}`
+            ? `${me.name} · ${staffRoles.map((r) => ROLE_LABEL[r.role]).join('、') || '无管理权限'}`
             : '正在读取身份…'}
         </View>
       </View>
