@@ -19,17 +19,22 @@ const status = run('npx', ['jest', '--ci', '--json', `--outputFile=${resultsFile
 if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'))
   const layers = {}
+  const skipped = []
   for (const file of results.testResults) {
     const layer = path.relative(path.join(root, 'test'), file.name).split(path.sep)[0]
     const l = (layers[layer] ??= { passed: 0, failed: 0, skipped: 0 })
     for (const a of file.assertionResults) {
       if (a.status === 'passed') l.passed++
       else if (a.status === 'failed') l.failed++
-      else l.skipped++
+      else {
+        l.skipped++
+        skipped.push(a.fullName)
+      }
     }
   }
   console.log('\nby layer:')
   for (const [layer, c] of Object.entries(layers)) console.log(`  ${layer.padEnd(12)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`)
+  for (const name of skipped) console.log(`  skipped: ${name}`)
   console.log(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped`)
 }
 process.exit(status)

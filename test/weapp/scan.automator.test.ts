@@ -18,7 +18,7 @@ const suite = reason ? describe.skip : describe
 if (reason) console.warn(`[weapp] miniprogram-automator suite skipped: ${reason}`)
 
 // Skipped when no WeChat DevTools CLI is configured — the reason is printed above.
-suite('weapp scan landing (miniprogram-automator)', () => {
+suite(`weapp scan landing (miniprogram-automator)${reason ? ` — skipped: ${reason}` : ''}`, () => {
   let miniProgram: any
   beforeAll(async () => {
     const automator = require('miniprogram-automator')
