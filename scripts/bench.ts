@@ -57,6 +57,7 @@ async function benchScale(scale: Scale) {
     console.log(`scale ${scale}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')} (seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`)
     const villager = await login(rt, 'u_villager_zhang')
     const station = await login(rt, 'u_station_dg')
+    const countyAdmin = await login(rt, 'u_county')
     const grid = (await rt.db.collection('grids').where({ level: 'grid' }).limit(1).get()).data[0] as { code: string }
     const run = Date.now().toString(36)
     // warm up (catalogue cache, JIT)
@@ -67,6 +68,7 @@ async function benchScale(scale: Scale) {
         data: { requestId: `bench_${run}_${i}`, gridCode: grid.code, serviceId: 'svc_01', description: '压测：厨房的灯不亮了', contactPhone: '13800001111', privacyVersion: PRIVACY_VERSION },
       })),
       await measure(rt, 'order.incoming', station, 'order', () => ({ action: 'incoming', data: {} })),
+      await measure(rt, 'order.incoming county', countyAdmin, 'order', () => ({ action: 'incoming', data: {} })),
       await measure(rt, 'order.mine', villager, 'order', () => ({ action: 'mine', data: {} })),
       await measure(rt, 'grid.resolve', villager, 'grid', () => ({ action: 'resolve', data: { code: grid.code } })),
     ]
