@@ -10,6 +10,7 @@ import { Emulator } from './emulator'
 import { DevSessions } from './devAuth'
 import { FUNCTIONS } from './functions'
 import { readJson, sendJson, serveStatic } from './http'
+import { handleUpload } from './upload'
 import type { DemoAccount } from './seed/demo'
 
 export type RuntimeOptions = {
@@ -20,6 +21,8 @@ export type RuntimeOptions = {
   /** accounts the dev sign-in offers */
   accounts?: DemoAccount[]
   quiet?: boolean
+  /** Base URL browsers reach this runtime at, used in storage URLs (default http://127.0.0.1:<port>). */
+  publicUrl?: string
 }
 
 export type Runtime = {
@@ -27,6 +30,8 @@ export type Runtime = {
   emulator: Emulator
   /** the real SDK, pointed at this runtime's emulator */
   db: Db
+  /** the SDK app behind `db` (storage: uploadFile, getTempFileURL, deleteFile…) */
+  app: ReturnType<typeof tcb.init>
   sessions: DevSessions
   /** call a function as `openId`, as POST /fn/<name> does */
   invoke(name: string, event: unknown, openId: string | null): Promise<unknown>
@@ -41,7 +46,8 @@ export async function bootstrap(emulator: Emulator) {
 /**
  * The local runtime: one process that is the CloudBase emulator (POST /tcb),
  * the functions (POST /fn/<name>, same code as the cloud, real SDK), the dev
- * sign-in (/dev/*) and the H5 build (everything else).
+ * sign-in (/dev/*), storage (PUT /cos/<path> uploads from the SDK, GET /files/<path>
+ * signed downloads, POST /upload for the H5 app) and the H5 build (everything else).
  */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const emulator = await Emulator.open({ dataDir: opts.dataDir })
@@ -73,8 +79,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const server = http.createServer(async (req, res) => {
     const url = req.url ?? '/'
+    const pathname = url.split('?')[0]
     try {
-      // Every POST here is JSON. Demanding the header keeps other web pages (which can send
+      // H5 photo upload: multipart, so exempt from the JSON-only rule below; it demands the
+      // sign-in bearer token, which a cross-site form cannot send.
+      if (pathname === '/upload' && req.method === 'POST')
+        return await handleUpload(req, res, emulator.storage, sessions.resolve(req.headers.authorization))
+      // The SDK's upload leg (URL from storage.getUploadMetadata); a PUT, so not a "simple" cross-site request.
+      if (pathname.startsWith('/cos/') && req.method === 'PUT') return await emulator.storage.handleCosPut(req, res)
+      if (pathname.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD'))
+        return await emulator.storage.handleFileGet(req, res)
+      // Every other POST here is JSON. Demanding the header keeps other web pages (which can send
       // "simple" cross-site POSTs but not JSON ones without a CORS preflight) out of the local DB.
       if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
         return sendJson(res, 415, { error: 'content-type must be application/json' })
@@ -111,6 +126,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   })
   const { port } = server.address() as AddressInfo
   const base = `http://127.0.0.1:${port}`
+  emulator.setPublicUrl(opts.publicUrl ?? base)
   // The real SDK, unchanged, pointed at the emulator; dummy credentials satisfy it.
   // TENCENTCLOUD tells it that it runs in a cloud function (as in production), so it does not
   // probe Tencent Cloud's metadata host before every request (~58 ms each, offline).
@@ -122,6 +138,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     url: base,
     emulator,
     db,
+    app,
     sessions,
     invoke,
     async close() {

@@ -7,18 +7,23 @@
 //
 // Semantics come from mingo (queries, updates, aggregation) and bson (EJSON);
 // durability from a group-committed, fdatasync'd write-ahead log (store.ts).
+// Storage (`storage.*` actions, files under <dataDir>/files) lives in storage.ts;
+// its HTTP legs (PUT /cos/<path>, GET /files/<path>) are `emulator.storage.handleCosPut`
+// / `handleFileGet`, and the URLs it hands out need `publicUrl` / setPublicUrl().
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { newDocId, sanitize, type Doc, type DocId } from './codec'
 import { EmulatorError, ErrorCode } from './errors'
 import type { IndexSpec } from './indexes'
 import { Protocol, type Params } from './protocol'
+import { Storage } from './storage'
 import { Store, type WriteOp } from './store'
 import { TransactionManager } from './transactions'
 
 export type { IndexSpec, IndexKey } from './indexes'
 export type { Doc, DocId } from './codec'
 export { EmulatorError, ErrorCode } from './errors'
+export { Storage, sniffImage, checkCloudPath, MAX_URLS_PER_CALL, type ImageType } from './storage'
 
 export type EmulatorOptions = {
   /** Directory holding the data (created if missing; one process at a time). */
@@ -29,6 +34,14 @@ export type EmulatorOptions = {
   compactMinOps?: number
   /** ...and more than this many times the number of live documents (default 2). */
   compactRatio?: number
+  /**
+   * Public base URL of the HTTP server that hosts this emulator's storage routes
+   * (PUT /cos/<path>, GET /files/<path>), e.g. 'http://127.0.0.1:8080'. Needed by
+   * the storage.* actions; can also be given later with setPublicUrl().
+   */
+  publicUrl?: string
+  /** Environment id in storage fileIDs (cloud://<env>.<bucket>/<path>); default 'local'. */
+  env?: string
 }
 
 export type EmulatorStats = { total: number; byAction: Record<string, number> }
@@ -44,12 +57,15 @@ export class Emulator {
   private readonly store: Store
   private readonly txm: TransactionManager
   private readonly protocol: Protocol
+  /** CloudBase storage: files under <dataDir>/files, plus the HTTP legs (upload PUT, download GET). */
+  readonly storage: Storage
   private counts: EmulatorStats = { total: 0, byAction: {} }
 
   private constructor(store: Store, opts: EmulatorOptions) {
     this.store = store
     this.txm = new TransactionManager(store, opts.transactionTimeoutMs)
-    this.protocol = new Protocol(store, this.txm)
+    this.storage = new Storage({ dataDir: store.dataDir, publicUrl: opts.publicUrl, env: opts.env })
+    this.protocol = new Protocol(store, this.txm, this.storage)
   }
 
   /** Open (or create) the data directory: replays snapshot and log, compacts when worthwhile. */
@@ -61,6 +77,11 @@ export class Emulator {
   static openSync(opts: EmulatorOptions): Emulator {
     const store = Store.open({ dataDir: opts.dataDir, compactMinOps: opts.compactMinOps, compactRatio: opts.compactRatio })
     return new Emulator(store, opts)
+  }
+
+  /** Tell the storage actions where this emulator's HTTP server is reachable. */
+  setPublicUrl(url: string): void {
+    this.storage.setPublicUrl(url)
   }
 
   get dataDir(): string {

@@ -6,6 +6,7 @@ import { EJSON } from 'bson'
 import { newDocId, parseWire, parseWireObject, toWire, type Doc, type DocId } from './codec'
 import * as engine from './engine'
 import { EmulatorError, ErrorCode, invalidParam } from './errors'
+import type { Storage } from './storage'
 import type { Store, WriteOp } from './store'
 import type { Transaction, TransactionManager } from './transactions'
 
@@ -110,7 +111,7 @@ export class Protocol {
   private readonly txm: TransactionManager
   private readonly handlers: Record<string, Handler>
 
-  constructor(store: Store, txm: TransactionManager) {
+  constructor(store: Store, txm: TransactionManager, storage?: Storage) {
     this.store = store
     this.txm = txm
     this.handlers = {
@@ -129,11 +130,15 @@ export class Protocol {
       'database.updateDocInTransaction': (p) => this.updateDocInTransaction(p),
       'database.deleteDocInTransaction': (p) => this.deleteDocInTransaction(p),
     }
+    if (storage) {
+      for (const action of ['storage.getUploadMetadata', 'storage.batchGetDownloadUrl', 'storage.batchDeleteFile'])
+        this.handlers[action] = (p) => storage.dispatch(action, p)
+    }
   }
 
   dispatch(action: string, p: Params): Promise<Answer> {
     const h = Object.prototype.hasOwnProperty.call(this.handlers, action) ? this.handlers[action] : undefined
-    if (!h) throw new EmulatorError(ErrorCode.INVALID_ACTION, `invalid action: ${action} is not a supported database action`)
+    if (!h) throw new EmulatorError(ErrorCode.INVALID_ACTION, `invalid action: ${action} is not a supported ${action.startsWith('storage.') ? 'storage' : 'database'} action`)
     return h(p)
   }
 
