@@ -20,8 +20,14 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('villager_created', ['villagerId', '-createdAt']),
       idx('scope_status_created', ['scopePath', 'status', '-createdAt']),
       idx('grid_status', ['gridId', 'status']),
+      // volunteer task tabs
+      idx('assignee_status', ['assignee.id', 'status', '-updatedAt']),
+      idx('team_status', ['team.id', 'status', '-updatedAt']),
+      idx('served_updated', ['servedBy', '-updatedAt']),
     ],
   },
+  { name: 'inbox', indexes: [idx('user_created', ['userId', '-createdAt']), idx('user_read', ['userId', 'read'])] },
+  { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt'])] },
 ]
 
 /** Security rules for every collection: no direct client access; everything goes through functions. */

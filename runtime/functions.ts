@@ -1,8 +1,9 @@
 import type { Result } from '../src/core'
 import type { Invocation } from '../cloudfunctions/shared/handler'
 import { run as grid } from '../cloudfunctions/grid'
+import { run as inbox } from '../cloudfunctions/inbox'
 import { run as order } from '../cloudfunctions/order'
 import { run as user } from '../cloudfunctions/user'
 
 /** The deployable functions, the same modules the cloud runs (their `run`, without the cloud entry). */
-export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { grid, order, user }
+export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { grid, inbox, order, user }

@@ -14,6 +14,7 @@ const FUNCTIONS: Record<string, { timeout: number; triggers?: unknown[]; openapi
   grid: { timeout: 10 },
   order: { timeout: 20 },
   user: { timeout: 10 },
+  inbox: { timeout: 10 },
 }
 
 async function main() {

@@ -1,6 +1,7 @@
 import { createFunction } from '../shared/handler'
 import { cloudMain } from '../shared/cloud'
 import { incomingOrders, myOrders, orderDetail, placeOrder } from '../services/order'
+import { accept, cancel, checkIn, close, complete, confirm, decline, dispatch, escalate, openPool, redispatch, refer, reject, tasks } from '../services/loop'
 
 /** order: the order lifecycle (点、派、接、评、晒). */
 export const run = createFunction('order', {
@@ -8,5 +9,19 @@ export const run = createFunction('order', {
   mine: myOrders,
   detail: orderDetail,
   incoming: incomingOrders,
+  dispatch,
+  openPool,
+  redispatch,
+  reject,
+  escalate,
+  refer,
+  close,
+  cancel,
+  confirm,
+  tasks,
+  accept,
+  decline,
+  checkIn,
+  complete,
 })
 export const main = cloudMain(run)

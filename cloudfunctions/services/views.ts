@@ -19,6 +19,10 @@ export function toOrderView(o: Order): OrderView {
     createdAt: new Date(o.createdAt).getTime(),
     updatedAt: new Date(o.updatedAt).getTime(),
     history: o.history.map(({ at, by: _by, ...h }) => ({ ...h, at: new Date(at).getTime() })),
+    assignee: o.assignee ?? null,
+    team: o.team ?? null,
+    completion: o.completion ? { ...o.completion, at: new Date(o.completion.at).getTime() } : null,
+    rating: o.rating ?? null,
   }
 }
 

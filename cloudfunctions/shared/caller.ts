@@ -15,7 +15,7 @@ export async function loadCaller(db: Db, openId: string | null): Promise<Caller>
   // must not grant roles.
   if (!user || user._openid !== undefined) return { openId, name: '村民', roles: [] }
   const roles = (user.roles ?? []).filter((r: unknown) => roleGrantSchema.safeParse(r).success)
-  return { openId, name: user.name ?? '村民', roles }
+  return { openId, name: user.name ?? '村民', roles, ...(typeof user.teamId === 'string' ? { teamId: user.teamId } : {}) }
 }
 
 /** Memoize per request: the first use pays one round trip, later uses none. */

@@ -2,6 +2,18 @@ import { z } from 'zod'
 import { gridCodeSchema } from './grid'
 import { idSchema, type Role } from './schemas'
 import { listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
+import {
+  cancelInput,
+  completeInput,
+  confirmInput,
+  dispatchInput,
+  openPoolInput,
+  orderIdInput,
+  redispatchInput,
+  tasksInput,
+  withReasonInput,
+  type NoticeKind,
+} from './loop'
 
 /**
  * The contract between the app and the cloud functions: which function serves
@@ -18,6 +30,32 @@ export const API = {
     mine: listQueryInput,
     detail: z.object({ id: idSchema }),
     incoming: listQueryInput.extend({ nodeId: idSchema.optional() }),
+    // 派 (station / township)
+    dispatch: dispatchInput,
+    openPool: openPoolInput,
+    redispatch: redispatchInput,
+    reject: withReasonInput,
+    escalate: withReasonInput,
+    refer: withReasonInput,
+    close: withReasonInput,
+    // villager
+    cancel: cancelInput,
+    confirm: confirmInput,
+    // 接 (volunteer)
+    tasks: tasksInput,
+    accept: orderIdInput,
+    decline: withReasonInput,
+    checkIn: orderIdInput,
+    complete: completeInput,
+  },
+  inbox: {
+    inbox: z.object({
+      unreadOnly: z.boolean().default(false),
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(50).default(20),
+    }),
+    /** mark some messages read, or all of mine when `ids` is absent */
+    readInbox: z.object({ ids: z.array(idSchema).min(1).max(100).optional() }),
   },
   user: {
     me: z.object({}),
@@ -64,7 +102,15 @@ export type OrderView = {
   createdAt: number
   updatedAt: number
   history: HistoryView[]
+  /** the five-step loop (absent on views built before it) */
+  assignee?: { id: string; name: string; teamId: string | null } | null
+  team?: { id: string; name: string } | null
+  completion?: { note: string; photos: string[]; at: number } | null
+  rating?: { fixed: boolean; stars: number; comment: string; status: 'pending' | 'approved' | 'rejected' } | null
 }
+
+export type InboxItemView = { id: string; orderId: string; orderNo: string; kind: NoticeKind; text: string; read: boolean; createdAt: number }
+export type InboxView = { items: InboxItemView[]; unread: number }
 
 export type MeView = {
   openId: string
@@ -74,7 +120,28 @@ export type MeView = {
 
 export type ActionOutput = {
   grid: { resolve: GridView; catalogue: ServiceView[] }
-  order: { place: OrderView; mine: OrderView[]; detail: OrderView; incoming: OrderView[] }
+  order: {
+    place: OrderView
+    mine: OrderView[]
+    detail: OrderView
+    incoming: OrderView[]
+    dispatch: OrderView
+    openPool: OrderView
+    redispatch: OrderView
+    reject: OrderView
+    escalate: OrderView
+    refer: OrderView
+    close: OrderView
+    cancel: OrderView
+    confirm: OrderView
+    /** volunteer task lists; the villager's phone is masked unless the caller is serving the order now */
+    tasks: OrderView[]
+    accept: OrderView
+    decline: OrderView
+    checkIn: OrderView
+    complete: OrderView
+  }
+  inbox: { inbox: InboxView; readInbox: { updated: number; unread: number } }
   user: { me: MeView }
 }
 

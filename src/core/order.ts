@@ -135,6 +135,22 @@ export const orderSchema = z.object({
   villagerId: z.string(), // openId of the villager (or of the staff who entered a hotline order)
   enteredBy: z.string().optional(),
   history: z.array(historyEntrySchema),
+  /** the volunteer dispatched to or who accepted; absent while pending, pooled or dispatched to a whole team */
+  assignee: z.object({ id: idSchema, name: z.string(), teamId: z.string().nullable() }).optional(),
+  /** the team the order was dispatched or pooled to (absent when dispatched to one volunteer) */
+  team: z.object({ id: idSchema, name: z.string() }).optional(),
+  /** every volunteer who reported it completed (their "done" tab; survives a reopen) */
+  servedBy: z.array(z.string()).optional(),
+  completion: z.object({ note: z.string(), photos: z.array(z.string()).max(9), at: z.date() }).optional(),
+  /** the villager's rating; it counts only once an administrator approved it */
+  rating: z
+    .object({
+      fixed: z.boolean(),
+      stars: z.number().int().min(1).max(5),
+      comment: z.string(),
+      status: z.enum(['pending', 'approved', 'rejected']),
+    })
+    .optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 })

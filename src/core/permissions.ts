@@ -7,6 +7,8 @@ export type Caller = {
   openId: string
   name: string
   roles: RoleGrant[]
+  /** the volunteer's team, if any */
+  teamId?: string
 }
 
 export const isStaff = (r: Role): r is StaffRole => (STAFF_ROLES as readonly Role[]).includes(r)

@@ -1,0 +1,118 @@
+import {
+  STATE_LABEL,
+  type InboxItemView,
+  type InboxView,
+  type Notice,
+  type NoticeKind,
+  type Order,
+  type User,
+} from '../../src/core'
+import type { Db, Deps } from '../shared/context'
+import { unauthenticated } from '../shared/errors'
+
+/** An in-app message: the record that never loses a notification. */
+export type InboxDoc = {
+  _id?: string
+  userId: string
+  orderId: string
+  orderNo: string
+  kind: NoticeKind
+  text: string
+  read: boolean
+  createdAt: Date
+}
+
+/** A WeChat subscription message waiting to be sent (one template per kind); a sender marks it sent or failed. */
+export type OutboxDoc = {
+  kind: NoticeKind
+  toOpenId: string
+  orderId: string
+  data: Record<string, string>
+  status: 'pending' | 'sent' | 'failed'
+  attempts: number
+  createdAt: Date
+}
+
+/** Staff holding `role` at `nodeId` (for notices addressed to a station or township). */
+async function staffAt(db: Db, role: string, nodeId: string): Promise<string[]> {
+  const res = await db.collection('users').where({ 'roles.nodeId': nodeId }).limit(100).get()
+  return (res.data as User[]).filter((u) => u.roles.some((r) => r.role === role && r.nodeId === nodeId)).map((u) => u._id)
+}
+
+/**
+ * Write the inbox and outbox records of a transition. Best effort: the
+ * transition has happened already; a failure here is logged, never thrown.
+ * Round trips: one insert per collection (both at once), plus one users query
+ * when a notice is addressed to a station or township rather than a person.
+ */
+export async function deliver(db: Db, order: Order, notices: Notice[], now: Date): Promise<void> {
+  if (notices.length === 0) return
+  try {
+    const resolved: { userId: string; kind: NoticeKind; text: string }[] = []
+    for (const n of notices) {
+      if ('userId' in n.to) resolved.push({ userId: n.to.userId, kind: n.kind, text: n.text })
+      else for (const userId of await staffAt(db, n.to.role, n.to.nodeId)) resolved.push({ userId, kind: n.kind, text: n.text })
+    }
+    if (resolved.length === 0) return
+    const inbox: InboxDoc[] = resolved.map((r) => ({ userId: r.userId, orderId: order._id, orderNo: order.no, kind: r.kind, text: r.text, read: false, createdAt: now }))
+    const outbox: OutboxDoc[] = resolved.map((r) => ({
+      kind: r.kind,
+      toOpenId: r.userId,
+      orderId: order._id,
+      data: { orderNo: order.no, serviceName: order.serviceName, status: STATE_LABEL[order.status], text: r.text.slice(0, 20) },
+      status: 'pending',
+      attempts: 0,
+      createdAt: now,
+    }))
+    const results = await Promise.allSettled([db.collection('inbox').add(inbox as any), db.collection('outbox').add(outbox as any)])
+    for (const r of results) {
+      if (r.status === 'rejected') console.error('[notify] failed to record a notification', order._id, r.reason)
+      else if ((r.value as { code?: unknown }).code) console.error('[notify] failed to record a notification', order._id, r.value)
+    }
+  } catch (e) {
+    console.error('[notify] failed to record a notification', order._id, e)
+  }
+}
+
+const toItem = (d: Required<Pick<InboxDoc, '_id'>> & InboxDoc): InboxItemView => ({
+  id: d._id,
+  orderId: d.orderId,
+  orderNo: d.orderNo,
+  kind: d.kind,
+  text: d.text,
+  read: d.read,
+  createdAt: new Date(d.createdAt).getTime(),
+})
+
+async function unreadCount(deps: Deps, userId: string): Promise<number> {
+  return (await deps.db.collection('inbox').where({ userId, read: false }).count()).total
+}
+
+/** My messages, newest first, and how many are unread. Round trips: 2 (list and count, at once). */
+export async function myInbox(deps: Deps, q: { unreadOnly: boolean; before?: number; limit: number }): Promise<InboxView> {
+  const userId = deps.openId
+  if (!userId) throw unauthenticated()
+  const _ = deps.db.command
+  const [list, unread] = await Promise.all([
+    deps.db
+      .collection('inbox')
+      .where({ userId, ...(q.unreadOnly ? { read: false } : {}), ...(q.before ? { createdAt: _.lte(new Date(q.before)) } : {}) })
+      .orderBy('createdAt', 'desc')
+      .limit(q.limit)
+      .get(),
+    unreadCount(deps, userId),
+  ])
+  return { items: (list.data as any[]).map(toItem), unread }
+}
+
+/** Mark messages read (only my own: the user id is part of the condition). Round trips: 2. */
+export async function readInbox(deps: Deps, { ids }: { ids?: string[] }): Promise<{ updated: number; unread: number }> {
+  const userId = deps.openId
+  if (!userId) throw unauthenticated()
+  const _ = deps.db.command
+  const res = await deps.db
+    .collection('inbox')
+    .where({ userId, read: false, ...(ids ? { _id: _.in(ids) } : {}) })
+    .update({ read: true })
+  return { updated: res.updated ?? 0, unread: await unreadCount(deps, userId) }
+}

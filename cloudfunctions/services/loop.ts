@@ -1,0 +1,231 @@
+// 派、接、评 — every order action after 点 goes through `transition`: the core
+// decides (role × state × scope × reason), the database applies it with one
+// compare-and-set on the status the decision was based on.
+import {
+  AppError,
+  authorize,
+  historyEntry,
+  movedOnMessage,
+  noticesFor,
+  phoneFor,
+  type Caller,
+  type Order,
+  type OrderAction,
+  type OrderView,
+  type Role,
+  type TasksInput,
+  type Team,
+  type User,
+} from '../../src/core'
+import type { Db, Deps } from '../shared/context'
+import { notFound, unauthenticated } from '../shared/errors'
+import { deliver } from './inbox'
+import { toOrderView } from './views'
+
+type Fields = Record<string, unknown>
+type Plan = {
+  reason?: string
+  /** extra fields to set (after authorization; may read what it needs) */
+  fields?: (ctx: { order: Order; caller: Caller; role: Role; now: Date }) => Promise<{ set?: Fields; unset?: string[]; addToSet?: Fields; captainId?: string }>
+}
+
+async function readOrder(db: Db, id: string): Promise<Order> {
+  const order = (await db.collection('orders').doc(id).get()).data[0] as Order | undefined
+  if (!order) throw notFound('订单')
+  return order
+}
+
+/**
+ * One transition of one order. Round trips: caller and order (1 + 1, at once),
+ * whatever `plan.fields` reads, the conditional update (1), notifications
+ * (inbox + outbox inserts, at once; best effort). A lost race costs one more
+ * read (to say what happened).
+ */
+export async function transition(deps: Deps, id: string, action: OrderAction, plan: Plan = {}): Promise<Order> {
+  if (!deps.openId) throw unauthenticated()
+  const { db } = deps
+  const [caller, order] = await Promise.all([deps.caller(), readOrder(db, id)])
+  let decided: { role: Role; to: Order['status'] }
+  try {
+    decided = authorize(order, caller, action, plan.reason)
+  } catch (e) {
+    // a volunteer of the team who arrives after the winner: say it's taken, not "wrong state"
+    if (e instanceof AppError && e.code === 'INVALID_TRANSITION' && action === 'accept' && order.assignee && order.assignee.id !== caller.openId) {
+      throw new AppError('CONFLICT', movedOnMessage(action, order, caller.openId))
+    }
+    throw e
+  }
+  const now = deps.now()
+  const extra = plan.fields ? await plan.fields({ order, caller, role: decided.role, now }) : {}
+  const entry = historyEntry({ at: now, action, from: order.status, to: decided.to, caller, role: decided.role, reason: plan.reason })
+  const _ = db.command
+  const update: Fields = {
+    status: decided.to,
+    updatedAt: now,
+    history: _.push([entry]),
+  }
+  // whole sub-documents replace what was there (a plain object would be merged field by field)
+  for (const [k, v] of Object.entries(extra.set ?? {})) update[k] = v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? _.set(v) : v
+  for (const f of extra.unset ?? []) update[f] = _.remove()
+  for (const [k, v] of Object.entries(extra.addToSet ?? {})) update[k] = _.addToSet(v)
+  const res = await db.collection('orders').where({ _id: id, status: order.status }).update(update)
+  if (!res.updated) {
+    const current = await readOrder(db, id)
+    throw new AppError('CONFLICT', movedOnMessage(action, current, caller.openId))
+  }
+  // the stored document now, without reading it again
+  const after: Order = { ...order, status: decided.to, updatedAt: now, history: [...order.history, entry], ...(extra.set as Partial<Order>) }
+  for (const f of extra.unset ?? []) delete (after as Fields)[f]
+  for (const [k, v] of Object.entries(extra.addToSet ?? {})) {
+    const cur = ((after as Fields)[k] as unknown[] | undefined) ?? []
+    ;(after as Fields)[k] = cur.includes(v) ? cur : [...cur, v]
+  }
+  await deliver(db, after, noticesFor({ action, before: order, after, actorId: caller.openId, reason: plan.reason, captainId: extra.captainId }), now)
+  return after
+}
+
+const view = (o: Order) => toOrderView(o)
+
+// ---------- 派: station / township ----------
+
+/**
+ * Where a dispatch goes: one volunteer (of the order's grid, or of a team that
+ * serves it) or a team that serves the order's grid. One round trip (two reads at once).
+ */
+async function resolveTarget(db: Db, order: Order, t: { volunteerId?: string; teamId?: string }) {
+  if (t.teamId) {
+    const team = (await db.collection('teams').doc(t.teamId).get()).data[0] as Team | undefined
+    if (!team) throw notFound('志愿服务队')
+    if (!team.gridIds.includes(order.gridId)) throw new AppError('FORBIDDEN', `${team.name}不服务${order.gridName}，请选择其他队伍`)
+    return { team, volunteer: undefined }
+  }
+  const [userRes, teamsRes] = await Promise.all([
+    db.collection('users').doc(t.volunteerId!).get(),
+    db.collection('teams').where({ gridIds: order.gridId }).limit(100).get(),
+  ])
+  const volunteer = userRes.data[0] as User | undefined
+  const grant = volunteer?.roles.find((r) => r.role === 'volunteer' || r.role === 'leader')
+  if (!volunteer || !grant) throw notFound('志愿者')
+  const teams = teamsRes.data as Team[]
+  const serves = order.scopePath.includes(grant.nodeId) || (!!volunteer.teamId && teams.some((tm) => tm._id === volunteer.teamId))
+  if (!serves) throw new AppError('FORBIDDEN', `${volunteer.name}不在${order.villageName}的服务范围内，请选择本村的志愿者或队伍`)
+  return { team: undefined, volunteer }
+}
+
+async function dispatchFields(db: Db, order: Order, t: { volunteerId?: string; teamId?: string }) {
+  const { team, volunteer } = await resolveTarget(db, order, t)
+  if (volunteer) {
+    return { set: { assignee: { id: volunteer._id, name: volunteer.name, teamId: volunteer.teamId ?? null } }, unset: ['team'] }
+  }
+  return { set: { team: { id: team!._id, name: team!.name } }, unset: ['assignee'], captainId: team!.captainId }
+}
+
+export async function dispatch(deps: Deps, input: { id: string; volunteerId?: string; teamId?: string }): Promise<OrderView> {
+  return view(await transition(deps, input.id, 'dispatch', { fields: ({ order }) => dispatchFields(deps.db, order, input) }))
+}
+
+export async function redispatch(deps: Deps, input: { id: string; volunteerId?: string; teamId?: string; reason?: string }): Promise<OrderView> {
+  return view(await transition(deps, input.id, 'redispatch', { reason: input.reason, fields: ({ order }) => dispatchFields(deps.db, order, input) }))
+}
+
+/** 抢单: open the order to a team's grab pool; the first member to accept wins. */
+export async function openPool(deps: Deps, input: { id: string; teamId: string }): Promise<OrderView> {
+  return view(await transition(deps, input.id, 'openPool', { fields: ({ order }) => dispatchFields(deps.db, order, { teamId: input.teamId }) }))
+}
+
+const closing = (action: 'reject' | 'escalate' | 'refer' | 'close') => async (deps: Deps, input: { id: string; reason: string }) =>
+  view(await transition(deps, input.id, action, { reason: input.reason }))
+export const reject = closing('reject')
+export const escalate = closing('escalate')
+export const refer = closing('refer')
+export const close = closing('close')
+
+// ---------- villager ----------
+
+export async function cancel(deps: Deps, input: { id: string; reason?: string }): Promise<OrderView> {
+  return view(await transition(deps, input.id, 'cancel', { reason: input.reason }))
+}
+
+/** 评: fixed (with stars and a comment, waiting for approval) or not fixed (back to the station). */
+export async function confirm(
+  deps: Deps,
+  input: { id: string; fixed: true; stars: number; comment: string } | { id: string; fixed: false; reason: string },
+): Promise<OrderView> {
+  if (input.fixed) {
+    const rating = { fixed: true, stars: input.stars, comment: input.comment, status: 'pending' as const }
+    return view(await transition(deps, input.id, 'confirmFixed', { fields: async () => ({ set: { rating } }) }))
+  }
+  return view(
+    await transition(deps, input.id, 'confirmNotFixed', {
+      reason: input.reason,
+      fields: async () => ({ unset: ['assignee', 'team'] }),
+    }),
+  )
+}
+
+// ---------- 接: volunteer ----------
+
+export async function accept(deps: Deps, input: { id: string }): Promise<OrderView> {
+  const o = await transition(deps, input.id, 'accept', {
+    fields: async ({ order, caller }) =>
+      order.assignee?.id === caller.openId ? {} : { set: { assignee: { id: caller.openId, name: caller.name, teamId: caller.teamId ?? null } } },
+  })
+  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+}
+
+export async function decline(deps: Deps, input: { id: string; reason: string }): Promise<OrderView> {
+  const o = await transition(deps, input.id, 'decline', { reason: input.reason, fields: async () => ({ unset: ['assignee', 'team'] }) })
+  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+}
+
+export async function checkIn(deps: Deps, input: { id: string }): Promise<OrderView> {
+  const o = await transition(deps, input.id, 'checkIn')
+  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+}
+
+export async function complete(deps: Deps, input: { id: string; note: string; photos: string[] }): Promise<OrderView> {
+  const o = await transition(deps, input.id, 'complete', {
+    fields: async ({ caller, now }) => ({
+      set: { completion: { note: input.note, photos: input.photos, at: now } },
+      addToSet: { servedBy: caller.openId },
+    }),
+  })
+  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+}
+
+/**
+ * The volunteer's task lists: assigned to me (waiting for my accept), my team's
+ * pool (pooled or dispatched to the team), in progress (accepted / on site), done
+ * (I completed it). Round trips: caller (1), orders (1).
+ */
+export async function tasks(deps: Deps, q: TasksInput): Promise<OrderView[]> {
+  const caller = await deps.caller()
+  if (!caller.roles.some((r) => r.role === 'volunteer' || r.role === 'leader')) {
+    throw new AppError('FORBIDDEN', '只有注册志愿者可以查看任务')
+  }
+  const _ = deps.db.command
+  const me = caller.openId
+  let where: Fields
+  switch (q.tab) {
+    case 'assigned':
+      where = { 'assignee.id': me, status: 'dispatched' }
+      break
+    case 'pool':
+      if (!caller.teamId) return []
+      where = { 'team.id': caller.teamId, status: _.in(['pooled', 'dispatched']) }
+      break
+    case 'active':
+      where = { 'assignee.id': me, status: _.in(['accepted', 'in_service']) }
+      break
+    case 'done':
+      where = { servedBy: me }
+      break
+  }
+  const res = await deps.db
+    .collection('orders')
+    .where({ ...where, ...(q.before ? { updatedAt: _.lte(new Date(q.before)) } : {}) })
+    .orderBy('updatedAt', 'desc')
+    .limit(q.limit)
+    .get()
+  return (res.data as Order[]).map((o) => ({ ...view(o), contactPhone: phoneFor(o, me) }))
+}

@@ -1,0 +1,240 @@
+// The five-step loop 点→派→接→评→晒, server-independent rules: who may act on
+// which order (role × state from TRANSITIONS, plus scope), action inputs, and
+// who is told about each transition. Pure: no I/O.
+import { z } from 'zod'
+import { AppError } from './errors'
+import { maskPhone, nextState, STATE_LABEL, TRANSITIONS, type HistoryEntry, type Order, type OrderAction, type OrderState } from './order'
+import { isStaff, type Caller } from './permissions'
+import { idSchema, type Role, type StaffRole } from './schemas'
+
+// ---------- scope ----------
+const VOLUNTEER_ROLES: readonly Role[] = ['volunteer', 'leader']
+
+/**
+ * The roles `caller` holds *on this order* for `action`, i.e. roles whose scope
+ * covers it:
+ * - villager: the order is theirs;
+ * - station / township / county: the order's grid lies in the subtree of their node;
+ * - volunteer / leader: the order is assigned to them; or (accept only) it is
+ *   pooled or dispatched to their team; a team-dispatched order may be declined
+ *   by the team's leader. Check-in and complete need the accepted assignee,
+ *   which is "assigned to them" too (the state check does the rest).
+ */
+export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction): Role[] {
+  const roles: Role[] = []
+  if (order.villagerId === caller.openId) roles.push('villager')
+  for (const g of caller.roles) {
+    if (roles.includes(g.role)) continue
+    if (isStaff(g.role)) {
+      if (order.scopePath.includes(g.nodeId)) roles.push(g.role)
+      continue
+    }
+    if (!VOLUNTEER_ROLES.includes(g.role)) continue
+    const assigned = order.assignee?.id === caller.openId
+    const ofTeam = !!order.team && !!caller.teamId && order.team.id === caller.teamId
+    const ok = assigned || (ofTeam && (action === 'accept' || (action === 'decline' && g.role === 'leader' && !order.assignee)))
+    if (ok) roles.push(g.role)
+  }
+  return roles
+}
+
+/**
+ * The one gate of every order action: role (from TRANSITIONS), scope, from-state,
+ * reason. Returns the role acted as and the next state, or throws the AppError
+ * that says why not (FORBIDDEN / INVALID_TRANSITION / VALIDATION).
+ */
+export function authorize(order: Order, caller: Caller, action: OrderAction, reason?: string): { role: Role; to: OrderState } {
+  const allowed = TRANSITIONS[action].roles as readonly Role[]
+  const inScope = rolesOnOrder(order, caller, action).filter((r) => allowed.includes(r))
+  if (inScope.length === 0) {
+    const held = caller.roles.filter((g) => allowed.includes(g.role))
+    if (held.length === 0 && !allowed.includes('villager')) throw new AppError('FORBIDDEN', `当前身份不能执行「${TRANSITIONS[action].label}」`)
+    if (held.some((g) => isStaff(g.role))) throw new AppError('FORBIDDEN', '无权查看或处理该区域的订单')
+    if (held.length > 0) throw new AppError('FORBIDDEN', '该订单没有派给您或您的队伍')
+    throw new AppError('FORBIDDEN', '只能处理自己的订单')
+  }
+  // from-states do not depend on the role: any role in scope will do (a person may hold several)
+  const role = inScope[0]
+  return { role, to: nextState(action, order.status, role, reason) }
+}
+
+/** The audit entry of one transition (the source of the villager's timeline). */
+export function historyEntry(p: { at: Date; action: OrderAction; from: OrderState; to: OrderState; caller: Caller; role: Role; reason?: string }): HistoryEntry {
+  return {
+    at: p.at,
+    action: p.action,
+    from: p.from,
+    to: p.to,
+    by: p.caller.openId,
+    byName: p.caller.name,
+    role: p.role,
+    ...(p.reason?.trim() ? { reason: p.reason.trim() } : {}),
+  }
+}
+
+/** What a caller is told when the order moved on between their read and their write. */
+export function movedOnMessage(action: OrderAction, current: Order, openId: string): string {
+  if (action === 'accept' && current.assignee && current.assignee.id !== openId && current.status !== 'dispatched') {
+    return '已被其他志愿者接单'
+  }
+  return `订单状态刚刚变为「${STATE_LABEL[current.status]}」，请刷新后重试`
+}
+
+const OPEN_FOR_TEAM: readonly OrderState[] = ['dispatched', 'pooled']
+
+/** A volunteer may read an order assigned to them, pooled or dispatched to their team, or that they served. */
+export function volunteerMayRead(order: Order, caller: Caller): boolean {
+  if (!caller.roles.some((g) => VOLUNTEER_ROLES.includes(g.role))) return false
+  return (
+    order.assignee?.id === caller.openId ||
+    (!!order.team && !!caller.teamId && order.team.id === caller.teamId && !order.assignee && OPEN_FOR_TEAM.includes(order.status)) ||
+    (order.servedBy ?? []).includes(caller.openId)
+  )
+}
+
+/** The villager's phone, masked for a volunteer unless they are serving it now. */
+export function phoneFor(order: Order, openId: string): string {
+  const serving = order.assignee?.id === openId && (order.status === 'accepted' || order.status === 'in_service')
+  return serving ? order.contactPhone : maskPhone(order.contactPhone)
+}
+
+// ---------- inputs ----------
+export const reasonSchema = z
+  .string({ error: '请填写原因' })
+  .trim()
+  .min(2, '请填写原因（至少2个字）')
+  .max(200, '原因不能超过200字')
+
+const target = {
+  volunteerId: idSchema.optional(),
+  teamId: idSchema.optional(),
+}
+const oneTarget = (v: { volunteerId?: string; teamId?: string }) => !!v.volunteerId !== !!v.teamId
+const TARGET_MSG = '请选择派给一位志愿者或一支队伍（二选一）'
+
+export const orderIdInput = z.object({ id: idSchema })
+export const withReasonInput = z.object({ id: idSchema, reason: reasonSchema })
+export const cancelInput = z.object({ id: idSchema, reason: z.string().trim().max(200, '原因不能超过200字').optional() })
+export const dispatchInput = z.object({ id: idSchema, ...target }).refine(oneTarget, TARGET_MSG)
+export const openPoolInput = z.object({ id: idSchema, teamId: idSchema })
+export const redispatchInput = z
+  .object({ id: idSchema, ...target, reason: z.string().trim().max(200, '原因不能超过200字').optional() })
+  .refine(oneTarget, TARGET_MSG)
+
+export const MAX_PHOTOS = 9
+export const completeInput = z.object({
+  id: idSchema,
+  note: z.string({ error: '请简单说明服务情况' }).trim().min(2, '请简单说明服务情况（至少2个字）').max(500, '说明不能超过500字'),
+  /** cloud storage file ids of the photos (uploaded beforehand) */
+  photos: z.array(z.string().trim().min(1).max(512)).max(MAX_PHOTOS, `照片最多${MAX_PHOTOS}张`).default([]),
+})
+
+export const confirmInput = z.discriminatedUnion(
+  'fixed',
+  [
+    z.object({
+      id: idSchema,
+      fixed: z.literal(true),
+      stars: z.number({ error: '请打分（1到5星）' }).int('请打分（1到5星）').min(1, '请打分（1到5星）').max(5, '请打分（1到5星）'),
+      comment: z.string().trim().max(300, '评价不能超过300字').default(''),
+    }),
+    z.object({ id: idSchema, fixed: z.literal(false), reason: reasonSchema }),
+  ],
+  { error: '请选择「已解决」或「未解决」' },
+)
+
+export const TASK_TABS = ['assigned', 'pool', 'active', 'done'] as const
+export type TaskTab = (typeof TASK_TABS)[number]
+export const tasksInput = z.object({
+  tab: z.enum(TASK_TABS, { error: '未知的任务分类' }),
+  /** page through by updatedAt (ms), like listQueryInput */
+  before: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(50).default(20),
+})
+export type TasksInput = z.infer<typeof tasksInput>
+
+// ---------- notifications ----------
+export const NOTICE_KINDS = [
+  'order_update', // to the villager: your order moved
+  'task_assigned', // to a volunteer: dispatched to you
+  'team_task', // to a team captain: dispatched or pooled to your team
+  'task_withdrawn', // to a volunteer: cancelled / redispatched / closed
+  'order_returned', // to the dispatcher: declined or not fixed, back to pending
+  'order_escalated', // to the township: escalated
+] as const
+export type NoticeKind = (typeof NOTICE_KINDS)[number]
+
+export type Recipient = { userId: string } | { role: StaffRole; nodeId: string }
+export type Notice = { to: Recipient; kind: NoticeKind; text: string }
+
+/** The village node of an order (county → township → village → grid…). */
+export const villageOf = (o: Pick<Order, 'scopePath'>) => o.scopePath[2] ?? o.scopePath[o.scopePath.length - 1]
+export const townshipOf = (o: Pick<Order, 'scopePath'>) => o.scopePath[1] ?? o.scopePath[0]
+
+/**
+ * Who is told about a transition, in plain Chinese. `captainId` is the captain
+ * of the team the order went to, when the service knows it. The actor is never
+ * told about their own action.
+ */
+export function noticesFor(p: { action: OrderAction; before: Order; after: Order; actorId: string; reason?: string; captainId?: string }): Notice[] {
+  const { action, before, after } = p
+  const what = `「${after.serviceName}」订单（${after.no}）`
+  const why = p.reason?.trim() ? `，原因：${p.reason.trim()}` : ''
+  const out: Notice[] = []
+  const toUser = (userId: string | undefined, kind: NoticeKind, text: string) => {
+    if (userId) out.push({ to: { userId }, kind, text })
+  }
+  const villager = (text: string) => toUser(after.villagerId, 'order_update', text)
+  const lastDispatcher = [...before.history].reverse().find((h) => h.action === 'dispatch' || h.action === 'openPool' || h.action === 'redispatch')
+  const toStation = (text: string) => {
+    if (lastDispatcher) toUser(lastDispatcher.by, 'order_returned', text)
+    else out.push({ to: { role: 'station', nodeId: villageOf(after) }, kind: 'order_returned', text })
+  }
+  switch (action) {
+    case 'cancel':
+      toUser(before.assignee?.id, 'task_withdrawn', `村民已取消${what}，无需再上门`)
+      break
+    case 'dispatch':
+    case 'redispatch':
+    case 'openPool':
+      if (action === 'redispatch' && before.assignee && before.assignee.id !== after.assignee?.id) {
+        toUser(before.assignee.id, 'task_withdrawn', `${what}已改派他人`)
+      }
+      if (after.assignee) toUser(after.assignee.id, 'task_assigned', `您有新的派单：${what}，请尽快接单`)
+      else if (after.team) toUser(p.captainId, 'team_task', `${after.team.name}有新的${action === 'openPool' ? '抢单' : '派单'}：${what}`)
+      villager(`您的${what}已${action === 'openPool' ? '发布给志愿服务队抢单' : '派给志愿者'}，请等待接单`)
+      break
+    case 'reject':
+    case 'refer':
+    case 'close':
+      toUser(before.assignee?.id, 'task_withdrawn', `${what}已${TRANSITIONS[action].label}${why}`)
+      villager(`您的${what}${action === 'reject' ? '已被驳回' : action === 'refer' ? '已转办' : '已关闭'}${why}`)
+      break
+    case 'escalate':
+      out.push({ to: { role: 'township', nodeId: townshipOf(after) }, kind: 'order_escalated', text: `${after.villageName}上报了${what}${why}` })
+      villager(`您的${what}已上报乡镇处理`)
+      break
+    case 'accept':
+      villager(`志愿者${after.assignee?.name ?? ''}已接单：${what}`)
+      break
+    case 'decline':
+      toStation(`志愿者${before.assignee?.name ?? ''}婉拒了${what}${why}，请重新派单`)
+      break
+    case 'checkIn':
+      villager(`志愿者${after.assignee?.name ?? ''}已到达，开始服务：${what}`)
+      break
+    case 'complete':
+      villager(`志愿者已完成${what}，请确认是否解决并评价`)
+      break
+    case 'confirmFixed':
+      toUser(before.assignee?.id, 'order_update', `村民确认${what}已解决，感谢您的服务`)
+      break
+    case 'confirmNotFixed':
+      toStation(`村民反馈${what}未解决${why}，订单已重新打开，请重新派单`)
+      toUser(before.assignee?.id, 'order_update', `村民反馈${what}未解决${why}`)
+      break
+    case 'place':
+      break
+  }
+  return out.filter((n) => !('userId' in n.to) || n.to.userId !== p.actorId)
+}
