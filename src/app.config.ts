@@ -1,10 +1,23 @@
-const pages = ['pages/scan/index', 'pages/order/new', 'pages/orders/index', 'pages/orders/detail', 'pages/privacy/index']
+// Villager path in the main package; staff and volunteer screens in subpackages.
+const pages = [
+  'pages/scan/index',
+  'pages/order/new',
+  'pages/orders/index',
+  'pages/orders/detail',
+  'pages/inbox/index',
+  'pages/showcase/new',
+  'pages/showcase/feed',
+  'pages/privacy/index',
+]
 // The dev sign-in only exists in the H5 build served by the local runtime.
 if (process.env.TARO_ENV === 'h5') pages.push('pages/dev/index')
 
 export default defineAppConfig({
   pages,
-  subPackages: [{ root: 'staff', pages: ['incoming/index'] }],
+  subPackages: [
+    { root: 'staff', pages: ['incoming/index', 'order/index', 'approvals/index'] },
+    { root: 'volunteer', pages: ['tasks/index', 'order/index'] },
+  ],
   window: {
     navigationBarTitleText: '幸福+码',
     navigationBarBackgroundColor: '#c8102e',
