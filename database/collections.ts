@@ -11,7 +11,7 @@ const idx = (name: string, fields: string[], unique = false): IndexSpec => ({
 
 export const COLLECTIONS: CollectionSpec[] = [
   { name: 'grids', indexes: [idx('code_unique', ['code'], true), idx('parent', ['parentId']), idx('path', ['path'])] },
-  { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId'])] },
+  { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId']), idx('team', ['teamId'])] },
   { name: 'services', indexes: [idx('active_sort', ['active', 'sort'])] },
   { name: 'teams', indexes: [idx('village', ['villageId']), idx('grids', ['gridIds'])] },
   {
@@ -24,10 +24,22 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('assignee_status', ['assignee.id', 'status', '-updatedAt']),
       idx('team_status', ['team.id', 'status', '-updatedAt']),
       idx('served_updated', ['servedBy', '-updatedAt']),
+      // the rating approval queue
+      idx('scope_rating', ['scopePath', 'rating.status', '-rating.at']),
+      // dispatch suggestions: current load
+      idx('status_assignee', ['status', 'assignee.id']),
+    ],
+  },
+  {
+    name: 'showcases',
+    indexes: [
+      idx('scope_status_created', ['scopePath', 'status', '-createdAt']),
+      idx('status_scope_approved', ['status', 'scopePath', '-approvedAt']),
+      idx('author_created', ['author.id', '-createdAt']),
     ],
   },
   { name: 'inbox', indexes: [idx('user_created', ['userId', '-createdAt']), idx('user_read', ['userId', 'read'])] },
-  { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt'])] },
+  { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt']), idx('status_next', ['status', 'nextAttemptAt'])] },
 ]
 
 /** Security rules for every collection: no direct client access; everything goes through functions. */

@@ -2,8 +2,13 @@ import type { Result } from '../src/core'
 import type { Invocation } from '../cloudfunctions/shared/handler'
 import { run as grid } from '../cloudfunctions/grid'
 import { run as inbox } from '../cloudfunctions/inbox'
+import { run as notify } from '../cloudfunctions/notify'
 import { run as order } from '../cloudfunctions/order'
+import { run as showcase } from '../cloudfunctions/showcase'
 import { run as user } from '../cloudfunctions/user'
 
-/** The deployable functions, the same modules the cloud runs (their `run`, without the cloud entry). */
-export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { grid, inbox, order, user }
+/**
+ * The deployable functions, the same modules the cloud runs (their `run`, without the cloud entry).
+ * `notify` is the outbox sender (a timer in the cloud); locally it runs when called.
+ */
+export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { grid, inbox, notify, order, showcase, user }

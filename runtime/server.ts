@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto'
 import tcb from '@cloudbase/node-sdk'
 import { ROLE_LABEL, type Role, type User } from '../src/core'
 import type { Db } from '../cloudfunctions/shared/context'
+import { cloudFiles, type FilesPort } from '../cloudfunctions/shared/files'
+import { localWechat, type WechatPort } from '../cloudfunctions/shared/wechat'
 import { COLLECTIONS } from '../database/collections'
 import { Emulator } from './emulator'
 import { DevSessions } from './devAuth'
@@ -23,6 +25,8 @@ export type RuntimeOptions = {
   quiet?: boolean
   /** Base URL browsers reach this runtime at, used in storage URLs (default http://127.0.0.1:<port>). */
   publicUrl?: string
+  /** the WeChat port functions get (default: the local one — word list, sends recorded) */
+  wechat?: WechatPort
 }
 
 export type Runtime = {
@@ -33,6 +37,8 @@ export type Runtime = {
   /** the SDK app behind `db` (storage: uploadFile, getTempFileURL, deleteFile…) */
   app: ReturnType<typeof tcb.init>
   sessions: DevSessions
+  /** the WeChat port the functions use here */
+  wechat: WechatPort
   /** call a function as `openId`, as POST /fn/<name> does */
   invoke(name: string, event: unknown, openId: string | null): Promise<unknown>
   close(): Promise<void>
@@ -55,11 +61,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const sessions = new DevSessions()
   const h5Dir = opts.h5Dir ?? path.resolve(__dirname, '..', 'dist', 'h5')
   let db: Db | undefined
+  let files: FilesPort | undefined
+  const wechat = opts.wechat ?? localWechat()
 
   async function invoke(name: string, event: unknown, openId: string | null) {
     const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
     if (!fn) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数 ${name} 不存在` }
-    return fn(event, { db: db!, openId })
+    return fn(event, { db: db!, openId, wechat, files })
   }
 
   async function devUsers() {
@@ -133,6 +141,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   process.env.TENCENTCLOUD ??= 'true'
   const app = tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: `${base}/tcb`, timeout: 30_000 })
   db = app.database()
+  files = cloudFiles(app)
 
   return {
     url: base,
@@ -140,6 +149,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     db,
     app,
     sessions,
+    wechat,
     invoke,
     async close() {
       server.closeAllConnections?.()

@@ -47,6 +47,46 @@ async function measure(rt: Runtime, label: string, token: string, fn: string, ev
   return row
 }
 
+/** A real 1×1 PNG (complete's photos must be images in storage). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+
+/**
+ * The loop's hot actions on N fresh orders at the volunteer's grid: accept,
+ * complete (with one stored photo), approve (a pending rating). The orders are
+ * placed, dispatched and confirmed untimed, straight through the runtime.
+ */
+async function loopRows(rt: Runtime, run: string, station: string) {
+  const vol = 'u_vol_02'
+  const volToken = await login(rt, vol)
+  const volUser = (await rt.db.collection('users').doc(vol).get()).data[0] as { roles: { nodeId: string }[] }
+  const volGrid = (await rt.db.collection('grids').doc(volUser.roles[0].nodeId).get()).data[0] as { code: string }
+  const must = async (fn: string, action: string, data: unknown, who: string) => {
+    const r = (await rt.invoke(fn, { action, data }, who)) as { ok: boolean; data?: any; message?: string }
+    if (!r.ok) throw new Error(`${fn}.${action}: ${r.message}`)
+    return r.data
+  }
+  const ids: string[] = []
+  for (let i = 0; i < N; i++) {
+    const o = await must(
+      'order',
+      'place',
+      { requestId: `benchloop_${run}_${i}`, gridCode: volGrid.code, serviceId: 'svc_01', description: '压测：厨房的灯不亮了', contactPhone: '13800001111', privacyVersion: PRIVACY_VERSION },
+      'u_villager_zhang',
+    )
+    await must('order', 'dispatch', { id: o.id, volunteerId: vol }, 'u_station_dg')
+    ids.push(o.id)
+  }
+  const photo = (await rt.app.uploadFile({ cloudPath: `bench/${run}.png`, fileContent: PNG })).fileID
+  const rows = [await measure(rt, 'order.accept', volToken, 'order', (i) => ({ action: 'accept', data: { id: ids[i] } }))]
+  rows.push(await measure(rt, 'order.complete', volToken, 'order', (i) => ({ action: 'complete', data: { id: ids[i], note: '换了灯泡，已亮', photos: [photo] } })))
+  for (const id of ids) await must('order', 'confirm', { id, fixed: true, stars: 5, comment: '很好' }, 'u_villager_zhang')
+  rows.push(await measure(rt, 'order.approve rating', station, 'order', (i) => ({ action: 'approve', data: { kind: 'rating', id: ids[i] } })))
+  rows.push(await measure(rt, 'order.approvals', station, 'order', () => ({ action: 'approvals', data: { kind: 'rating' } })))
+  rows.push(await measure(rt, 'order.suggest', station, 'order', (i) => ({ action: 'suggest', data: { id: ids[i] } })))
+  rows.push(await measure(rt, 'showcase.feed', station, 'showcase', () => ({ action: 'feed', data: {} })))
+  return rows
+}
+
 async function benchScale(scale: Scale) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `xf-bench-${scale}-`))
   const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS })
@@ -71,6 +111,7 @@ async function benchScale(scale: Scale) {
       await measure(rt, 'order.incoming county', countyAdmin, 'order', () => ({ action: 'incoming', data: {} })),
       await measure(rt, 'order.mine', villager, 'order', () => ({ action: 'mine', data: {} })),
       await measure(rt, 'grid.resolve', villager, 'grid', () => ({ action: 'resolve', data: { code: grid.code } })),
+      ...(await loopRows(rt, run, station)),
     ]
     return { scale, rows }
   } finally {

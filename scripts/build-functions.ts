@@ -12,9 +12,16 @@ import path from 'node:path'
 const root = path.resolve(__dirname, '..')
 const FUNCTIONS: Record<string, { timeout: number; triggers?: unknown[]; openapi?: string[] }> = {
   grid: { timeout: 10 },
-  order: { timeout: 20 },
+  order: { timeout: 20, openapi: ['security.msgSecCheck'] },
+  showcase: { timeout: 20, openapi: ['security.msgSecCheck'] },
   user: { timeout: 10 },
   inbox: { timeout: 10 },
+  // the outbox sender: one timer trigger per function; cron has 7 fields (second minute hour day month weekday year)
+  notify: {
+    timeout: 60,
+    triggers: [{ name: 'notifyEvery5Minutes', type: 'timer', config: '0 */5 * * * * *' }],
+    openapi: ['subscribeMessage.send'],
+  },
 }
 
 async function main() {

@@ -1,6 +1,7 @@
 import { createFunction } from '../shared/handler'
 import { cloudMain } from '../shared/cloud'
 import { incomingOrders, myOrders, orderDetail, placeOrder } from '../services/order'
+import { approvals, approve, rejectApproval, suggest } from '../services/review'
 import { accept, cancel, checkIn, close, complete, confirm, decline, dispatch, escalate, openPool, redispatch, refer, reject, tasks } from '../services/loop'
 
 /** order: the order lifecycle (点、派、接、评、晒). */
@@ -23,5 +24,9 @@ export const run = createFunction('order', {
   decline,
   checkIn,
   complete,
+  suggest,
+  approvals,
+  approve,
+  rejectApproval,
 })
 export const main = cloudMain(run)

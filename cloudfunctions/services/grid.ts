@@ -24,6 +24,8 @@ export async function resolveGrid({ db }: Deps, { code }: { code: string }): Pro
     name: grid.name,
     level: grid.level,
     ...placeNames(grid),
+    villageId: grid.path[2] ?? null,
+    townshipId: grid.path[1] ?? null,
     hotline: grid.hotline ?? null,
     leaderName: grid.leaderName ?? null,
     openOrders: (open.data as any[]).map((o) => ({

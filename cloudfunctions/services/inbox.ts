@@ -22,16 +22,30 @@ export type InboxDoc = {
   createdAt: Date
 }
 
-/** A WeChat subscription message waiting to be sent (one template per kind); a sender marks it sent or failed. */
+/**
+ * A WeChat subscription message waiting to be sent (one template per kind).
+ * The notify function (timer) claims it (`sending`), then marks it `sent` or
+ * `failed` (retried after `nextAttemptAt` until MAX_SEND_ATTEMPTS).
+ */
 export type OutboxDoc = {
+  _id?: string
   kind: NoticeKind
   toOpenId: string
   orderId: string
   data: Record<string, string>
-  status: 'pending' | 'sent' | 'failed'
+  status: 'pending' | 'sending' | 'sent' | 'failed'
   attempts: number
   createdAt: Date
+  claimedAt?: Date
+  nextAttemptAt?: Date
+  sentAt?: Date
+  /** 'wechat' when sent, 'recorded' when the local port recorded it instead */
+  via?: 'wechat' | 'recorded'
+  lastError?: string
 }
+
+/** What a notification is about (an order, or a rating / showcase of one). */
+export type About = { orderId: string; orderNo: string; serviceName: string; status: string }
 
 /** Staff holding `role` at `nodeId` (for notices addressed to a station or township). */
 async function staffAt(db: Db, role: string, nodeId: string): Promise<string[]> {
@@ -46,6 +60,10 @@ async function staffAt(db: Db, role: string, nodeId: string): Promise<string[]> 
  * when a notice is addressed to a station or township rather than a person.
  */
 export async function deliver(db: Db, order: Order, notices: Notice[], now: Date): Promise<void> {
+  return deliverAbout(db, { orderId: order._id, orderNo: order.no, serviceName: order.serviceName, status: STATE_LABEL[order.status] }, notices, now)
+}
+
+export async function deliverAbout(db: Db, order: About, notices: Notice[], now: Date): Promise<void> {
   if (notices.length === 0) return
   try {
     const resolved: { userId: string; kind: NoticeKind; text: string }[] = []
@@ -54,23 +72,23 @@ export async function deliver(db: Db, order: Order, notices: Notice[], now: Date
       else for (const userId of await staffAt(db, n.to.role, n.to.nodeId)) resolved.push({ userId, kind: n.kind, text: n.text })
     }
     if (resolved.length === 0) return
-    const inbox: InboxDoc[] = resolved.map((r) => ({ userId: r.userId, orderId: order._id, orderNo: order.no, kind: r.kind, text: r.text, read: false, createdAt: now }))
+    const inbox: InboxDoc[] = resolved.map((r) => ({ userId: r.userId, orderId: order.orderId, orderNo: order.orderNo, kind: r.kind, text: r.text, read: false, createdAt: now }))
     const outbox: OutboxDoc[] = resolved.map((r) => ({
       kind: r.kind,
       toOpenId: r.userId,
-      orderId: order._id,
-      data: { orderNo: order.no, serviceName: order.serviceName, status: STATE_LABEL[order.status], text: r.text.slice(0, 20) },
+      orderId: order.orderId,
+      data: { orderNo: order.orderNo, serviceName: order.serviceName, status: order.status, text: r.text.slice(0, 20) },
       status: 'pending',
       attempts: 0,
       createdAt: now,
     }))
     const results = await Promise.allSettled([db.collection('inbox').add(inbox as any), db.collection('outbox').add(outbox as any)])
     for (const r of results) {
-      if (r.status === 'rejected') console.error('[notify] failed to record a notification', order._id, r.reason)
-      else if ((r.value as { code?: unknown }).code) console.error('[notify] failed to record a notification', order._id, r.value)
+      if (r.status === 'rejected') console.error('[notify] failed to record a notification', order.orderId, r.reason)
+      else if ((r.value as { code?: unknown }).code) console.error('[notify] failed to record a notification', order.orderId, r.value)
     }
   } catch (e) {
-    console.error('[notify] failed to record a notification', order._id, e)
+    console.error('[notify] failed to record a notification', order.orderId, e)
   }
 }
 

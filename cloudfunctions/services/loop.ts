@@ -20,7 +20,9 @@ import {
 import type { Db, Deps } from '../shared/context'
 import { notFound, unauthenticated } from '../shared/errors'
 import { deliver } from './inbox'
-import { toOrderView } from './views'
+import { requireStoredPhotos } from '../shared/files'
+import { requireCleanText } from './showcase'
+import { orderPhotoUrls, toOrderView, type UrlMap } from './views'
 
 type Fields = Record<string, unknown>
 type Plan = {
@@ -84,7 +86,9 @@ export async function transition(deps: Deps, id: string, action: OrderAction, pl
   return after
 }
 
-const view = (o: Order) => toOrderView(o)
+const view = (o: Order, urls?: UrlMap) => toOrderView(o, urls)
+/** The view after a transition; completion photos (if any) get temp URLs (one storage call, only then). */
+const viewOf = async (deps: Deps, o: Order) => toOrderView(o, o.completion?.photos.length ? await orderPhotoUrls(deps.files, [o]) : undefined)
 
 // ---------- 派: station / township ----------
 
@@ -121,20 +125,20 @@ async function dispatchFields(db: Db, order: Order, t: { volunteerId?: string; t
 }
 
 export async function dispatch(deps: Deps, input: { id: string; volunteerId?: string; teamId?: string }): Promise<OrderView> {
-  return view(await transition(deps, input.id, 'dispatch', { fields: ({ order }) => dispatchFields(deps.db, order, input) }))
+  return viewOf(deps, await transition(deps, input.id, 'dispatch', { fields: ({ order }) => dispatchFields(deps.db, order, input) }))
 }
 
 export async function redispatch(deps: Deps, input: { id: string; volunteerId?: string; teamId?: string; reason?: string }): Promise<OrderView> {
-  return view(await transition(deps, input.id, 'redispatch', { reason: input.reason, fields: ({ order }) => dispatchFields(deps.db, order, input) }))
+  return viewOf(deps, await transition(deps, input.id, 'redispatch', { reason: input.reason, fields: ({ order }) => dispatchFields(deps.db, order, input) }))
 }
 
 /** 抢单: open the order to a team's grab pool; the first member to accept wins. */
 export async function openPool(deps: Deps, input: { id: string; teamId: string }): Promise<OrderView> {
-  return view(await transition(deps, input.id, 'openPool', { fields: ({ order }) => dispatchFields(deps.db, order, { teamId: input.teamId }) }))
+  return viewOf(deps, await transition(deps, input.id, 'openPool', { fields: ({ order }) => dispatchFields(deps.db, order, { teamId: input.teamId }) }))
 }
 
 const closing = (action: 'reject' | 'escalate' | 'refer' | 'close') => async (deps: Deps, input: { id: string; reason: string }) =>
-  view(await transition(deps, input.id, action, { reason: input.reason }))
+  viewOf(deps, await transition(deps, input.id, action, { reason: input.reason }))
 export const reject = closing('reject')
 export const escalate = closing('escalate')
 export const refer = closing('refer')
@@ -143,7 +147,7 @@ export const close = closing('close')
 // ---------- villager ----------
 
 export async function cancel(deps: Deps, input: { id: string; reason?: string }): Promise<OrderView> {
-  return view(await transition(deps, input.id, 'cancel', { reason: input.reason }))
+  return viewOf(deps, await transition(deps, input.id, 'cancel', { reason: input.reason }))
 }
 
 /** 评: fixed (with stars and a comment, waiting for approval) or not fixed (back to the station). */
@@ -152,10 +156,17 @@ export async function confirm(
   input: { id: string; fixed: true; stars: number; comment: string } | { id: string; fixed: false; reason: string },
 ): Promise<OrderView> {
   if (input.fixed) {
-    const rating = { fixed: true, stars: input.stars, comment: input.comment, status: 'pending' as const }
-    return view(await transition(deps, input.id, 'confirmFixed', { fields: async () => ({ set: { rating } }) }))
+    // the comment passes the content check before anything changes (it becomes public once approved)
+    const o = await transition(deps, input.id, 'confirmFixed', {
+      fields: async ({ now }) => {
+        await requireCleanText(deps, input.comment)
+        return { set: { rating: { fixed: true, stars: input.stars, comment: input.comment, status: 'pending' as const, at: now } } }
+      },
+    })
+    return view(o, await orderPhotoUrls(deps.files, [o]))
   }
-  return view(
+  return viewOf(
+    deps,
     await transition(deps, input.id, 'confirmNotFixed', {
       reason: input.reason,
       fields: async () => ({ unset: ['assignee', 'team'] }),
@@ -170,27 +181,32 @@ export async function accept(deps: Deps, input: { id: string }): Promise<OrderVi
     fields: async ({ order, caller }) =>
       order.assignee?.id === caller.openId ? {} : { set: { assignee: { id: caller.openId, name: caller.name, teamId: caller.teamId ?? null } } },
   })
-  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
 }
 
 export async function decline(deps: Deps, input: { id: string; reason: string }): Promise<OrderView> {
   const o = await transition(deps, input.id, 'decline', { reason: input.reason, fields: async () => ({ unset: ['assignee', 'team'] }) })
-  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
 }
 
 export async function checkIn(deps: Deps, input: { id: string }): Promise<OrderView> {
   const o = await transition(deps, input.id, 'checkIn')
-  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
 }
 
+/** Photos must be images in storage (one storage call, after authorization); the answer carries their temp URLs. */
 export async function complete(deps: Deps, input: { id: string; note: string; photos: string[] }): Promise<OrderView> {
+  let urls: UrlMap = new Map()
   const o = await transition(deps, input.id, 'complete', {
-    fields: async ({ caller, now }) => ({
-      set: { completion: { note: input.note, photos: input.photos, at: now } },
-      addToSet: { servedBy: caller.openId },
-    }),
+    fields: async ({ caller, now }) => {
+      urls = await requireStoredPhotos(deps.files, input.photos)
+      return {
+        set: { completion: { note: input.note, photos: input.photos, at: now } },
+        addToSet: { servedBy: caller.openId },
+      }
+    },
   })
-  return { ...view(o), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...view(o, urls), contactPhone: phoneFor(o, deps.openId!) }
 }
 
 /**
@@ -227,5 +243,7 @@ export async function tasks(deps: Deps, q: TasksInput): Promise<OrderView[]> {
     .orderBy('updatedAt', 'desc')
     .limit(q.limit)
     .get()
-  return (res.data as Order[]).map((o) => ({ ...view(o), contactPhone: phoneFor(o, me) }))
+  const list = res.data as Order[]
+  const urls = await orderPhotoUrls(deps.files, list)
+  return list.map((o) => ({ ...view(o, urls), contactPhone: phoneFor(o, me) }))
 }

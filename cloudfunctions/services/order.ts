@@ -17,7 +17,7 @@ import {
 import type { Deps } from '../shared/context'
 import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
 import { activeServices, findOrderableGrid } from './grid'
-import { toOrderView } from './views'
+import { orderPhotoUrls, toOrderView } from './views'
 
 /** Same caller + same request id → same order id: a retried submission cannot create a duplicate. */
 export const orderIdFor = (openId: string, requestId: string) =>
@@ -66,7 +66,9 @@ export async function myOrders(deps: Deps, q: ListQueryInput): Promise<OrderView
     .orderBy('createdAt', 'desc')
     .limit(q.limit)
     .get()
-  return (res.data as Order[]).map(toOrderView)
+  const list = res.data as Order[]
+  const urls = await orderPhotoUrls(deps.files, list)
+  return list.map((o) => toOrderView(o, urls))
 }
 
 /** One order: its villager, or staff whose subtree holds its grid. */
@@ -80,9 +82,9 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
     // volunteers read what they were given or served, with the villager's phone masked unless serving it now
     const caller = await deps.caller()
     if (!(e instanceof AppError) || !volunteerMayRead(order, caller)) throw e
-    return { ...toOrderView(order), contactPhone: phoneFor(order, caller.openId) }
+    return { ...toOrderView(order, await orderPhotoUrls(deps.files, [order])), contactPhone: phoneFor(order, caller.openId) }
   }
-  return toOrderView(order)
+  return toOrderView(order, await orderPhotoUrls(deps.files, [order]))
 }
 
 /**
@@ -105,5 +107,7 @@ export async function incomingOrders(deps: Deps, q: ListQueryInput & { nodeId?: 
     .orderBy('createdAt', 'desc')
     .limit(q.limit)
     .get()
-  return (res.data as Order[]).map(toOrderView)
+  const list = res.data as Order[]
+  const urls = await orderPhotoUrls(deps.files, list)
+  return list.map((o) => toOrderView(o, urls))
 }

@@ -1,6 +1,11 @@
-import type { Order, OrderView, Service, ServiceView } from '../../src/core'
+import type { ApprovalItemView, Order, OrderView, Service, ServiceView, Showcase, ShowcaseView } from '../../src/core'
+import { urlsFor, type FilesPort } from '../shared/files'
 
-export function toOrderView(o: Order): OrderView {
+/** fileID → http(s) temp URL, as resolved by storage (see photos.ts); missing ids are left out of photoUrls. */
+export type UrlMap = ReadonlyMap<string, string>
+export const urlsOf = (ids: readonly string[], urls?: UrlMap): string[] => (urls ? ids.map((id) => urls.get(id)).filter((u): u is string => !!u) : [])
+
+export function toOrderView(o: Order, urls?: UrlMap): OrderView {
   return {
     id: o._id,
     no: o.no,
@@ -21,8 +26,20 @@ export function toOrderView(o: Order): OrderView {
     history: o.history.map(({ at, by: _by, ...h }) => ({ ...h, at: new Date(at).getTime() })),
     assignee: o.assignee ?? null,
     team: o.team ?? null,
-    completion: o.completion ? { ...o.completion, at: new Date(o.completion.at).getTime() } : null,
-    rating: o.rating ?? null,
+    completion: o.completion
+      ? { note: o.completion.note, photos: o.completion.photos, photoUrls: urlsOf(o.completion.photos, urls), at: new Date(o.completion.at).getTime() }
+      : null,
+    rating: o.rating
+      ? {
+          fixed: o.rating.fixed,
+          stars: o.rating.stars,
+          comment: o.rating.comment,
+          status: o.rating.status,
+          at: o.rating.at ? new Date(o.rating.at).getTime() : null,
+          reason: o.rating.review?.reason ?? null,
+        }
+      : null,
+    showcase: o.showcase ? { id: o.showcase.id, status: o.showcase.status, reason: o.showcase.reason ?? null } : null,
   }
 }
 
@@ -32,3 +49,81 @@ export const toServiceView = (s: Service): ServiceView => ({
   category: s.category,
   description: s.description ?? null,
 })
+
+/** The completion photos of some orders, as temp URLs: one storage call (≤ 50 ids), best effort. */
+export async function orderPhotoUrls(files: FilesPort, orders: readonly Order[]): Promise<UrlMap> {
+  return urlsFor(files, orders.flatMap((o) => o.completion?.photos ?? []))
+}
+
+/** A showcase as its author or staff see it (`public`: the feed — villager name masked, no ids of people, no reason). */
+export function toShowcaseView(s: Showcase, urls: UrlMap | undefined, audience: 'public' | 'own' | 'staff'): ShowcaseView {
+  const authorName = audience === 'public' && s.author.kind === 'villager' ? maskName(s.author.name) : s.author.name
+  return {
+    id: s._id,
+    orderId: s.orderId,
+    orderNo: s.orderNo,
+    serviceName: s.serviceName,
+    category: s.category,
+    gridName: s.gridName,
+    villageName: s.villageName,
+    townshipName: s.townshipName,
+    story: s.story,
+    photos: s.photos,
+    photoUrls: urlsOf(s.photos, urls),
+    author: { kind: s.author.kind, name: authorName },
+    teamName: s.team?.name ?? null,
+    volunteerName: s.volunteerName ?? null,
+    status: s.status,
+    reason: audience === 'public' ? null : (s.review?.decision === 'rejected' ? (s.review.reason ?? null) : null),
+    createdAt: new Date(s.createdAt).getTime(),
+    approvedAt: s.approvedAt ? new Date(s.approvedAt).getTime() : null,
+  }
+}
+
+/** 张大爷 → 张** (public pages never show a villager's full name). */
+export const maskName = (name: string) => (name ? `${Array.from(name)[0]}**` : '村民')
+
+export function ratingApprovalView(o: Order): ApprovalItemView {
+  const r = o.rating!
+  return {
+    kind: 'rating',
+    id: o._id,
+    orderId: o._id,
+    orderNo: o.no,
+    serviceName: o.serviceName,
+    gridName: o.gridName,
+    villageName: o.villageName,
+    townshipName: o.townshipName,
+    status: r.status,
+    submittedAt: new Date(r.at ?? o.updatedAt).getTime(),
+    authorName: o.contactName ?? '村民',
+    volunteerName: o.assignee?.name ?? null,
+    rating: { fixed: r.fixed, stars: r.stars, comment: r.comment },
+    showcase: null,
+    reason: r.review?.reason ?? null,
+    reviewedBy: r.review?.byName ?? null,
+    reviewedAt: r.review ? new Date(r.review.at).getTime() : null,
+  }
+}
+
+export function showcaseApprovalView(s: Showcase, urls?: UrlMap): ApprovalItemView {
+  return {
+    kind: 'showcase',
+    id: s._id,
+    orderId: s.orderId,
+    orderNo: s.orderNo,
+    serviceName: s.serviceName,
+    gridName: s.gridName,
+    villageName: s.villageName,
+    townshipName: s.townshipName,
+    status: s.status,
+    submittedAt: new Date(s.createdAt).getTime(),
+    authorName: s.author.kind === 'team' ? `${s.team?.name ?? '服务队'}（${s.author.name}）` : s.author.name,
+    volunteerName: s.volunteerName ?? null,
+    rating: null,
+    showcase: { story: s.story, photos: s.photos, photoUrls: urlsOf(s.photos, urls) },
+    reason: s.review?.reason ?? null,
+    reviewedBy: s.review?.byName ?? null,
+    reviewedAt: s.review ? new Date(s.review.at).getTime() : null,
+  }
+}

@@ -1,5 +1,7 @@
 import type tcb from '@cloudbase/node-sdk'
 import type { Caller } from '../../src/core'
+import type { FilesPort } from './files'
+import type { WechatPort } from './wechat'
 
 export type CloudBaseApp = ReturnType<typeof tcb.init>
 export type Db = ReturnType<CloudBaseApp['database']>
@@ -15,4 +17,8 @@ export type Deps = {
   now: () => Date
   openId: string | null
   caller: () => Promise<Caller>
+  /** content checks and subscription messages (cloud: WeChat; local: word list + recording) */
+  wechat: WechatPort
+  /** cloud storage: which fileIDs exist, temp URLs */
+  files: FilesPort
 }

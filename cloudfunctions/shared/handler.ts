@@ -11,6 +11,8 @@ import {
 } from '../../src/core'
 import { lazyCaller } from './caller'
 import type { Db, Deps } from './context'
+import { noFiles, type FilesPort } from './files'
+import { localWechat, type WechatPort } from './wechat'
 
 type Input<F extends FunctionName, A extends ActionName<F>> = z.output<(typeof API)[F][A] & z.ZodType>
 type Output<F extends FunctionName, A extends ActionName<F>> = ActionOutput[F][A & keyof ActionOutput[F]]
@@ -22,7 +24,15 @@ export type Handlers<F extends FunctionName> = {
 
 export const eventSchema = z.object({ action: z.string().min(1).max(40), data: z.unknown().optional() })
 
-export type Invocation = { db: Db; openId: string | null; now?: () => Date }
+/**
+ * What the platform hands a function: the database, who calls, and the ports.
+ * Cloud: cloudMain passes the WeChat and storage adapters; the local runtime
+ * passes its recording port and emulated storage. Absent ports (direct calls
+ * in tests) fall back to a local WeChat port and no storage.
+ */
+export type Invocation = { db: Db; openId: string | null; now?: () => Date; wechat?: WechatPort; files?: FilesPort }
+
+let fallbackWechat: WechatPort | undefined
 
 /**
  * Parse the event, route the action, map every error to `{ ok: false, code, message }`.
@@ -44,6 +54,8 @@ export function createFunction<F extends FunctionName>(name: F, handlers: Handle
         openId: inv.openId,
         now: inv.now ?? (() => new Date()),
         caller: lazyCaller(inv.db, inv.openId),
+        wechat: inv.wechat ?? (fallbackWechat ??= localWechat()),
+        files: inv.files ?? noFiles,
       }
       const handler = (handlers as Record<string, (d: Deps, i: unknown) => Promise<unknown>>)[ev.data.action]
       return { ok: true, data: await handler(deps, parsed.data) }

@@ -13,7 +13,12 @@ export const PAGE = 20
  * appends the next one. `fetchPage(before?)` asks the backend for one page.
  */
 export function usePagedOrders(fetchPage: (before?: number) => Promise<OrderView[]>) {
-  const [orders, setOrders] = useState<OrderView[] | null>(null)
+  return usePaged(fetchPage, (o) => o.createdAt)
+}
+
+/** The same for any list with ids, paged by `cursorOf(last item)` (inbox: createdAt, feed: approvedAt). */
+export function usePaged<T extends { id: string }>(fetchPage: (before?: number) => Promise<T[]>, cursorOf: (last: T) => number) {
+  const [orders, setOrders] = useState<T[] | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [more, setMore] = useState(false)
   const [loadingMore, setLoadingMore] = useState(false)
@@ -41,7 +46,7 @@ export function usePagedOrders(fetchPage: (before?: number) => Promise<OrderView
     if (!orders?.length || !more || loadingMore) return
     setLoadingMore(true)
     try {
-      const list = await fetchRef.current(orders[orders.length - 1].createdAt)
+      const list = await fetchRef.current(cursorOf(orders[orders.length - 1]))
       setOrders((cur) => {
         const have = cur ?? []
         return [...have, ...list.filter((o) => !have.some((x) => x.id === o.id))]
@@ -54,7 +59,7 @@ export function usePagedOrders(fetchPage: (before?: number) => Promise<OrderView
     }
   }, [orders, more, loadingMore])
 
-  return { orders, error, more, loadingMore, refresh, loadMore }
+  return { orders, setOrders, error, more, loadingMore, refresh, loadMore }
 }
 
 /** Above a loaded list whose refresh failed: keep the list, say so. */

@@ -70,6 +70,9 @@ export const STORAGE = {
   privacy: 'xf.privacy', // the version of 用户隐私保护指引 this device agreed to
   devUser: 'xf.devUser', // H5 only: who is signed in on the local runtime
   draft: (gridCode: string, serviceId: string) => `xf.draft.${gridCode}.${serviceId}`,
+  confirmDraft: (orderId: string) => `xf.confirm.${orderId}`, // stars/comment/reason typed on an order detail
+  showcaseDraft: (orderId: string) => `xf.showcase.${orderId}`, // story + uploaded photos of a showcase
+  lastVillage: 'xf.lastVillage', // the village of the last grid, for the showcase feed
 }
 
 export function load<T>(key: string): T | null {

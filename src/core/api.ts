@@ -14,6 +14,17 @@ import {
   withReasonInput,
   type NoticeKind,
 } from './loop'
+import {
+  approvalsInput,
+  approveInput,
+  feedInput,
+  myShowcasesInput,
+  rejectApprovalInput,
+  showcaseInput,
+  suggestInput,
+  type ApprovalKind,
+  type ReviewStatus,
+} from './review'
 
 /**
  * The contract between the app and the cloud functions: which function serves
@@ -47,6 +58,20 @@ export const API = {
     decline: withReasonInput,
     checkIn: orderIdInput,
     complete: completeInput,
+    // 派: ranked volunteers and teams for an order (station / township / county)
+    suggest: suggestInput,
+    // 评/晒 approvals (station / township / county, within their subtree)
+    approvals: approvalsInput,
+    approve: approveInput,
+    rejectApproval: rejectApprovalInput,
+  },
+  showcase: {
+    /** 晒: the villager (or the serving team's leader) of a FIXED order */
+    create: showcaseInput,
+    /** my showcases with their review status */
+    mine: myShowcasesInput,
+    /** public: approved showcases of a village / township; no sign-in needed */
+    feed: feedInput,
   },
   inbox: {
     inbox: z.object({
@@ -74,6 +99,9 @@ export type GridView = {
   level: string
   villageName: string
   townshipName: string
+  /** grid-tree ids of the village and township (e.g. the showcase feed's nodeId) */
+  villageId?: string | null
+  townshipId?: string | null
   hotline: string | null
   leaderName: string | null
   /** orders still open at this signboard, so a villager can follow one instead of duplicating */
@@ -105,9 +133,79 @@ export type OrderView = {
   /** the five-step loop (absent on views built before it) */
   assignee?: { id: string; name: string; teamId: string | null } | null
   team?: { id: string; name: string } | null
-  completion?: { note: string; photos: string[]; at: number } | null
-  rating?: { fixed: boolean; stars: number; comment: string; status: 'pending' | 'approved' | 'rejected' } | null
+  /** photos: storage fileIDs; photoUrls: http(s) temp URLs of those that resolved (display these) */
+  completion?: { note: string; photos: string[]; photoUrls: string[]; at: number } | null
+  /** only an approved rating counts in any score */
+  rating?: { fixed: boolean; stars: number; comment: string; status: ReviewStatus; at: number | null; reason: string | null } | null
+  /** the order's showcase, if one was submitted; reason when rejected */
+  showcase?: { id: string; status: ReviewStatus; reason: string | null } | null
 }
+
+/** A showcase (晒). Public views (feed) carry no phone numbers and no user ids. */
+export type ShowcaseView = {
+  id: string
+  orderId: string
+  orderNo: string
+  serviceName: string
+  category: string
+  gridName: string
+  villageName: string
+  townshipName: string
+  story: string
+  /** storage fileIDs */
+  photos: string[]
+  /** http(s) temp URLs of the photos that resolved (display these) */
+  photoUrls: string[]
+  /** 'villager': 村民晒单 (name masked in the feed, e.g. 张**); 'team': the team's own */
+  author: { kind: 'villager' | 'team'; name: string }
+  teamName: string | null
+  volunteerName: string | null
+  status: ReviewStatus
+  /** why it was rejected (own / staff views only) */
+  reason: string | null
+  createdAt: number
+  approvedAt: number | null
+}
+
+/** One item of the approval queue. `id` is what approve / rejectApproval take. */
+export type ApprovalItemView = {
+  kind: ApprovalKind
+  /** rating: the order id; showcase: the showcase id */
+  id: string
+  orderId: string
+  orderNo: string
+  serviceName: string
+  gridName: string
+  villageName: string
+  townshipName: string
+  status: ReviewStatus
+  /** when it was submitted (ms); page with `before` = the last item's submittedAt */
+  submittedAt: number
+  /** who submitted it (villager name or team) */
+  authorName: string
+  volunteerName: string | null
+  rating: { fixed: boolean; stars: number; comment: string } | null
+  showcase: { story: string; photos: string[]; photoUrls: string[] } | null
+  reason: string | null
+  reviewedBy: string | null
+  reviewedAt: number | null
+}
+
+export type SuggestedVolunteer = {
+  id: string
+  name: string
+  plate: string | null
+  teamId: string | null
+  teamName: string | null
+  sameGrid: boolean
+  skillMatch: boolean
+  /** orders accepted / in service now */
+  load: number
+  /** short Chinese reasons, e.g. ['同网格', '擅长水电', '当前空闲'] */
+  reasons: string[]
+}
+export type SuggestedTeam = { id: string; name: string; captainName: string | null; skillMatch: boolean; load: number; memberCount: number }
+export type SuggestView = { skill: string | null; volunteers: SuggestedVolunteer[]; teams: SuggestedTeam[] }
 
 export type InboxItemView = { id: string; orderId: string; orderNo: string; kind: NoticeKind; text: string; read: boolean; createdAt: number }
 export type InboxView = { items: InboxItemView[]; unread: number }
@@ -140,7 +238,12 @@ export type ActionOutput = {
     decline: OrderView
     checkIn: OrderView
     complete: OrderView
+    suggest: SuggestView
+    approvals: ApprovalItemView[]
+    approve: ApprovalItemView
+    rejectApproval: ApprovalItemView
   }
+  showcase: { create: ShowcaseView; mine: ShowcaseView[]; feed: ShowcaseView[] }
   inbox: { inbox: InboxView; readInbox: { updated: number; unread: number } }
   user: { me: MeView }
 }

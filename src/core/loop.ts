@@ -161,6 +161,7 @@ export const NOTICE_KINDS = [
   'task_withdrawn', // to a volunteer: cancelled / redispatched / closed
   'order_returned', // to the dispatcher: declined or not fixed, back to pending
   'order_escalated', // to the township: escalated
+  'review_result', // to the villager: rating / showcase approved or rejected
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 

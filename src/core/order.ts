@@ -149,8 +149,18 @@ export const orderSchema = z.object({
       stars: z.number().int().min(1).max(5),
       comment: z.string(),
       status: z.enum(['pending', 'approved', 'rejected']),
+      /** when the villager rated (the approval queue's order) */
+      at: z.date().optional(),
+      /** the administrator's decision (audit) */
+      review: z
+        .object({ at: z.date(), by: z.string(), byName: z.string(), role: z.enum(['station', 'township', 'county']), decision: z.enum(['approved', 'rejected']), reason: z.string().optional() })
+        .optional(),
+      /** every decision so far (append-only audit) */
+      reviews: z.array(z.object({ at: z.date(), by: z.string(), byName: z.string(), role: z.string(), decision: z.string(), reason: z.string().optional() })).optional(),
     })
     .optional(),
+  /** the order's showcase (晒), mirrored from the showcases collection */
+  showcase: z.object({ id: idSchema, status: z.enum(['pending', 'approved', 'rejected']), reason: z.string().optional() }).optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 })

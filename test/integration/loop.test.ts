@@ -2,6 +2,7 @@
 // every refusal class, the accept race, notifications.
 import { PRIVACY_VERSION } from '../../src/core'
 import { run as orderFunction } from '../../cloudfunctions/order'
+import { uploadPhotos } from '../helpers/photos'
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
 const VILLAGER = 'u_villager_zhang'
@@ -16,8 +17,10 @@ const VOL_DG2 = 'u_vol_03' // team_dg
 const VOL_XS = 'u_vol_15' // team_hxg (西山村)
 
 let rt: TestRuntime
+let P: string[] // photos in storage (complete accepts only existing images)
 beforeAll(async () => {
   rt = await startTestRuntime()
+  P = await uploadPhotos(rt, 2, 'loop')
 })
 afterAll(() => rt.close())
 
@@ -63,7 +66,7 @@ async function orderIn(state: 'pending' | 'dispatched' | 'pooled' | 'accepted' |
   if (state === 'accepted') return id
   await ok('order', 'checkIn', { id }, VOL_DG)
   if (state === 'in_service') return id
-  await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: ['cloud://photos/a.jpg'] }, VOL_DG)
+  await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: [P[0]] }, VOL_DG)
   return id
 }
 
@@ -82,8 +85,10 @@ describe('happy paths', () => {
     expect((await ok('order', 'tasks', { tab: 'active' }, VOL_DG)).map((o: any) => o.id)).toContain(id)
 
     expect(await ok('order', 'checkIn', { id }, VOL_DG)).toMatchObject({ status: 'in_service' })
-    const c = await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: ['cloud://p/1.jpg', 'cloud://p/2.jpg'] }, VOL_DG)
-    expect(c).toMatchObject({ status: 'completed', completion: { note: '换了灯泡，已亮', photos: ['cloud://p/1.jpg', 'cloud://p/2.jpg'] } })
+    const c = await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: P }, VOL_DG)
+    expect(c).toMatchObject({ status: 'completed', completion: { note: '换了灯泡，已亮', photos: P } })
+    expect(c.completion.photoUrls).toHaveLength(2)
+    expect(c.completion.photoUrls[0]).toMatch(/^https?:\/\//)
     expect(c.contactPhone).toBe('138****1111') // masked again after completion
     const done = await ok('order', 'tasks', { tab: 'done' }, VOL_DG)
     expect(done.map((o: any) => o.id)).toContain(id)

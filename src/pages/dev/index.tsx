@@ -61,7 +61,7 @@ export default function DevLogin() {
       const who = { ...u, ...user }
       save(STORAGE.devUser, who)
       setCurrent(who)
-      const home = isStaff(who.role) ? '/staff/incoming/index' : '/pages/scan/index'
+      const home = isStaff(who.role) ? '/staff/incoming/index' : who.role === 'volunteer' || who.role === 'leader' ? '/volunteer/tasks/index' : '/pages/scan/index'
       Taro.reLaunch({ url: redirect && redirect.startsWith('/') ? redirect : home })
     } catch (e) {
       Taro.showToast({ title: e instanceof ApiError ? e.message : '登录失败', icon: 'none' })

@@ -3,14 +3,20 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { ApiError, call, errorMessage } from '@/api'
+import Photos from '@/components/Photos'
+import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
 import type { HistoryView, OrderView } from '@/core/api'
 import { TRANSITIONS } from '@/core/order'
 import { ROLE_LABEL } from '@/core/schemas'
 import { formatTime } from '@/core/time'
 import PageState from '@/components/PageState'
 import StatusTag from '@/components/StatusTag'
-import { callPhone, decode } from '@/components/util'
+import { callPhone, decode, go, query } from '@/components/util'
 import './detail.scss'
+
+/** States the villager may still withdraw from (before a volunteer accepts). */
+const CANCELLABLE: readonly OrderView['status'][] = TRANSITIONS.cancel.from
+const SHOWCASE_LABEL: Record<string, string> = { pending: '已提交，等待审核', approved: '审核通过，已公开', rejected: '未通过审核' }
 
 const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
@@ -51,6 +57,8 @@ export default function OrderDetail() {
   })
 
   const history = order ? [...order.history].sort((a, b) => b.at - a.at) : []
+  const canCancel = !!order && CANCELLABLE.includes(order.status)
+  const showcase = order?.showcase
 
   return (
     <View className='xf-page detail'>
@@ -86,7 +94,48 @@ export default function OrderDetail() {
               {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
               <Fact label='来源' value={SOURCE_LABEL[order.source] || order.source} />
               <Fact label='提交时间' value={formatTime(order.createdAt)} />
+              {order.team && <Fact label='服务队伍' value={order.team.name} />}
+              {order.assignee && <Fact label='服务志愿者' value={order.assignee.name} />}
             </View>
+
+            {order.completion && (
+              <View className='xf-card' id='completion'>
+                <View className='detail__card-title'>志愿者的服务说明</View>
+                <View className='detail__desc detail__desc--tight'>{order.completion.note}</View>
+                <Photos photos={order.completion.photoUrls ?? []} count={order.completion.photos.length} id='completion-photos' />
+                <View className='xf-muted detail__at'>完成时间：{formatTime(order.completion.at)}</View>
+              </View>
+            )}
+
+            {order.status === 'completed' && <ConfirmPanel order={order} onDone={setOrder} />}
+
+            {order.rating && <RatingCard rating={order.rating} />}
+
+            {order.status === 'fixed' && (
+              <View className='xf-card detail__showcase'>
+                {showcase ? (
+                  <>
+                    <View className='detail__card-title'>我的晒单</View>
+                    <View id='showcase-status' className='detail__showcase-status'>
+                      {SHOWCASE_LABEL[showcase.status] || showcase.status}
+                    </View>
+                    {showcase.status === 'rejected' && showcase.reason && <View className='detail__reason'>原因：{showcase.reason}</View>}
+                  </>
+                ) : (
+                  <>
+                    <View className='detail__card-title'>晒一晒这次服务</View>
+                    <View className='xf-muted'>拍几张照片、说几句话，审核通过后在本村公开。</View>
+                  </>
+                )}
+                {(!showcase || showcase.status === 'rejected') && (
+                  <View className='detail__showcase-btn'>
+                    <Btn id='btn-showcase' type='primary' onClick={() => go(`/pages/showcase/new?${query({ orderId: order.id })}`)}>
+                      晒一晒
+                    </Btn>
+                  </View>
+                )}
+              </View>
+            )}
 
             <View className='xf-h2'>办理进度</View>
             <View className='xf-card' id='order-history'>
@@ -103,6 +152,8 @@ export default function OrderDetail() {
               ))}
               {history.length === 0 && <View className='xf-muted'>暂无记录</View>}
             </View>
+
+            {canCancel && <CancelPanel order={order} onDone={setOrder} />}
           </>
         )}
       </PageState>

@@ -6,6 +6,7 @@ import { formatShort } from '@/core/time'
 import PageState from '@/components/PageState'
 import { ListFooter, PAGE, StaleNotice, usePagedOrders } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
+import { badgeText, useUnread } from '@/components/useUnread'
 import { go, query } from '@/components/util'
 import './index.scss'
 
@@ -13,6 +14,8 @@ export default function MyOrders() {
   const { orders, error, more, loadingMore, refresh, loadMore } = usePagedOrders((before) =>
     call('order', 'mine', { limit: PAGE, ...(before ? { before } : {}) }),
   )
+
+  const [unread] = useUnread()
 
   // refresh each time the page shows: coming back from a detail may have changed a state
   useDidShow(() => {
@@ -27,6 +30,18 @@ export default function MyOrders() {
 
   return (
     <View className='xf-page'>
+      <View id='inbox-link' className='xf-cell orders__inbox' hoverClass='xf-pressed' onClick={() => go('/pages/inbox/index')}>
+        <View className='xf-cell__main orders__inbox-title'>
+          消息通知
+          {unread > 0 && (
+            <View id='unread-badge' className='xf-badge'>
+              {badgeText(unread)}
+            </View>
+          )}
+        </View>
+        <View className='xf-muted'>{unread > 0 ? '有新消息' : '查看'}</View>
+        <View className='xf-cell__arrow'>›</View>
+      </View>
       {/* a failed refresh over a loaded list keeps the list and says so above it */}
       {!!error && orders && <StaleNotice error={error} />}
       <PageState

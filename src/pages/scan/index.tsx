@@ -9,6 +9,7 @@ import { STATE_LABEL } from '@/core/order'
 import { formatShort } from '@/core/time'
 import ErrorBox from '@/components/ErrorBox'
 import { Loading } from '@/components/PageState'
+import { badgeText, useUnread } from '@/components/useUnread'
 import { IS_H5, STORAGE, callPhone, go, load, query, save } from '@/components/util'
 import './index.scss'
 
@@ -19,6 +20,11 @@ function h5SearchCode(): string | null {
   if (!IS_H5 || typeof window === 'undefined') return null
   const m = /[?&](code|scene)=([^&#]*)/.exec(window.location.search)
   return m ? codeFromLaunchParams({ [m[1]]: m[2] }) : null
+}
+
+/** The feed of the grid's village (all approved showcases when the grid has no village above it). */
+function feedQuery(grid: GridView): string {
+  return grid.villageId ? query({ nodeId: grid.villageId, name: grid.villageName }) : ''
 }
 
 /** Group services by category, keeping the catalogue's order. */
@@ -44,6 +50,7 @@ export default function Scan() {
   const lastGrid = useMemo(() => load<LastGrid>(STORAGE.lastGrid), [])
   const shownGrid = useRef<string | null>(null)
   const firstShow = useRef(true)
+  const [unread] = useUnread()
 
   // Back from the form (or an order placed meanwhile): refresh the open orders quietly, keeping what is shown.
   useDidShow(() => {
@@ -208,10 +215,35 @@ export default function Scan() {
         </>
       )}
 
+      {grid && (
+        <View
+          id='feed-link'
+          className='xf-cell scan__feed'
+          hoverClass='xf-pressed'
+          onClick={() => go(`/pages/showcase/feed?${feedQuery(grid)}`)}
+        >
+          <View className='xf-cell__main'>
+            <View className='xf-cell__title'>看看{feedQuery(grid) ? grid.villageName : '大家'}的服务风采</View>
+            <View className='xf-cell__desc'>乡亲们晒出的志愿服务</View>
+          </View>
+          <Text className='xf-cell__arrow'>›</Text>
+        </View>
+      )}
+
       <View className='xf-actions'>
-        <Btn type='default' onClick={() => go('/pages/orders/index')}>
+        <Btn id='my-orders-link' type='default' onClick={() => go('/pages/orders/index')}>
           我的诉求
+          {unread > 0 && (
+            <Text id='unread-badge' className='xf-badge'>
+              {badgeText(unread)}
+            </Text>
+          )}
         </Btn>
+        {unread > 0 && (
+          <View className='scan__unread' hoverClass='xf-pressed' onClick={() => go('/pages/inbox/index')}>
+            您有 {unread} 条新消息，点这里查看
+          </View>
+        )}
       </View>
     </View>
   )

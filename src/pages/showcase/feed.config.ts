@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '服务风采' })
+export default definePageConfig({ navigationBarTitleText: '服务风采', enablePullDownRefresh: true })

@@ -61,7 +61,12 @@ export default function Incoming() {
   return (
     <View className='xf-page incoming'>
       <View id='staff-header' className='xf-card incoming__header'>
-        <View className='xf-h1'>{staffRoles[0]?.nodeName || '实践站'}</View>
+        <View className='xf-row'>
+          <View className='xf-h1'>{staffRoles[0]?.nodeName || '实践站'}</View>
+          <View id='link-approvals' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/approvals/index')}>
+            评价/晒单审核 ›
+          </View>
+        </View>
         <View id='staff-node' className='xf-muted'>
           {me
             ? `${me.name} · ${staffRoles.map((r) => ROLE_LABEL[r.role]).join('、') || '无管理权限'}`
@@ -96,7 +101,7 @@ export default function Incoming() {
               key={o.id}
               className='xf-card incoming__item'
               hoverClass='xf-pressed'
-              onClick={() => go(`/pages/orders/detail?${query({ id: o.id })}`)}
+              onClick={() => go(`/staff/order/index?${query({ id: o.id })}`)}
             >
               <View className='xf-row'>
                 <View className='incoming__service'>

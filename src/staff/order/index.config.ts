@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '诉求处理' })
+export default definePageConfig({ navigationBarTitleText: '诉求处理', enablePullDownRefresh: true })

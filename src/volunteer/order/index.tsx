@@ -1,6 +1,328 @@
-import { View } from '@tarojs/components'
+import { useCallback, useRef, useState } from 'react'
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
+import { Image, Text, Textarea, View } from '@tarojs/components'
+import Btn from '@/components/Btn'
+import PageState from '@/components/PageState'
+import StatusTag from '@/components/StatusTag'
+import Photos from '@/components/Photos'
+import { ApiError, call, errorMessage } from '@/api'
+import { MAX_PHOTOS, uploadImage } from '@/api/upload'
+import type { OrderView } from '@/core/api'
+import { formatTime } from '@/core/time'
+import { back, callPhone, decode } from '@/components/util'
+import ReasonDialog from '../shared/ReasonDialog'
+import Timeline from '../shared/Timeline'
+import './index.scss'
 
-// Placeholder: this screen is being built (issue 3).
-export default function Page() {
-  return <View className='xf-page'>即将上线</View>
+type Photo = { local: string; fileID: string }
+
+/** A phone number the volunteer may call: not masked (the server masks it until they accept). */
+const callable = (p: string) => !/\*/.test(p)
+
+export default function VolunteerOrder() {
+  const { params } = useRouter()
+  const id = decode(params.id)
+  const [order, setOrder] = useState<OrderView | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  /** a failed action, in plain words, shown above the actions (e.g. 已被其他志愿者接单) */
+  const [notice, setNotice] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [declining, setDeclining] = useState(false)
+  const [completing, setCompleting] = useState(false)
+  const [note, setNote] = useState('')
+  const [photos, setPhotos] = useState<Photo[]>([])
+  const [upload, setUpload] = useState<{ done: number; total: number } | null>(null)
+  const [formError, setFormError] = useState('')
+  /** the order moved out of reach (taken by someone else, withdrawn): no more actions here */
+  const [gone, setGone] = useState(false)
+  const loading = useRef(false)
+
+  const refresh = useCallback(
+    async (quiet = false) => {
+      if (loading.current) return
+      loading.current = true
+      try {
+        if (!id) throw new ApiError('NOT_FOUND', '没有找到这个任务，请从“我的任务”里打开')
+        setOrder(await call('order', 'detail', { id }))
+        setError(null)
+        setGone(false)
+        return true
+      } catch (e) {
+        if (!quiet) setError(e)
+        return false
+      } finally {
+        loading.current = false
+        Taro.stopPullDownRefresh()
+      }
+    },
+    [id],
+  )
+  useDidShow(() => {
+    refresh()
+  })
+  usePullDownRefresh(() => {
+    refresh()
+  })
+
+  const run = async (fn: () => Promise<OrderView>, done: string) => {
+    setBusy(true)
+    setNotice('')
+    try {
+      setOrder(await fn())
+      Taro.showToast({ title: done, icon: 'success' })
+      return true
+    } catch (e) {
+      const msg = errorMessage(e)
+      setNotice(msg)
+      // the order may have moved on (taken by someone else, withdrawn): show where it is now; if it cannot be read any more, stop offering actions
+      const readable = await refresh(true)
+      if (readable === false || msg.includes('已被其他志愿者接单')) setGone(true)
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const accept = () => order && run(() => call('order', 'accept', { id: order.id }), '接单成功')
+  const checkIn = async () => {
+    if (!order) return
+    const ok = await Taro.showModal({ title: '到达签到', content: '确认您已到达村民家中，开始服务？', confirmText: '确定', cancelText: '取消' })
+      .then((r) => r.confirm)
+      .catch(() => false)
+    if (ok) run(() => call('order', 'checkIn', { id: order.id }), '已签到')
+  }
+
+  const addPhotos = async () => {
+    const room = MAX_PHOTOS - photos.length
+    if (room <= 0) return Taro.showToast({ title: `最多${MAX_PHOTOS}张照片`, icon: 'none' })
+    let files: { path: string; size: number }[]
+    try {
+      const r = await Taro.chooseImage({ count: room, sizeType: ['compressed'], sourceType: ['album', 'camera'] })
+      files = (r.tempFiles || []).slice(0, room).map((f) => ({ path: f.path, size: f.size }))
+    } catch {
+      return // the user cancelled
+    }
+    if (!files.length) return
+    setFormError('')
+    setUpload({ done: 0, total: files.length })
+    const failed: string[] = []
+    for (let i = 0; i < files.length; i++) {
+      try {
+        const fileID = await uploadImage(files[i].path, files[i].size)
+        setPhotos((cur) => (cur.length >= MAX_PHOTOS ? cur : [...cur, { local: files[i].path, fileID }]))
+      } catch (e) {
+        failed.push(errorMessage(e))
+      }
+      setUpload({ done: i + 1, total: files.length })
+    }
+    setUpload(null)
+    if (failed.length) setFormError(`有${failed.length}张照片没有传上去：${failed[0]}`)
+  }
+
+  const removePhoto = (i: number) => setPhotos((cur) => cur.filter((_, k) => k !== i))
+
+  const submitComplete = async () => {
+    if (!order || busy) return
+    const text = note.trim()
+    if (text.length < 2) return setFormError('请简单说明服务情况（至少2个字）')
+    if (text.length > 500) return setFormError('说明不能超过500字')
+    if (upload) return setFormError('照片还在上传，请稍等')
+    setFormError('')
+    const ok = await Taro.showModal({
+      title: '完成服务',
+      content: photos.length ? `提交服务说明和${photos.length}张照片，请村民确认？` : '没有上传照片，确定提交完成？',
+      confirmText: '确定',
+      cancelText: '取消',
+    })
+      .then((r) => r.confirm)
+      .catch(() => false)
+    if (!ok) return
+    const done = await run(() => call('order', 'complete', { id: order.id, note: text, photos: photos.map((p) => p.fileID) }), '已提交完成')
+    if (done) {
+      setCompleting(false)
+      setNote('')
+      setPhotos([])
+    }
+  }
+
+  const s = gone ? undefined : order?.status
+  const canAccept = s === 'dispatched' || s === 'pooled'
+  const canDecline = s === 'dispatched'
+  const canCheckIn = s === 'accepted'
+  const canComplete = s === 'accepted' || s === 'in_service'
+
+  return (
+    <View className='xf-page vorder'>
+      {!!error && order && <View className='xf-stale'>刷新失败：{errorMessage(error)}（下拉可重试）</View>}
+      <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? () => refresh() : undefined}>
+        {order && (
+          <>
+            <View className='xf-card'>
+              <View className='xf-row vorder__head'>
+                <View className='xf-h1 vorder__title'>{order.serviceName}</View>
+                <StatusTag id='vol-order-status' status={order.status} big />
+              </View>
+              <View className='xf-muted vorder__no'>订单号：{order.no}</View>
+              <View className='vorder__desc'>{order.description}</View>
+            </View>
+
+            <View className='xf-card'>
+              <Fact label='地点' value={`${order.villageName} ${order.gridName}`} />
+              <Fact label='联系人' value={order.contactName || '未留姓名'} />
+              <View className='vorder__fact'>
+                <Text className='vorder__label'>联系电话</Text>
+                {callable(order.contactPhone) ? (
+                  <Text id='vol-order-phone' className='vorder__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
+                    {order.contactPhone}
+                  </Text>
+                ) : (
+                  <Text id='vol-order-phone' className='vorder__value'>
+                    {order.contactPhone}
+                    <Text className='xf-muted'>（接单后显示完整号码）</Text>
+                  </Text>
+                )}
+              </View>
+              {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
+              {order.team && <Fact label='服务队' value={order.team.name} />}
+              <Fact label='提交时间' value={formatTime(order.createdAt)} />
+            </View>
+
+            {!!notice && (
+              <View id='vol-order-error' className='vorder__notice'>
+                {notice}
+                {gone && <View className='vorder__notice-sub'>这个任务已不归您办理，请回到任务列表看看其他任务。</View>}
+              </View>
+            )}
+            {gone && (
+              <View className='xf-actions'>
+                <Btn id='btn-back-tasks' type='default' onClick={() => back('/volunteer/tasks/index')}>
+                  返回我的任务
+                </Btn>
+              </View>
+            )}
+
+            {(canAccept || canCheckIn || canComplete) && (
+              <View className='xf-actions'>
+                {canAccept && (
+                  <Btn id='btn-accept' type='primary' disabled={busy} onClick={accept}>
+                    {busy ? '正在接单…' : s === 'pooled' ? '抢单' : '接单'}
+                  </Btn>
+                )}
+                {canDecline && (
+                  <Btn id='btn-decline' type='default' disabled={busy} onClick={() => setDeclining(true)}>
+                    拒单
+                  </Btn>
+                )}
+                {canCheckIn && (
+                  <Btn id='btn-checkin' type='primary' disabled={busy} onClick={checkIn}>
+                    到达签到
+                  </Btn>
+                )}
+                {canComplete && !completing && (
+                  <Btn id='btn-complete' type={canCheckIn ? 'default' : 'primary'} disabled={busy} onClick={() => setCompleting(true)}>
+                    完成服务
+                  </Btn>
+                )}
+              </View>
+            )}
+
+            {canComplete && completing && (
+              <View className='xf-card vorder__form'>
+                <View className='vorder__sub'>完成服务</View>
+                <View className='vorder__label2'>服务情况（必填）</View>
+                <View className='vorder__box xf-input-fill'>
+                  <Textarea
+                    id='complete-note'
+                    className='vorder__input'
+                    value={note}
+                    maxlength={500}
+                    placeholder='例如：换了灯泡和开关，已恢复照明'
+                    onInput={(e) => {
+                      setNote(e.detail.value)
+                      setFormError('')
+                    }}
+                  />
+                </View>
+                <View className='vorder__label2'>
+                  现场照片（选填，最多{MAX_PHOTOS}张，已选{photos.length}张）
+                </View>
+                <View className='vorder__photos'>
+                  {photos.map((p, i) => (
+                    <View key={p.fileID} className='vorder__thumb'>
+                      <Image className='vorder__img' src={p.local} mode='aspectFill' />
+                      <View className='vorder__remove' onClick={() => removePhoto(i)}>
+                        ×
+                      </View>
+                    </View>
+                  ))}
+                  {photos.length < MAX_PHOTOS && !upload && (
+                    <View id='complete-add-photo' className='vorder__add' hoverClass='xf-pressed' onClick={addPhotos}>
+                      <View className='vorder__plus'>+</View>
+                      <View>添加照片</View>
+                    </View>
+                  )}
+                </View>
+                {upload && (
+                  <View id='upload-progress' className='vorder__progress'>
+                    <View className='vorder__bar'>
+                      <View className='vorder__bar-in' style={{ width: `${Math.round((upload.done / upload.total) * 100)}%` }} />
+                    </View>
+                    <Text>
+                      正在上传照片 {upload.done}/{upload.total}…
+                    </Text>
+                  </View>
+                )}
+                {!!formError && <View className='vorder__notice'>{formError}</View>}
+                <View className='vorder__form-actions'>
+                  <Btn type='default' disabled={busy} onClick={() => setCompleting(false)}>
+                    先不提交
+                  </Btn>
+                  <Btn id='btn-complete-submit' type='primary' disabled={busy || !!upload} onClick={submitComplete}>
+                    {busy ? '正在提交…' : '提交完成'}
+                  </Btn>
+                </View>
+              </View>
+            )}
+
+            {order.completion && (
+              <View className='xf-card'>
+                <View className='vorder__sub'>服务记录（{formatTime(order.completion.at)}）</View>
+                <View className='vorder__desc'>{order.completion.note}</View>
+                <Photos photos={order.completion.photoUrls ?? []} />
+              </View>
+            )}
+
+            <View className='xf-h2'>办理进度</View>
+            <Timeline id='vol-order-history' history={order.history} />
+          </>
+        )}
+      </PageState>
+
+      {declining && order && (
+        <ReasonDialog
+          title='拒单'
+          warning='拒单后任务退回文明实践站重新派单，请说明原因。'
+          confirmText='确认拒单'
+          placeholder='例如：今天在外地，赶不回来'
+          onSubmit={async (reason) => {
+            const next = await call('order', 'decline', { id: order.id, reason })
+            setOrder(next)
+            setDeclining(false)
+            setNotice('')
+            Taro.showToast({ title: '已拒单', icon: 'success' })
+          }}
+          onClose={() => setDeclining(false)}
+        />
+      )}
+    </View>
+  )
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <View className='vorder__fact'>
+      <Text className='vorder__label'>{label}</Text>
+      <Text className='vorder__value'>{value}</Text>
+    </View>
+  )
 }

@@ -1,6 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { View } from '@tarojs/components'
+import { call, errorMessage } from '@/api'
+import type { OrderView } from '@/core/api'
+import type { TaskTab } from '@/core/loop'
+import { formatShort } from '@/core/time'
+import PageState from '@/components/PageState'
+import { ListFooter, StaleNotice } from '@/components/PagedList'
+import StatusTag from '@/components/StatusTag'
+import { go, query } from '@/components/util'
+import './index.scss'
 
-// Placeholder: this screen is being built (issue 3).
-export default function Page() {
-  return <View className='xf-page'>即将上线</View>
+const PAGE = 20
+const TABS: { key: TaskTab; label: string; empty: string }[] = [
+  { key: 'assigned', label: '派给我', empty: '暂时没有派给您的任务' },
+  { key: 'pool', label: '抢单池', empty: '队伍的抢单池里暂时没有任务' },
+  { key: 'active', label: '进行中', empty: '没有正在办理的任务' },
+  { key: 'done', label: '已完成', empty: '还没有完成的任务' },
+]
+
+/** One tab's list, newest first, paged by updatedAt (the tasks action's order). */
+function useTasks(tab: TaskTab) {
+  const [orders, setOrders] = useState<OrderView[] | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [more, setMore] = useState(false)
+  const [loadingMore, setLoadingMore] = useState(false)
+  const busy = useRef(false)
+
+  const refresh = useCallback(async () => {
+    if (busy.current) return
+    busy.current = true
+    try {
+      const list = await call('order', 'tasks', { tab, limit: PAGE })
+      setOrders(list)
+      setMore(list.length === PAGE)
+      setError(null)
+    } catch (e) {
+      setError(e)
+    } finally {
+      busy.current = false
+      Taro.stopPullDownRefresh()
+    }
+  }, [tab])
+
+  const loadMore = useCallback(async () => {
+    if (!orders?.length || !more || loadingMore) return
+    setLoadingMore(true)
+    try {
+      const list = await call('order', 'tasks', { tab, limit: PAGE, before: orders[orders.length - 1].updatedAt })
+      setOrders((cur) => {
+        const have = cur ?? []
+        return [...have, ...list.filter((o) => !have.some((x) => x.id === o.id))]
+      })
+      setMore(list.length === PAGE)
+    } catch (e) {
+      Taro.showToast({ title: errorMessage(e), icon: 'none' })
+    } finally {
+      setLoadingMore(false)
+    }
+  }, [tab, orders, more, loadingMore])
+
+  return { orders, error, more, loadingMore, refresh, loadMore }
+}
+
+export default function Tasks() {
+  const [tab, setTab] = useState<TaskTab>('assigned')
+  const lists = { assigned: useTasks('assigned'), pool: useTasks('pool'), active: useTasks('active'), done: useTasks('done') }
+  const list = lists[tab]
+  const shown = useRef(false)
+
+  useEffect(() => {
+    list.refresh()
+  }, [tab])
+  // back from a task: it may have moved to another tab
+  useDidShow(() => {
+    if (shown.current) list.refresh()
+    shown.current = true
+  })
+  usePullDownRefresh(() => {
+    list.refresh()
+  })
+  useReachBottom(() => {
+    list.loadMore()
+  })
+
+  const { orders, error, more, loadingMore } = list
+  const meta = TABS.find((t) => t.key === tab)!
+
+  return (
+    <View className='xf-page vtasks'>
+      <View className='vtasks__tabs'>
+        {TABS.map((t) => (
+          <View key={t.key} id={`tab-${t.key}`} className={`vtasks__tab${tab === t.key ? ' vtasks__tab--on' : ''}`} onClick={() => setTab(t.key)}>
+            {t.label}
+          </View>
+        ))}
+      </View>
+      {tab === 'pool' && <View className='xf-hint'>抢单池里的任务谁先接谁办，接单后请尽快上门。</View>}
+
+      {!!error && orders && <StaleNotice error={error} />}
+      <PageState loading={!orders && !error} error={!orders ? error : null} onRetry={list.refresh} empty={!!orders && orders.length === 0} emptyText={meta.empty}>
+        <View id='task-list'>
+          {orders?.map((o) => (
+            <View key={o.id} className='xf-card vtasks__item' hoverClass='xf-pressed' onClick={() => go(`/volunteer/order/index?${query({ id: o.id })}`)}>
+              <View className='xf-row vtasks__top'>
+                <View className='vtasks__service'>{o.serviceName}</View>
+                <StatusTag status={o.status} />
+              </View>
+              <View className='xf-muted vtasks__meta'>
+                {o.villageName} {o.gridName} · {o.no}
+              </View>
+              <View className='vtasks__desc xf-clamp2'>{o.description}</View>
+              <View className='xf-row vtasks__foot'>
+                <View className='xf-muted'>{o.team && !o.assignee ? `派给：${o.team.name}` : o.preferredTime ? `期望：${o.preferredTime}` : ''}</View>
+                <View className='xf-muted'>{formatShort(o.updatedAt)}</View>
+              </View>
+            </View>
+          ))}
+        </View>
+        <ListFooter count={orders?.length ?? 0} more={more} loadingMore={loadingMore} onMore={list.loadMore} />
+      </PageState>
+    </View>
+  )
 }

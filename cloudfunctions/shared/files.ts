@@ -1,0 +1,70 @@
+// Cloud storage as the services see it: which fileIDs exist, and their temp URLs.
+import { AppError } from '../../src/core'
+import type { CloudBaseApp } from './context'
+
+export interface FilesPort {
+  /**
+   * fileID → http(s) temp URL for the files that exist (missing ones are absent).
+   * One storage call per 50 ids (the platform's limit).
+   */
+  tempUrls(fileIDs: readonly string[]): Promise<Map<string, string>>
+}
+
+const PER_CALL = 50
+
+export function cloudFiles(app: CloudBaseApp): FilesPort {
+  return {
+    async tempUrls(fileIDs) {
+      const ids = [...new Set(fileIDs.filter((f) => typeof f === 'string' && f))]
+      const out = new Map<string, string>()
+      const chunks: string[][] = []
+      for (let i = 0; i < ids.length; i += PER_CALL) chunks.push(ids.slice(i, i + PER_CALL))
+      await Promise.all(
+        chunks.map(async (fileList) => {
+          const res = (await app.getTempFileURL({ fileList })) as { fileList?: { fileID: string; tempFileURL: string; code: string }[]; code?: string }
+          if (res.code) throw new Error(`getTempFileURL: ${res.code}`)
+          for (const f of res.fileList ?? []) if (f.code === 'SUCCESS' && /^https?:\/\//.test(f.tempFileURL)) out.set(f.fileID, f.tempFileURL)
+        }),
+      )
+      return out
+    },
+  }
+}
+
+/** Used when an invocation was given no storage (some tests): views get no URLs, photo checks refuse. */
+export const noFiles: FilesPort = {
+  async tempUrls() {
+    throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
+  },
+}
+
+const IMAGE_EXT = /\.(jpe?g|png|webp|gif)$/i
+
+/**
+ * Photos must be images uploaded through the platform and still in storage.
+ * Returns their temp URLs. One storage call (≤ 9 ids).
+ */
+export async function requireStoredPhotos(files: FilesPort, fileIDs: readonly string[]): Promise<Map<string, string>> {
+  if (fileIDs.length === 0) return new Map()
+  if (new Set(fileIDs).size !== fileIDs.length) throw new AppError('VALIDATION', '照片重复了，请去掉重复的照片')
+  if (fileIDs.some((f) => !f.startsWith('cloud://') || !IMAGE_EXT.test(f))) throw new AppError('VALIDATION', '只能上传图片（jpg、png、webp、gif）')
+  const urls = await files.tempUrls(fileIDs)
+  if (fileIDs.some((f) => !urls.has(f))) throw new AppError('VALIDATION', '照片不存在或已过期，请重新上传')
+  return urls
+}
+
+/**
+ * Temp URLs for views, best effort: a storage hiccup leaves URLs out rather than
+ * failing the read. At most one storage call: the first 50 distinct ids (a list
+ * page with more photos than that shows the rest as fileIDs only).
+ */
+export async function urlsFor(files: FilesPort, fileIDs: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(fileIDs)].slice(0, PER_CALL)
+  if (ids.length === 0) return new Map()
+  try {
+    return await files.tempUrls(ids)
+  } catch (e) {
+    console.error('[files] temp URLs unavailable', (e as Error)?.message ?? e)
+    return new Map()
+  }
+}

@@ -1,0 +1,145 @@
+// The WeChat port: content checks and subscription messages. Real in the cloud
+// (through node-sdk's generic `callWxOpenApi`), recording locally. Services get
+// it explicitly in Deps; nothing else talks to WeChat.
+import type { CloudBaseApp } from './context'
+
+/** One outbox record as the sender hands it over (see services/inbox.ts OutboxDoc). */
+export type OutboxRecord = {
+  _id?: string
+  kind: string
+  toOpenId: string
+  orderId: string
+  data: Record<string, string>
+  attempts: number
+}
+
+export type CheckResult = { ok: boolean; reason?: string }
+export type SendResult = { ok: boolean; error?: string; /** locally: recorded instead of sent */ recorded?: boolean }
+
+export interface WechatPort {
+  /** Text content check (security.msgSecCheck v2). `ok: false` carries a Chinese reason for the user. */
+  msgSecCheck(text: string, openId: string | null): Promise<CheckResult>
+  /** One subscription message (subscribeMessage.send) for an outbox record. Never throws. */
+  sendSubscribeMessage(record: OutboxRecord): Promise<SendResult>
+}
+
+// ---------- local ----------
+/** Always refused locally, whatever XF_BLOCKED_WORDS says (a small demo list). */
+export const DEFAULT_BLOCKED_WORDS = ['赌博', '毒品', '色情', '法轮功', '代开发票', '枪支']
+
+export function blockedWordsFromEnv(env: Record<string, string | undefined> = process.env): string[] {
+  const extra = (env.XF_BLOCKED_WORDS ?? '')
+    .split(/[,，]/)
+    .map((w) => w.trim())
+    .filter(Boolean)
+  return [...new Set([...DEFAULT_BLOCKED_WORDS, ...extra])]
+}
+
+/**
+ * The local port: a configurable word list instead of msgSecCheck; sends are
+ * recorded (the sender marks the outbox record sent with `via: 'recorded'`)
+ * instead of reaching WeChat. `sent` keeps what was recorded, for tests.
+ */
+export function localWechat(opts: { blockedWords?: string[] } = {}): WechatPort & { sent: OutboxRecord[] } {
+  const words = (opts.blockedWords ?? blockedWordsFromEnv()).map((w) => w.toLowerCase())
+  const sent: OutboxRecord[] = []
+  return {
+    sent,
+    async msgSecCheck(text) {
+      const lower = text.toLowerCase()
+      const hit = words.find((w) => lower.includes(w))
+      return hit ? { ok: false, reason: `含有不适宜公开的词语「${hit}」` } : { ok: true }
+    },
+    async sendSubscribeMessage(record) {
+      sent.push(record)
+      return { ok: true, recorded: true }
+    },
+  }
+}
+
+// ---------- cloud ----------
+/**
+ * Subscription message templates, one per notice kind, configured per
+ * deployment in env XF_WX_TEMPLATES (JSON):
+ *   { "order_update": { "id": "<templateId>", "page": "pages/orders/detail",
+ *       "fields": { "orderNo": "character_string1", "serviceName": "thing2", "status": "phrase3", "text": "thing4" } }, … }
+ * `fields` maps our outbox data keys to the template's keywords.
+ */
+export type TemplateConfig = Record<string, { id: string; page?: string; fields: Record<string, string> }>
+
+export function templatesFromEnv(env: Record<string, string | undefined> = process.env): TemplateConfig {
+  try {
+    return env.XF_WX_TEMPLATES ? (JSON.parse(env.XF_WX_TEMPLATES) as TemplateConfig) : {}
+  } catch {
+    console.error('[wechat] XF_WX_TEMPLATES is not valid JSON')
+    return {}
+  }
+}
+
+/** Limits of subscription message values by keyword type (thing ≤ 20 chars, phrase ≤ 5, character_string ≤ 32). */
+function fit(keyword: string, value: string): string {
+  const max = keyword.startsWith('thing') ? 20 : keyword.startsWith('phrase') ? 5 : keyword.startsWith('character_string') ? 32 : 20
+  return value.length > max ? value.slice(0, max) : value
+}
+
+/**
+ * CLOUD ADAPTER — not exercised by the local tests (no WeChat there).
+ * wx-server-sdk (cloud.openapi.*) is not installed; node-sdk's generic
+ * `app.callWxOpenApi({ apiName, requestData })` posts action `wx.api` with the
+ * JSON-encoded body and returns `{ result }` (the parsed WeChat answer, which
+ * carries `errcode` / `errmsg`) or `{ code, message }` when CloudBase refused.
+ * apiName is the open API's HTTPS path (as node-sdk's own tests use '/inner/…').
+ * UNVERIFIED against a live environment: the apiName format CloudBase expects for
+ * these two APIs and whether `wx.api` needs the cloud-call permission list; check
+ * on the first deployment (a failure here only fails the check closed / retries the send).
+ * The function's config.json must list the APIs in permissions.openapi
+ * (security.msgSecCheck, subscribeMessage.send) — scripts/build-functions.ts does.
+ */
+export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templatesFromEnv()): WechatPort {
+  const call = async (apiName: string, requestData: unknown): Promise<{ errcode: number; errmsg?: string; [k: string]: unknown }> => {
+    const res = (await app.callWxOpenApi({ apiName, requestData })) as { result?: any; code?: string; message?: string }
+    if (res.code) return { errcode: -1, errmsg: `${res.code} ${res.message ?? ''}`.trim() }
+    const r = typeof res.result === 'string' ? JSON.parse(res.result) : res.result
+    return { errcode: Number(r?.errcode ?? 0), ...r }
+  }
+  return {
+    async msgSecCheck(text, openId) {
+      // security.msgSecCheck v2: needs the openid of a user who opened the mini-program in the last 2 hours
+      try {
+        const r = await call('/wxa/msg_sec_check', { content: text, version: 2, scene: 2, openid: openId ?? undefined })
+        if (r.errcode === 87014) return { ok: false, reason: '内容含有违法违规信息' }
+        if (r.errcode !== 0) {
+          // the check itself failed: fail closed (nothing unchecked goes public)
+          console.error('[wechat] msgSecCheck failed', r.errcode, r.errmsg)
+          return { ok: false, reason: '内容安全检测暂不可用，请稍后重试' }
+        }
+        const suggest = (r.result as { suggest?: string } | undefined)?.suggest
+        if (suggest && suggest !== 'pass') return { ok: false, reason: suggest === 'review' ? '内容可能含有不适宜公开的信息' : '内容含有违法违规信息' }
+        return { ok: true }
+      } catch (e) {
+        console.error('[wechat] msgSecCheck error', e)
+        return { ok: false, reason: '内容安全检测暂不可用，请稍后重试' }
+      }
+    },
+    async sendSubscribeMessage(record) {
+      const t = templates[record.kind]
+      if (!t) return { ok: false, error: `没有为「${record.kind}」配置订阅消息模板` }
+      const data: Record<string, { value: string }> = {}
+      for (const [ours, keyword] of Object.entries(t.fields)) data[keyword] = { value: fit(keyword, record.data[ours] ?? '') }
+      try {
+        const r = await call('/cgi-bin/message/subscribe/send', {
+          touser: record.toOpenId,
+          template_id: t.id,
+          page: `${t.page ?? 'pages/orders/detail'}?id=${encodeURIComponent(record.orderId)}`,
+          data,
+          miniprogram_state: 'formal',
+          lang: 'zh_CN',
+        })
+        // 43101: the user has not subscribed (or used up the one-time opt-in) — a permanent failure for this record
+        return r.errcode === 0 ? { ok: true } : { ok: false, error: `${r.errcode} ${r.errmsg ?? ''}`.trim() }
+      } catch (e) {
+        return { ok: false, error: String((e as Error)?.message ?? e) }
+      }
+    },
+  }
+}

@@ -1,0 +1,33 @@
+import { View } from '@tarojs/components'
+import type { HistoryView } from '@/core/api'
+import { TRANSITIONS } from '@/core/order'
+import { ROLE_LABEL } from '@/core/schemas'
+import { formatTime } from '@/core/time'
+import './timeline.scss'
+
+const who = (h: HistoryView) => {
+  const role = ROLE_LABEL[h.role]
+  return !h.byName || h.byName === role ? role : `${h.byName}（${role}）`
+}
+const label = (h: HistoryView) => (TRANSITIONS as Record<string, { label: string }>)[h.action]?.label || h.action
+
+/** Every transition of an order, newest first: what, who, when, why. */
+export default function Timeline({ history, id }: { history: HistoryView[]; id?: string }) {
+  const list = [...history].sort((a, b) => b.at - a.at)
+  return (
+    <View className='xf-card' id={id}>
+      {list.map((h, i) => (
+        <View key={`${h.at}-${i}`} className={`xt-step${i === 0 ? ' xt-step--now' : ''}`}>
+          <View className='xt-dot' />
+          <View className='xt-body'>
+            <View className='xt-title'>{label(h)}</View>
+            <View className='xf-muted'>{who(h)}</View>
+            <View className='xf-muted'>{formatTime(h.at)}</View>
+            {h.reason && <View className='xt-reason'>原因：{h.reason}</View>}
+          </View>
+        </View>
+      ))}
+      {list.length === 0 && <View className='xf-muted'>暂无记录</View>}
+    </View>
+  )
+}
