@@ -5,12 +5,12 @@ import Btn from '@/components/Btn'
 import { ApiError, call, errorMessage } from '@/api'
 import Photos from '@/components/Photos'
 import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
-import type { HistoryView, OrderView } from '@/core/api'
+import type { OrderView } from '@/core/api'
 import { TRANSITIONS } from '@/core/order'
-import { ROLE_LABEL } from '@/core/schemas'
 import { formatTime } from '@/core/time'
 import PageState from '@/components/PageState'
 import StatusTag from '@/components/StatusTag'
+import Timeline from '@/components/Timeline'
 import { callPhone, decode, go, query } from '@/components/util'
 import './detail.scss'
 
@@ -20,11 +20,6 @@ const SHOWCASE_LABEL: Record<string, string> = { pending: '已提交，等待审
 
 const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
-const who = (h: HistoryView) => {
-  const role = ROLE_LABEL[h.role]
-  return !h.byName || h.byName === role ? role : `${h.byName}（${role}）`
-}
-const actionLabel = (h: HistoryView) => (TRANSITIONS as Record<string, { label: string }>)[h.action]?.label || h.action
 
 export default function OrderDetail() {
   const { params } = useRouter()
@@ -56,7 +51,6 @@ export default function OrderDetail() {
     refresh()
   })
 
-  const history = order ? [...order.history].sort((a, b) => b.at - a.at) : []
   const canCancel = !!order && CANCELLABLE.includes(order.status)
   const showcase = order?.showcase
 
@@ -138,20 +132,7 @@ export default function OrderDetail() {
             )}
 
             <View className='xf-h2'>办理进度</View>
-            <View className='xf-card' id='order-history'>
-              {history.map((h, i) => (
-                <View key={`${h.at}-${i}`} className={`detail__step${i === 0 ? ' detail__step--now' : ''}`}>
-                  <View className='detail__dot' />
-                  <View className='detail__step-body'>
-                    <View className='detail__step-title'>{actionLabel(h)}</View>
-                    <View className='xf-muted'>{who(h)}</View>
-                    <View className='xf-muted'>{formatTime(h.at)}</View>
-                    {h.reason && <View className='detail__reason'>原因：{h.reason}</View>}
-                  </View>
-                </View>
-              ))}
-              {history.length === 0 && <View className='xf-muted'>暂无记录</View>}
-            </View>
+            <Timeline history={order.history} id='order-history' />
 
             {canCancel && <CancelPanel order={order} onDone={setOrder} />}
           </>

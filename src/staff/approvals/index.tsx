@@ -1,67 +1,31 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import PageState from '@/components/PageState'
-import { ListFooter, StaleNotice } from '@/components/PagedList'
+import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import Photos from '@/components/Photos'
 import { call, errorMessage } from '@/api'
 import type { ApprovalItemView } from '@/core/api'
 import type { ApprovalKind } from '@/core/review'
 import { formatShort } from '@/core/time'
 import { errorCode, go, query } from '@/components/util'
-import ReasonDialog from '../shared/ReasonDialog'
+import ReasonDialog from '@/workbench/ReasonDialog'
 import './index.scss'
 
-const PAGE = 20
 const TABS: { key: ApprovalKind; label: string; empty: string }[] = [
   { key: 'rating', label: '评价', empty: '没有待审核的评价' },
   { key: 'showcase', label: '晒单', empty: '没有待审核的晒单' },
 ]
 
-/** The pending queue of one kind, newest first, paged by submittedAt. */
+/** The pending queue of one kind, newest first, paged by submittedAt; `drop` removes a decided item at once. */
 function useQueue(kind: ApprovalKind) {
-  const [items, setItems] = useState<ApprovalItemView[] | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const [more, setMore] = useState(false)
-  const [loadingMore, setLoadingMore] = useState(false)
-  const busy = useRef(false)
-
-  const refresh = useCallback(async () => {
-    if (busy.current) return
-    busy.current = true
-    try {
-      const list = await call('order', 'approvals', { kind, limit: PAGE })
-      setItems(list)
-      setMore(list.length === PAGE)
-      setError(null)
-    } catch (e) {
-      setError(e)
-    } finally {
-      busy.current = false
-      Taro.stopPullDownRefresh()
-    }
-  }, [kind])
-
-  const loadMore = useCallback(async () => {
-    if (!items?.length || !more || loadingMore) return
-    setLoadingMore(true)
-    try {
-      const list = await call('order', 'approvals', { kind, limit: PAGE, before: items[items.length - 1].submittedAt })
-      setItems((cur) => {
-        const have = cur ?? []
-        return [...have, ...list.filter((o) => !have.some((x) => x.id === o.id))]
-      })
-      setMore(list.length === PAGE)
-    } catch (e) {
-      Taro.showToast({ title: errorMessage(e), icon: 'none' })
-    } finally {
-      setLoadingMore(false)
-    }
-  }, [kind, items, more, loadingMore])
-
-  const drop = (id: string) => setItems((cur) => (cur ? cur.filter((x) => x.id !== id) : cur))
-  return { items, error, more, loadingMore, refresh, loadMore, drop }
+  const { orders: items, setOrders, ...rest } = usePaged<ApprovalItemView>(
+    (before) => call('order', 'approvals', { kind, limit: PAGE, ...(before ? { before } : {}) }),
+    (last) => last.submittedAt,
+  )
+  const drop = (id: string) => setOrders((cur) => (cur ? cur.filter((x) => x.id !== id) : cur))
+  return { items, drop, ...rest }
 }
 
 export default function Approvals() {

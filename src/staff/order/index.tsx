@@ -12,8 +12,8 @@ import type { MeView, OrderView, SuggestView } from '@/core/api'
 import { TRANSITIONS, type OrderState } from '@/core/order'
 import { formatTime } from '@/core/time'
 import { callPhone, decode } from '@/components/util'
-import ReasonDialog from '../shared/ReasonDialog'
-import Timeline from '../shared/Timeline'
+import ReasonDialog from '@/workbench/ReasonDialog'
+import Timeline from '@/components/Timeline'
 import './index.scss'
 
 const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }

@@ -10,8 +10,8 @@ import { MAX_PHOTOS, uploadImage } from '@/api/upload'
 import type { OrderView } from '@/core/api'
 import { formatTime } from '@/core/time'
 import { back, callPhone, decode } from '@/components/util'
-import ReasonDialog from '../shared/ReasonDialog'
-import Timeline from '../shared/Timeline'
+import ReasonDialog from '@/workbench/ReasonDialog'
+import Timeline from '@/components/Timeline'
 import './index.scss'
 
 type Photo = { local: string; fileID: string }

@@ -1,17 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { useEffect, useRef, useState } from 'react'
+import { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { View } from '@tarojs/components'
-import { call, errorMessage } from '@/api'
+import { call } from '@/api'
 import type { OrderView } from '@/core/api'
 import type { TaskTab } from '@/core/loop'
 import { formatShort } from '@/core/time'
 import PageState from '@/components/PageState'
-import { ListFooter, StaleNotice } from '@/components/PagedList'
+import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
 import { go, query } from '@/components/util'
 import './index.scss'
 
-const PAGE = 20
 const TABS: { key: TaskTab; label: string; empty: string }[] = [
   { key: 'assigned', label: '派给我', empty: '暂时没有派给您的任务' },
   { key: 'pool', label: '抢单池', empty: '队伍的抢单池里暂时没有任务' },
@@ -20,48 +19,8 @@ const TABS: { key: TaskTab; label: string; empty: string }[] = [
 ]
 
 /** One tab's list, newest first, paged by updatedAt (the tasks action's order). */
-function useTasks(tab: TaskTab) {
-  const [orders, setOrders] = useState<OrderView[] | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const [more, setMore] = useState(false)
-  const [loadingMore, setLoadingMore] = useState(false)
-  const busy = useRef(false)
-
-  const refresh = useCallback(async () => {
-    if (busy.current) return
-    busy.current = true
-    try {
-      const list = await call('order', 'tasks', { tab, limit: PAGE })
-      setOrders(list)
-      setMore(list.length === PAGE)
-      setError(null)
-    } catch (e) {
-      setError(e)
-    } finally {
-      busy.current = false
-      Taro.stopPullDownRefresh()
-    }
-  }, [tab])
-
-  const loadMore = useCallback(async () => {
-    if (!orders?.length || !more || loadingMore) return
-    setLoadingMore(true)
-    try {
-      const list = await call('order', 'tasks', { tab, limit: PAGE, before: orders[orders.length - 1].updatedAt })
-      setOrders((cur) => {
-        const have = cur ?? []
-        return [...have, ...list.filter((o) => !have.some((x) => x.id === o.id))]
-      })
-      setMore(list.length === PAGE)
-    } catch (e) {
-      Taro.showToast({ title: errorMessage(e), icon: 'none' })
-    } finally {
-      setLoadingMore(false)
-    }
-  }, [tab, orders, more, loadingMore])
-
-  return { orders, error, more, loadingMore, refresh, loadMore }
-}
+const useTasks = (tab: TaskTab) =>
+  usePaged<OrderView>((before) => call('order', 'tasks', { tab, limit: PAGE, ...(before ? { before } : {}) }), (last) => last.updatedAt)
 
 export default function Tasks() {
   const [tab, setTab] = useState<TaskTab>('assigned')
