@@ -77,7 +77,7 @@ export function templatesFromEnv(env: Record<string, string | undefined> = proce
 }
 
 /** Limits of subscription message values by keyword type (thing ≤ 20 chars, phrase ≤ 5, character_string ≤ 32). */
-function fit(keyword: string, value: string): string {
+function clipValue(keyword: string, value: string): string {
   const max = keyword.startsWith('thing') ? 20 : keyword.startsWith('phrase') ? 5 : keyword.startsWith('character_string') ? 32 : 20
   return value.length > max ? value.slice(0, max) : value
 }
@@ -125,7 +125,7 @@ export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templ
       const t = templates[record.kind]
       if (!t) return { ok: false, error: `没有为「${record.kind}」配置订阅消息模板` }
       const data: Record<string, { value: string }> = {}
-      for (const [ours, keyword] of Object.entries(t.fields)) data[keyword] = { value: fit(keyword, record.data[ours] ?? '') }
+      for (const [ours, keyword] of Object.entries(t.fields)) data[keyword] = { value: clipValue(keyword, record.data[ours] ?? '') }
       try {
         const r = await call('/cgi-bin/message/subscribe/send', {
           touser: record.toOpenId,

@@ -1,8 +1,7 @@
-import { useCallback, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
-import { ApiError, call, errorMessage } from '@/api'
+import { errorMessage } from '@/api'
 import Photos from '@/components/Photos'
 import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
 import type { OrderView } from '@/core/api'
@@ -13,6 +12,7 @@ import StatusTag from '@/components/StatusTag'
 import Timeline from '@/components/Timeline'
 import { callPhone, decode, go, query } from '@/components/util'
 import './detail.scss'
+import { useOrder } from '@/components/useOrder'
 
 /** States the villager may still withdraw from (before a volunteer accepts). */
 const CANCELLABLE: readonly OrderView['status'][] = TRANSITIONS.cancel.from
@@ -25,31 +25,7 @@ export default function OrderDetail() {
   const { params } = useRouter()
   const id = decode(params.id)
   const justPlaced = params.placed === '1'
-  const [order, setOrder] = useState<OrderView | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const busy = useRef(false)
-
-  const refresh = useCallback(async () => {
-    if (busy.current) return
-    busy.current = true
-    try {
-      if (!id) throw new ApiError('NOT_FOUND', '没有找到这条诉求，请从“我的诉求”里打开')
-      setOrder(await call('order', 'detail', { id }))
-      setError(null)
-    } catch (e) {
-      setError(e)
-    } finally {
-      busy.current = false
-      Taro.stopPullDownRefresh()
-    }
-  }, [id])
-
-  useDidShow(() => {
-    refresh()
-  })
-  usePullDownRefresh(() => {
-    refresh()
-  })
+  const { order, setOrder, error, refresh } = useOrder(id, '没有找到这条诉求，请从“我的诉求”里打开')
 
   const canCancel = !!order && CANCELLABLE.includes(order.status)
   const showcase = order?.showcase

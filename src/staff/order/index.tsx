@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
+import { useCallback, useEffect, useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { Tag } from '@nutui/nutui-react-taro'
 import Btn from '@/components/Btn'
@@ -7,7 +7,7 @@ import PageState, { Loading } from '@/components/PageState'
 import ErrorBox from '@/components/ErrorBox'
 import StatusTag from '@/components/StatusTag'
 import Photos from '@/components/Photos'
-import { ApiError, call, errorMessage } from '@/api'
+import { call, errorMessage } from '@/api'
 import type { MeView, OrderView, SuggestView } from '@/core/api'
 import { TRANSITIONS, type OrderState } from '@/core/order'
 import { formatTime } from '@/core/time'
@@ -15,6 +15,7 @@ import { callPhone, decode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import Timeline from '@/components/Timeline'
 import './index.scss'
+import { useOrder } from '@/components/useOrder'
 
 const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
@@ -44,29 +45,11 @@ const can = (action: keyof typeof TRANSITIONS, s: OrderState) => ((TRANSITIONS[a
 export default function StaffOrder() {
   const { params } = useRouter()
   const id = decode(params.id)
-  const [order, setOrder] = useState<OrderView | null>(null)
-  const [error, setError] = useState<unknown>(null)
+  const { order, setOrder, error, refresh } = useOrder(id, '没有找到这条诉求，请从诉求列表里打开')
   const [me, setMe] = useState<MeView | null>(null)
   const [mode, setMode] = useState<Mode | null>(null)
   const [reasonFor, setReasonFor] = useState<ReasonAction | null>(null)
   const [busy, setBusy] = useState(false)
-  const loading = useRef(false)
-
-  const refresh = useCallback(async () => {
-    if (loading.current) return
-    loading.current = true
-    try {
-      if (!id) throw new ApiError('NOT_FOUND', '没有找到这条诉求，请从诉求列表里打开')
-      setOrder(await call('order', 'detail', { id }))
-      setError(null)
-    } catch (e) {
-      setError(e)
-    } finally {
-      loading.current = false
-      Taro.stopPullDownRefresh()
-    }
-  }, [id])
-
   useEffect(() => {
     call('user', 'me', {})
       .then(setMe)
@@ -74,12 +57,6 @@ export default function StaffOrder() {
         /* only decides whether 上报乡镇 shows; the server checks anyway */
       })
   }, [])
-  useDidShow(() => {
-    refresh()
-  })
-  usePullDownRefresh(() => {
-    refresh()
-  })
 
   /** Run one action; the returned order replaces the shown one. */
   const run = async (fn: () => Promise<OrderView>, done: string) => {

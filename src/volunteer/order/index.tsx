@@ -1,11 +1,11 @@
-import { useCallback, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
+import { useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Image, Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import PageState from '@/components/PageState'
 import StatusTag from '@/components/StatusTag'
 import Photos from '@/components/Photos'
-import { ApiError, call, errorMessage } from '@/api'
+import { call, errorMessage } from '@/api'
 import { MAX_PHOTOS, uploadImage } from '@/api/upload'
 import type { OrderView } from '@/core/api'
 import { formatTime } from '@/core/time'
@@ -13,6 +13,7 @@ import { back, callPhone, decode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import Timeline from '@/components/Timeline'
 import './index.scss'
+import { useOrder } from '@/components/useOrder'
 
 type Photo = { local: string; fileID: string }
 
@@ -22,8 +23,7 @@ const callable = (p: string) => !/\*/.test(p)
 export default function VolunteerOrder() {
   const { params } = useRouter()
   const id = decode(params.id)
-  const [order, setOrder] = useState<OrderView | null>(null)
-  const [error, setError] = useState<unknown>(null)
+  const { order, setOrder, error, refresh } = useOrder(id, '没有找到这个任务，请从“我的任务”里打开')
   /** a failed action, in plain words, shown above the actions (e.g. 已被其他志愿者接单) */
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
@@ -35,34 +35,6 @@ export default function VolunteerOrder() {
   const [formError, setFormError] = useState('')
   /** the order moved out of reach (taken by someone else, withdrawn): no more actions here */
   const [gone, setGone] = useState(false)
-  const loading = useRef(false)
-
-  const refresh = useCallback(
-    async (quiet = false) => {
-      if (loading.current) return
-      loading.current = true
-      try {
-        if (!id) throw new ApiError('NOT_FOUND', '没有找到这个任务，请从“我的任务”里打开')
-        setOrder(await call('order', 'detail', { id }))
-        setError(null)
-        setGone(false)
-        return true
-      } catch (e) {
-        if (!quiet) setError(e)
-        return false
-      } finally {
-        loading.current = false
-        Taro.stopPullDownRefresh()
-      }
-    },
-    [id],
-  )
-  useDidShow(() => {
-    refresh()
-  })
-  usePullDownRefresh(() => {
-    refresh()
-  })
 
   const run = async (fn: () => Promise<OrderView>, done: string) => {
     setBusy(true)
