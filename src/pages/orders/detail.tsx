@@ -1,7 +1,6 @@
 import Taro, { useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
-import { errorMessage } from '@/api'
 import Photos from '@/components/Photos'
 import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
 import type { OrderView } from '@/core/api'
@@ -13,6 +12,8 @@ import Timeline from '@/components/Timeline'
 import { callPhone, decode, go, query } from '@/components/util'
 import './detail.scss'
 import { useOrder } from '@/components/useOrder'
+import Fact from '@/components/Fact'
+import { StaleNotice } from '@/components/PagedList'
 
 /** States the villager may still withdraw from (before a volunteer accepts). */
 const CANCELLABLE: readonly OrderView['status'][] = TRANSITIONS.cancel.from
@@ -38,7 +39,7 @@ export default function OrderDetail() {
           <View>工作人员会尽快安排志愿者，进度会显示在这里。</View>
         </View>
       )}
-      {!!error && order && <View className='detail__stale'>刷新失败：{errorMessage(error)}（下拉可重试）</View>}
+      {!!error && order && <StaleNotice error={error} />}
       <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? refresh : undefined}>
         {order && (
           <>
@@ -55,9 +56,9 @@ export default function OrderDetail() {
               <Fact label='服务类别' value={order.category} />
               <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}`} />
               <Fact label='联系人' value={order.contactName || '未填写'} />
-              <View className='detail__fact'>
-                <Text className='detail__fact-label'>联系电话</Text>
-                <Text className='detail__fact-value xf-phone' onClick={() => callPhone(order.contactPhone)}>
+              <View className='xf-fact'>
+                <Text className='xf-fact__label'>联系电话</Text>
+                <Text className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
                   {order.contactPhone}
                 </Text>
               </View>
@@ -121,15 +122,6 @@ export default function OrderDetail() {
           </Btn>
         </View>
       )}
-    </View>
-  )
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <View className='detail__fact'>
-      <Text className='detail__fact-label'>{label}</Text>
-      <Text className='detail__fact-value'>{value}</Text>
     </View>
   )
 }

@@ -16,6 +16,8 @@ import ReasonDialog from '@/workbench/ReasonDialog'
 import Timeline from '@/components/Timeline'
 import './index.scss'
 import { useOrder } from '@/components/useOrder'
+import Fact from '@/components/Fact'
+import { StaleNotice } from '@/components/PagedList'
 
 const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
@@ -99,7 +101,7 @@ export default function StaffOrder() {
 
   return (
     <View className='xf-page sorder'>
-      {!!error && order && <View className='xf-stale'>刷新失败：{errorMessage(error)}（下拉可重试）</View>}
+      {!!error && order && <StaleNotice error={error} />}
       <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? refresh : undefined}>
         {order && s && (
           <>
@@ -123,9 +125,9 @@ export default function StaffOrder() {
               <Fact label='服务类别' value={order.category} />
               <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}（${order.gridCode}）`} />
               <Fact label='联系人' value={order.contactName || '未留姓名'} />
-              <View className='sorder__fact'>
-                <Text className='sorder__label'>联系电话</Text>
-                <Text id='staff-order-phone' className='sorder__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
+              <View className='xf-fact'>
+                <Text className='xf-fact__label'>联系电话</Text>
+                <Text id='staff-order-phone' className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
                   {order.contactPhone}
                 </Text>
               </View>
@@ -319,15 +321,6 @@ function Picker({ order, mode, busy, onPick, onClose }: { order: OrderView; mode
           ))}
         </View>
       )}
-    </View>
-  )
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <View className='sorder__fact'>
-      <Text className='sorder__label'>{label}</Text>
-      <Text className='sorder__value'>{value}</Text>
     </View>
   )
 }

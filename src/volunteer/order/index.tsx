@@ -14,6 +14,8 @@ import ReasonDialog from '@/workbench/ReasonDialog'
 import Timeline from '@/components/Timeline'
 import './index.scss'
 import { useOrder } from '@/components/useOrder'
+import Fact from '@/components/Fact'
+import { StaleNotice } from '@/components/PagedList'
 
 type Photo = { local: string; fileID: string }
 
@@ -125,7 +127,7 @@ export default function VolunteerOrder() {
 
   return (
     <View className='xf-page vorder'>
-      {!!error && order && <View className='xf-stale'>刷新失败：{errorMessage(error)}（下拉可重试）</View>}
+      {!!error && order && <StaleNotice error={error} />}
       <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? () => refresh() : undefined}>
         {order && (
           <>
@@ -141,14 +143,14 @@ export default function VolunteerOrder() {
             <View className='xf-card'>
               <Fact label='地点' value={`${order.villageName} ${order.gridName}`} />
               <Fact label='联系人' value={order.contactName || '未留姓名'} />
-              <View className='vorder__fact'>
-                <Text className='vorder__label'>联系电话</Text>
+              <View className='xf-fact'>
+                <Text className='xf-fact__label'>联系电话</Text>
                 {callable(order.contactPhone) ? (
-                  <Text id='vol-order-phone' className='vorder__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
+                  <Text id='vol-order-phone' className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
                     {order.contactPhone}
                   </Text>
                 ) : (
-                  <Text id='vol-order-phone' className='vorder__value'>
+                  <Text id='vol-order-phone' className='xf-fact__value'>
                     {order.contactPhone}
                     <Text className='xf-muted'>（接单后显示完整号码）</Text>
                   </Text>
@@ -286,15 +288,6 @@ export default function VolunteerOrder() {
           onClose={() => setDeclining(false)}
         />
       )}
-    </View>
-  )
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <View className='vorder__fact'>
-      <Text className='vorder__label'>{label}</Text>
-      <Text className='vorder__value'>{value}</Text>
     </View>
   )
 }
