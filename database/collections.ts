@@ -10,7 +10,10 @@ const idx = (name: string, fields: string[], unique = false): IndexSpec => ({
 })
 
 export const COLLECTIONS: CollectionSpec[] = [
-  { name: 'grids', indexes: [idx('code_unique', ['code'], true), idx('parent', ['parentId']), idx('path', ['path'])] },
+  {
+    name: 'grids',
+    indexes: [idx('code_unique', ['code'], true), idx('parent', ['parentId']), idx('path', ['path']), idx('former', ['formerCodes'])],
+  },
   { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId']), idx('team', ['teamId'])] },
   { name: 'services', indexes: [idx('active_sort', ['active', 'sort'])] },
   { name: 'teams', indexes: [idx('village', ['villageId']), idx('grids', ['gridIds'])] },
@@ -38,6 +41,22 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('author_created', ['author.id', '-createdAt']),
     ],
   },
+  // volunteer registrations (_id = openId): one per person, one per phone
+  {
+    name: 'volunteers',
+    indexes: [
+      idx('phone_unique', ['phone'], true),
+      idx('scope_status_created', ['scopePath', 'status', '-createdAt']),
+      // public plate check (亮证); not unique: pending registrations have no plate
+      idx('plate', ['plate']),
+    ],
+  },
+  // number plates ever issued (_id = plate): never reused
+  { name: 'plates', indexes: [] },
+  // sequences: plate_<townshipId> → { seq }
+  { name: 'counters', indexes: [] },
+  // long-running jobs (signboard batches): progress for polling clients
+  { name: 'jobs', indexes: [idx('owner_created', ['owner', '-createdAt'])] },
   { name: 'inbox', indexes: [idx('user_created', ['userId', '-createdAt']), idx('user_read', ['userId', 'read'])] },
   { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt']), idx('status_next', ['status', 'nextAttemptAt'])] },
 ]

@@ -5,10 +5,12 @@ import { run as inbox } from '../cloudfunctions/inbox'
 import { run as notify } from '../cloudfunctions/notify'
 import { run as order } from '../cloudfunctions/order'
 import { run as showcase } from '../cloudfunctions/showcase'
+import { run as signboard } from '../cloudfunctions/signboard'
 import { run as user } from '../cloudfunctions/user'
+import { run as volunteer } from '../cloudfunctions/volunteer'
 
 /**
  * The deployable functions, the same modules the cloud runs (their `run`, without the cloud entry).
  * `notify` is the outbox sender (a timer in the cloud); locally it runs when called.
  */
-export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { grid, inbox, notify, order, showcase, user }
+export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { grid, inbox, notify, order, showcase, signboard, user, volunteer }

@@ -64,10 +64,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let files: FilesPort | undefined
   const wechat = opts.wechat ?? localWechat()
 
+  let publicUrl = ''
   async function invoke(name: string, event: unknown, openId: string | null) {
     const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
     if (!fn) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数 ${name} 不存在` }
-    return fn(event, { db: db!, openId, wechat, files })
+    return fn(event, { db: db!, openId, wechat, files, publicUrl })
   }
 
   async function devUsers() {
@@ -134,7 +135,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   })
   const { port } = server.address() as AddressInfo
   const base = `http://127.0.0.1:${port}`
-  emulator.setPublicUrl(opts.publicUrl ?? base)
+  publicUrl = opts.publicUrl ?? base
+  emulator.setPublicUrl(publicUrl)
   // The real SDK, unchanged, pointed at the emulator; dummy credentials satisfy it.
   // TENCENTCLOUD tells it that it runs in a cloud function (as in production), so it does not
   // probe Tencent Cloud's metadata host before every request (~58 ms each, offline).

@@ -98,7 +98,9 @@ async function benchScale(scale: Scale) {
     const villager = await login(rt, 'u_villager_zhang')
     const station = await login(rt, 'u_station_dg')
     const countyAdmin = await login(rt, 'u_county')
-    const grid = (await rt.db.collection('grids').where({ level: 'grid' }).limit(1).get()).data[0] as { code: string }
+    const grid = (await rt.db.collection('grids').where({ level: 'grid' }).limit(1).get()).data[0] as { _id: string; code: string; name: string }
+    // a seeded volunteer's plate, for the public badge check
+    const plated = (await rt.db.collection('volunteers').where({ status: 'approved' }).limit(1).get()).data[0] as { plate: string } | undefined
     const run = Date.now().toString(36)
     // warm up (catalogue cache, JIT)
     await measure(rt, 'warm-up', villager, 'grid', () => ({ action: 'catalogue', data: {} }))
@@ -111,6 +113,14 @@ async function benchScale(scale: Scale) {
       await measure(rt, 'order.incoming county', countyAdmin, 'order', () => ({ action: 'incoming', data: {} })),
       await measure(rt, 'order.mine', villager, 'order', () => ({ action: 'mine', data: {} })),
       await measure(rt, 'grid.resolve', villager, 'grid', () => ({ action: 'resolve', data: { code: grid.code } })),
+      await measure(rt, 'order.placeHotline', station, 'order', (i) => ({
+        action: 'placeHotline',
+        data: { requestId: `benchh_${run}_${i}`, gridId: 'g_XF010101', serviceId: 'svc_04', description: '压测：电话点单', callerName: '王奶奶', callerPhone: '13900002222' },
+      })),
+      // hotline entry's grid search: the station's village, and the whole county
+      await measure(rt, 'grid.search station', station, 'grid', () => ({ action: 'search', data: { q: '第一' } })),
+      await measure(rt, 'grid.search county', countyAdmin, 'grid', () => ({ action: 'search', data: { q: grid.name.slice(-4) } })),
+      ...(plated ? [await measure(rt, 'volunteer.verify plate', villager, 'volunteer', () => ({ action: 'verify', data: { plate: plated.plate } }))] : []),
       ...(await loopRows(rt, run, station)),
     ]
     return { scale, rows }

@@ -10,8 +10,28 @@ import path from 'node:path'
  *   config.json   timeout (default 3 s is too short), triggers, openapi permissions
  */
 const root = path.resolve(__dirname, '..')
-const FUNCTIONS: Record<string, { timeout: number; triggers?: unknown[]; openapi?: string[] }> = {
+type FunctionConfig = {
+  timeout: number
+  triggers?: unknown[]
+  openapi?: string[]
+  /** npm packages left out of the bundle and installed on deploy (versions from our package.json) */
+  runtimeDeps?: string[]
+  /** files copied next to index.js: [source (resolved from the repo), path in the function folder] */
+  assets?: [string, string][]
+}
+const FONT = (dir: string, file: string): [string, string] => [require.resolve(`@expo-google-fonts/noto-sans-sc/${dir}/${file}`), `fonts/${file}`]
+
+const FUNCTIONS: Record<string, FunctionConfig> = {
   grid: { timeout: 10 },
+  volunteer: { timeout: 10 },
+  // print-ready PDFs: pdfkit reads its own data files at runtime (so it cannot be bundled);
+  // the two CJK fonts travel with the function (shared/pdf.ts looks in ./fonts first)
+  signboard: {
+    timeout: 300,
+    openapi: ['wxacode.getUnlimited'],
+    runtimeDeps: ['pdfkit'],
+    assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf'), FONT('700Bold', 'NotoSansSC_700Bold.ttf')],
+  },
   order: { timeout: 20, openapi: ['security.msgSecCheck'] },
   showcase: { timeout: 20, openapi: ['security.msgSecCheck'] },
   user: { timeout: 10 },
@@ -40,23 +60,31 @@ async function main() {
       target: 'node16', // the oldest Node.js runtime CloudBase offers that we support
       format: 'cjs',
       outfile: path.join(dir, 'index.js'),
-      external: ['@cloudbase/node-sdk'],
+      // qrcode: only the local WeChat port loads it (lazily); fontkit comes with pdfkit
+      external: ['@cloudbase/node-sdk', 'qrcode', 'pdfkit', 'fontkit', ...(cfg.runtimeDeps ?? [])],
       minify: true,
       keepNames: true,
       legalComments: 'none',
       metafile: true,
       logLevel: 'warning',
     })
-    await fs.writeFile(
-      path.join(dir, 'package.json'),
-      JSON.stringify({ name, version: pkg.version, main: 'index.js', private: true, dependencies: { '@cloudbase/node-sdk': sdkVersion } }, null, 2) + '\n',
-    )
+    const dependencies: Record<string, string> = { '@cloudbase/node-sdk': sdkVersion }
+    for (const dep of cfg.runtimeDeps ?? []) {
+      if (!pkg.dependencies[dep]) throw new Error(`${name}: runtime dependency ${dep} is not in package.json dependencies`)
+      dependencies[dep] = pkg.dependencies[dep]
+    }
+    await fs.writeFile(path.join(dir, 'package.json'), JSON.stringify({ name, version: pkg.version, main: 'index.js', private: true, dependencies }, null, 2) + '\n')
+    for (const [from, to] of cfg.assets ?? []) {
+      await fs.mkdir(path.dirname(path.join(dir, to)), { recursive: true })
+      await fs.copyFile(from, path.join(dir, to))
+    }
     await fs.writeFile(
       path.join(dir, 'config.json'),
       JSON.stringify({ timeout: cfg.timeout, envVariables: {}, triggers: cfg.triggers ?? [], permissions: { openapi: cfg.openapi ?? [] } }, null, 2) + '\n',
     )
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
-    console.log(`  ${name.padEnd(8)} ${(bytes / 1024).toFixed(1)} KB  → ${path.relative(root, dir)}`)
+    const extra = (cfg.assets ?? []).length ? ` + ${(cfg.assets ?? []).length} assets` : ''
+    console.log(`  ${name.padEnd(9)} ${(bytes / 1024).toFixed(1)} KB${extra}  → ${path.relative(root, dir)}`)
   }
 }
 

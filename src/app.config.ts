@@ -15,8 +15,12 @@ if (process.env.TARO_ENV === 'h5') pages.push('pages/dev/index')
 export default defineAppConfig({
   pages,
   subPackages: [
-    { root: 'staff', pages: ['incoming/index', 'order/index', 'approvals/index'] },
-    { root: 'volunteer', pages: ['tasks/index', 'order/index'] },
+    { root: 'staff', pages: ['incoming/index', 'order/index', 'approvals/index', 'hotline/index', 'volunteers/index'] },
+    { root: 'volunteer', pages: ['tasks/index', 'order/index', 'badge/index'] },
+    // county / township administration: grid tree, CSV import, signboards, staff roles
+    { root: 'admin', pages: ['tree/index', 'import/index', 'staff/index'] },
+    // anyone: volunteer registration and the public badge check (亮证)
+    { root: 'join', pages: ['register/index', 'verify/index'] },
   ],
   window: {
     navigationBarTitleText: '幸福+码',

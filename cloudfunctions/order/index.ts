@@ -1,12 +1,13 @@
 import { createFunction } from '../shared/handler'
 import { cloudMain } from '../shared/cloud'
-import { incomingOrders, myOrders, orderDetail, placeOrder } from '../services/order'
+import { incomingOrders, myOrders, orderDetail, placeHotlineOrder, placeOrder } from '../services/order'
 import { approvals, approve, rejectApproval, suggest } from '../services/review'
 import { accept, cancel, checkIn, close, complete, confirm, decline, dispatch, escalate, openPool, redispatch, refer, reject, tasks } from '../services/loop'
 
 /** order: the order lifecycle (点、派、接、评、晒). */
 export const run = createFunction('order', {
   place: placeOrder,
+  placeHotline: placeHotlineOrder,
   mine: myOrders,
   detail: orderDetail,
   incoming: incomingOrders,

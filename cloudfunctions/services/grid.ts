@@ -1,23 +1,48 @@
-import { assertOrderable, OPEN_STATES, placeNames, type GridNode, type GridView, type Service, type ServiceView } from '../../src/core'
+import { assertOrderable, effectiveHotline, OPEN_STATES, placeNames, type GridNode, type GridView, type Service, type ServiceView } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
 import { toServiceView } from './views'
 
-/** The grid of a signboard code, or a clear refusal. One round trip. */
+/**
+ * The grid of a signboard code, or a clear refusal. A code the grid had before it was moved
+ * (formerCodes) still finds it: old signboards keep working. Codes are never reused, so a
+ * code is current or former for at most one grid. One round trip.
+ */
 export async function findOrderableGrid(db: Db, code: string): Promise<GridNode> {
-  const res = await db.collection('grids').where({ code }).limit(1).get()
+  const _ = db.command
+  const res = await db
+    .collection('grids')
+    .where(_.or([{ code }, { formerCodes: code }]))
+    .limit(1)
+    .get()
   return assertOrderable(res.data[0] as GridNode | undefined, code)
 }
 
+/**
+ * The scan landing. Round trips: the grid (1), then its open orders and (when it has no
+ * hotline of its own) its ancestors for the inherited hotline, in parallel (1).
+ */
 export async function resolveGrid({ db }: Deps, { code }: { code: string }): Promise<GridView> {
   const grid = await findOrderableGrid(db, code)
   const _ = db.command
-  const open = await db
-    .collection('orders')
-    .where({ gridId: grid._id, status: _.in([...OPEN_STATES]) })
-    .orderBy('createdAt', 'desc')
-    .limit(5)
-    .field({ no: true, serviceName: true, status: true, createdAt: true })
-    .get()
+  const ancestorIds = grid.path.slice(0, -1)
+  const [open, chain] = await Promise.all([
+    db
+      .collection('orders')
+      .where({ gridId: grid._id, status: _.in([...OPEN_STATES]) })
+      .orderBy('createdAt', 'desc')
+      .limit(5)
+      .field({ no: true, serviceName: true, status: true, createdAt: true })
+      .get(),
+    grid.hotline || ancestorIds.length === 0
+      ? Promise.resolve([] as GridNode[])
+      : db
+          .collection('grids')
+          .where({ _id: _.in(ancestorIds) })
+          .field({ hotline: true })
+          .limit(ancestorIds.length)
+          .get()
+          .then((r) => r.data as GridNode[]),
+  ])
   return {
     id: grid._id,
     code: grid.code,
@@ -26,7 +51,7 @@ export async function resolveGrid({ db }: Deps, { code }: { code: string }): Pro
     ...placeNames(grid),
     villageId: grid.path[2] ?? null,
     townshipId: grid.path[1] ?? null,
-    hotline: grid.hotline ?? null,
+    hotline: grid.hotline || effectiveHotline(ancestorIds, chain),
     leaderName: grid.leaderName ?? null,
     openOrders: (open.data as any[]).map((o) => ({
       no: o.no,

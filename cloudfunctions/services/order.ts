@@ -9,6 +9,10 @@ import {
   requireOrderReader,
   staffGrants,
   STAFF_ROLES,
+  assertOrderable,
+  requireScope,
+  type GridNode,
+  type HotlineOrderInput,
   type ListQueryInput,
   type Order,
   type OrderView,
@@ -37,13 +41,49 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
 
   const id = orderIdFor(openId, input.requestId)
   const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || '村民', role: 'villager' }, source: 'scan' })
+  return insertOnce(deps, order)
+}
+
+/**
+ * 点 by hotline — station (or township) staff enter the order for a caller of the
+ * grid hotline. The order is marked 'hotline', carries the caller's name and phone,
+ * and is owned by the staff member who entered it (they get the villager's notices
+ * and confirm the result after calling back). Round trips: grid + caller in
+ * parallel (1), the insert (1); the catalogue is cached.
+ */
+export async function placeHotlineOrder(deps: Deps, input: HotlineOrderInput): Promise<OrderView> {
+  const { db, openId } = deps
+  if (!openId) throw unauthenticated()
+  const now = deps.now()
+  const [gridRes, caller, services] = await Promise.all([db.collection('grids').doc(input.gridId).get(), deps.caller(), activeServices(db, now)])
+  const found = (gridRes.data as GridNode[])[0]
+  if (!found) throw new AppError('NOT_FOUND', '没有找到所选网格，请重新搜索')
+  const grid = assertOrderable(found, found.code)
+  const grant = requireScope(caller, ['station', 'township'], grid.path)
+  const service = services.find((s) => s._id === input.serviceId)
+  if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
+
+  const id = orderIdFor(openId, input.requestId)
+  const order = newOrder({
+    id,
+    now,
+    grid,
+    service,
+    input: { ...input, contactName: input.callerName, contactPhone: input.callerPhone },
+    by: { openId, name: caller.name, role: grant.role },
+    source: 'hotline',
+  })
+  return insertOnce(deps, order)
+}
+
+/** Insert a new order; a retry of a submission that already landed answers with what was stored. */
+async function insertOnce({ db }: Deps, order: Order): Promise<OrderView> {
   try {
     await db.collection('orders').add(order)
     return toOrderView(order)
   } catch (e) {
     if (!isDuplicateKey(e)) throw e
-    // a retry of a submission that already landed: answer with what was stored
-    const existing = (await db.collection('orders').doc(id).get()).data[0] as Order | undefined
+    const existing = (await db.collection('orders').doc(order._id).get()).data[0] as Order | undefined
     if (!existing) throw e
     return toOrderView(existing)
   }

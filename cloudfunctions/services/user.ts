@@ -1,5 +1,26 @@
-import type { GridNode, MeView } from '../../src/core'
+import {
+  AppError,
+  grantsCovering,
+  isStaff,
+  LEVEL_LABEL,
+  maskPhone,
+  ROLE_LABEL,
+  STAFF_ROLE_LEVEL,
+  STAFF_ROLES,
+  type Caller,
+  type GridNode,
+  type MeView,
+  type RoleGrant,
+  type StaffRole,
+  type StaffView,
+  type User,
+  type UserOption,
+} from '../../src/core'
 import type { Deps } from '../shared/context'
+import { notFound } from '../shared/errors'
+import { subtreeOf } from './tree'
+
+type GrantInput = { userId: string; role: StaffRole; nodeId: string }
 
 /** Who am I, with the names of the nodes my roles are held at. */
 export async function me(deps: Deps): Promise<MeView> {
@@ -16,4 +37,118 @@ export async function me(deps: Deps): Promise<MeView> {
     name: caller.name,
     roles: caller.roles.map((r) => ({ role: r.role, nodeId: r.nodeId, nodeName: names.get(r.nodeId) ?? '' })),
   }
+}
+
+const ADMIN_ROLES = ['county', 'township'] as const
+
+const toStaffView = (u: User, g: RoleGrant, nodeName: string, showPhone: boolean): StaffView => ({
+  userId: u._id,
+  name: u.name,
+  phone: u.phone ? (showPhone ? u.phone : maskPhone(u.phone)) : null,
+  role: g.role,
+  nodeId: g.nodeId,
+  nodeName,
+})
+
+/**
+ * user.search — people by phone (exact 11 digits) or name (contains), for appointing staff.
+ * County / township administrators only; phones masked. Round trips: caller (1), users (1).
+ */
+export async function searchUsers(deps: Deps, { q }: { q: string }): Promise<UserOption[]> {
+  const { db } = deps
+  const caller = await deps.caller()
+  if (!caller.roles.some((g) => (ADMIN_ROLES as readonly string[]).includes(g.role))) {
+    throw new AppError('FORBIDDEN', '只有县级管理员或乡镇实践所可以查找人员')
+  }
+  const esc = q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const where = /^1\d{10}$/.test(q) ? { phone: q } : { name: db.RegExp({ regexp: esc }) }
+  const res = await db.collection('users').where(where).limit(20).get()
+  return (res.data as User[]).map((u) => ({
+    id: u._id,
+    name: u.name,
+    phone: u.phone ? maskPhone(u.phone) : null,
+    plate: u.plate ?? null,
+    roles: (u.roles ?? []).map((r) => ({ role: r.role, nodeId: r.nodeId })),
+  }))
+}
+
+/**
+ * Who may grant / revoke `role` at `node`: a county grant covering it, or a township grant
+ * covering it for station roles (a township appoints the stations of its villages); and the
+ * role must fit the node's level.
+ */
+function requireGranter(caller: Caller, role: StaffRole, node: GridNode) {
+  if (node.level !== STAFF_ROLE_LEVEL[role]) {
+    throw new AppError('VALIDATION', `「${ROLE_LABEL[role]}」只能设在${LEVEL_LABEL[STAFF_ROLE_LEVEL[role]]}一级，「${node.name}」是${LEVEL_LABEL[node.level]}`)
+  }
+  const roles: StaffRole[] = role === 'station' ? ['county', 'township'] : ['county']
+  if (grantsCovering(caller, roles, node.path).length === 0) {
+    throw new AppError('FORBIDDEN', role === 'station' ? '只有县级管理员或所属乡镇实践所可以任命村实践站人员' : '只有县级管理员可以任命乡镇、县级管理人员')
+  }
+}
+
+async function grantTargets(deps: Deps, input: GrantInput) {
+  const [caller, nodeRes, userRes] = await Promise.all([
+    deps.caller(),
+    deps.db.collection('grids').doc(input.nodeId).get(),
+    deps.db.collection('users').doc(input.userId).get(),
+  ])
+  const node = nodeRes.data[0] as GridNode | undefined
+  const user = userRes.data[0] as User | undefined
+  if (!node) throw notFound('节点')
+  requireGranter(caller, input.role, node)
+  if (!user) throw notFound('用户')
+  return { caller, node, user }
+}
+
+/** user.grant — idempotent. Round trips: caller + node + user (1), the write (1, none when held already). */
+export async function grantRole(deps: Deps, input: GrantInput): Promise<StaffView> {
+  const { node, user } = await grantTargets(deps, input)
+  const grant: RoleGrant = { role: input.role, nodeId: input.nodeId }
+  if (!(user.roles ?? []).some((r) => r.role === grant.role && r.nodeId === grant.nodeId)) {
+    await deps.db.collection('users').doc(user._id).update({ roles: deps.db.command.addToSet(grant) })
+  }
+  return toStaffView(user, grant, node.name, true)
+}
+
+/** user.revoke — removes exactly that grant. Round trips: caller + node + user (1), the write (1). */
+export async function revokeRole(deps: Deps, input: GrantInput): Promise<{ removed: boolean }> {
+  const { caller, user } = await grantTargets(deps, input)
+  if (user._id === caller.openId && input.role === 'county' && caller.roles.filter((r) => r.role === 'county').length <= 1) {
+    throw new AppError('VALIDATION', '不能撤销自己唯一的县级管理员身份，请先由其他县级管理员接手')
+  }
+  if (!(user.roles ?? []).some((r) => r.role === input.role && r.nodeId === input.nodeId)) return { removed: false }
+  const res = await deps.db
+    .collection('users')
+    .doc(user._id)
+    .update({ roles: deps.db.command.pull({ role: input.role, nodeId: input.nodeId }) })
+  return { removed: res.updated === 1 }
+}
+
+/**
+ * user.staff — staff grants at the node or below (any staff role covering the node may look;
+ * phones in full only for county / township). Staff grants sit at county, township and village
+ * nodes only, so the subtree is read at those levels. Round trips: caller + node (1), subtree (1), users (1).
+ */
+export async function staffOf(deps: Deps, { nodeId }: { nodeId: string }): Promise<StaffView[]> {
+  const { db } = deps
+  const _ = db.command
+  const [caller, nodeRes] = await Promise.all([deps.caller(), db.collection('grids').doc(nodeId).get()])
+  const node = nodeRes.data[0] as GridNode | undefined
+  if (!node) throw notFound('节点')
+  if (grantsCovering(caller, STAFF_ROLES, node.path).length === 0) throw new AppError('FORBIDDEN', '无权查看该区域的工作人员')
+  const showPhone = grantsCovering(caller, ADMIN_ROLES, node.path).length > 0
+  const levels = [...new Set(Object.values(STAFF_ROLE_LEVEL))]
+  const nodes = await subtreeOf(db, node._id, { level: _.in(levels) }, { name: true })
+  const names = new Map(nodes.map((n) => [n._id, n.name]))
+  const ids = [...names.keys()]
+  const res = await db.collection('users').where({ 'roles.nodeId': _.in(ids) }).limit(1000).get()
+  const out: StaffView[] = []
+  for (const u of res.data as User[]) {
+    for (const g of u.roles ?? []) {
+      if (isStaff(g.role) && names.has(g.nodeId)) out.push(toStaffView(u, g, names.get(g.nodeId)!, showPhone))
+    }
+  }
+  const rank = (r: string) => STAFF_ROLES.indexOf(r as StaffRole)
+  return out.sort((a, b) => rank(b.role) - rank(a.role) || a.nodeName.localeCompare(b.nodeName, 'zh') || a.name.localeCompare(b.name, 'zh'))
 }

@@ -1,6 +1,8 @@
-import { type Caller, roleGrantSchema } from '../../src/core'
+import { type Caller, type Role, type RoleGrant, roleGrantSchema } from '../../src/core'
 import type { Db } from './context'
 import { unauthenticated } from './errors'
+
+const VOLUNTEER_ROLES: readonly Role[] = ['volunteer', 'leader']
 
 /**
  * The caller's roles, from the users collection. Anyone signed in is at
@@ -14,8 +16,12 @@ export async function loadCaller(db: Db, openId: string | null): Promise<Caller>
   // functions. Should the deny-all security rule ever be missing, a self-made user document
   // must not grant roles.
   if (!user || user._openid !== undefined) return { openId, name: '村民', roles: [] }
-  const roles = (user.roles ?? []).filter((r: unknown) => roleGrantSchema.safeParse(r).success)
-  return { openId, name: user.name ?? '村民', roles, ...(typeof user.teamId === 'string' ? { teamId: user.teamId } : {}) }
+  // a suspended volunteer keeps the plate but acts as a villager until restored
+  const suspended = user.suspended === true
+  const roles = (user.roles ?? []).filter(
+    (r: unknown) => roleGrantSchema.safeParse(r).success && !(suspended && VOLUNTEER_ROLES.includes((r as RoleGrant).role)),
+  )
+  return { openId, name: user.name ?? '村民', roles, ...(typeof user.teamId === 'string' && !suspended ? { teamId: user.teamId } : {}) }
 }
 
 /** Memoize per request: the first use pays one round trip, later uses none. */

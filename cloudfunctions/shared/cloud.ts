@@ -23,6 +23,6 @@ export function cloudMain(run: (event: unknown, inv: Invocation) => Promise<Resu
     files ??= cloudFiles(app)
     // read the caller from this invocation's context first (process.env is shared if an instance runs calls concurrently)
     const openId = tcb.getCloudbaseContext(context).WX_OPENID || app.auth().getUserInfo().openId
-    return run(event, { db, openId: openId || null, wechat, files })
+    return run(event, { db, openId: openId || null, wechat, files, publicUrl: process.env.XF_PUBLIC_URL ?? '' })
   }
 }

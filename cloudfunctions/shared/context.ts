@@ -21,4 +21,10 @@ export type Deps = {
   wechat: WechatPort
   /** cloud storage: which fileIDs exist, temp URLs */
   files: FilesPort
+  /**
+   * Where browsers reach the H5 app (no trailing slash): QR codes that must open in any
+   * scanner (badge checks; local signboards) point here. Cloud: env XF_PUBLIC_URL (static
+   * hosting of the H5 build); local: the runtime's own URL. '' when unknown.
+   */
+  publicUrl: string
 }

@@ -8,6 +8,8 @@ export interface FilesPort {
    * One storage call per 50 ids (the platform's limit).
    */
   tempUrls(fileIDs: readonly string[]): Promise<Map<string, string>>
+  /** Store `content` at `cloudPath` (overwriting), returning its fileID. One storage call. */
+  upload(cloudPath: string, content: Buffer): Promise<string>
 }
 
 const PER_CALL = 50
@@ -28,12 +30,20 @@ export function cloudFiles(app: CloudBaseApp): FilesPort {
       )
       return out
     },
+    async upload(cloudPath, fileContent) {
+      const res = (await app.uploadFile({ cloudPath, fileContent })) as { fileID?: string; code?: string; message?: string }
+      if (!res.fileID) throw new Error(`uploadFile: ${res.code ?? 'no fileID'} ${res.message ?? ''}`.trim())
+      return res.fileID
+    },
   }
 }
 
 /** Used when an invocation was given no storage (some tests): views get no URLs, photo checks refuse. */
 export const noFiles: FilesPort = {
   async tempUrls() {
+    throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
+  },
+  async upload() {
     throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
   },
 }

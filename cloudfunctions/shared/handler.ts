@@ -30,7 +30,7 @@ export const eventSchema = z.object({ action: z.string().min(1).max(40), data: z
  * passes its recording port and emulated storage. Absent ports (direct calls
  * in tests) fall back to a local WeChat port and no storage.
  */
-export type Invocation = { db: Db; openId: string | null; now?: () => Date; wechat?: WechatPort; files?: FilesPort }
+export type Invocation = { db: Db; openId: string | null; now?: () => Date; wechat?: WechatPort; files?: FilesPort; publicUrl?: string }
 
 let fallbackWechat: WechatPort | undefined
 
@@ -56,6 +56,7 @@ export function createFunction<F extends FunctionName>(name: F, handlers: Handle
         caller: lazyCaller(inv.db, inv.openId),
         wechat: inv.wechat ?? (fallbackWechat ??= localWechat()),
         files: inv.files ?? noFiles,
+        publicUrl: (inv.publicUrl ?? '').replace(/\/+$/, ''),
       }
       const handler = (handlers as Record<string, (d: Deps, i: unknown) => Promise<unknown>>)[ev.data.action]
       return { ok: true, data: await handler(deps, parsed.data) }

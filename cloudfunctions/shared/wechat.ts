@@ -1,6 +1,8 @@
-// The WeChat port: content checks and subscription messages. Real in the cloud
+// The WeChat port: content checks, subscription messages and signboard codes. Real in the cloud
 // (through node-sdk's generic `callWxOpenApi`), recording locally. Services get
 // it explicitly in Deps; nothing else talks to WeChat.
+import type { QRCodeToBufferOptions } from 'qrcode'
+import { AppError } from '../../src/core'
 import type { CloudBaseApp } from './context'
 
 /** One outbox record as the sender hands it over (see services/inbox.ts OutboxDoc). */
@@ -21,7 +23,18 @@ export interface WechatPort {
   msgSecCheck(text: string, openId: string | null): Promise<CheckResult>
   /** One subscription message (subscribeMessage.send) for an outbox record. Never throws. */
   sendSubscribeMessage(record: OutboxRecord): Promise<SendResult>
+  /**
+   * The PNG code a grid's signboard carries, opening `page` with the grid code.
+   * Cloud: a mini-program code (wxacode.getUnlimited, `scene` = grid code), made once per
+   * grid and cached in storage (the port handles its own caching). Local: a standard QR
+   * code of the H5 URL `${publicUrl}/#/${page}?code=<scene>`, any phone camera opens it;
+   * regenerated each time (cheap, and it follows the runtime's address). Throws on failure.
+   */
+  miniCode(scene: string, page: string, publicUrl: string): Promise<Buffer>
 }
+
+/** The H5 address a local signboard QR code points at. */
+export const scanUrl = (publicUrl: string, page: string, code: string) => `${publicUrl}/#/${page}?code=${encodeURIComponent(code)}`
 
 // ---------- local ----------
 /** Always refused locally, whatever XF_BLOCKED_WORDS says (a small demo list). */
@@ -53,6 +66,14 @@ export function localWechat(opts: { blockedWords?: string[] } = {}): WechatPort 
     async sendSubscribeMessage(record) {
       sent.push(record)
       return { ok: true, recorded: true }
+    },
+    async miniCode(scene, page, publicUrl) {
+      if (!/^https?:\/\//.test(publicUrl)) throw new AppError('INTERNAL', '未配置 H5 访问地址，无法生成二维码')
+      // required lazily: the cloud bundles never load it (scripts/build-functions.ts keeps it external)
+      const QRCode = require('qrcode') as typeof import('qrcode')
+      // 8 px a module, 8-bit grey without alpha: ≈ 1.5 KB, and a PDF embeds it as is (no soft mask)
+      const opts = { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 8, rendererOpts: { colorType: 0 } } as QRCodeToBufferOptions
+      return QRCode.toBuffer(scanUrl(publicUrl, page, scene), opts)
     },
   }
 }
@@ -141,5 +162,52 @@ export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templ
         return { ok: false, error: String((e as Error)?.message ?? e) }
       }
     },
+    async miniCode(scene, page) {
+      // cache: the grid's miniCodeFileId (one read; a download when cached)
+      const db = app.database()
+      const grid = (await db.collection('grids').where({ code: scene }).field({ miniCodeFileId: true }).limit(1).get()).data[0] as
+        | { _id: string; miniCodeFileId?: string }
+        | undefined
+      if (grid?.miniCodeFileId) {
+        try {
+          const dl = await app.downloadFile({ fileID: grid.miniCodeFileId })
+          if (dl.fileContent && (dl.fileContent as Buffer).length > 0) return Buffer.from(dl.fileContent as Buffer)
+        } catch (e) {
+          console.error('[wechat] cached mini-program code unavailable, making a new one', (e as Error)?.message ?? e)
+        }
+      }
+      const png = await getUnlimited(app, scene, page)
+      const up = (await app.uploadFile({ cloudPath: `signboards/minicode/${scene}.png`, fileContent: png })) as { fileID?: string }
+      if (grid && up.fileID) await db.collection('grids').doc(grid._id).update({ miniCodeFileId: up.fileID })
+      return png
+    },
   }
+}
+
+/**
+ * CLOUD ADAPTER — UNVERIFIED against a live environment, like the two calls above:
+ * wxacode.getUnlimited through `callWxOpenApi` (path /wxa/getwxacodeunlimit). WeChat answers
+ * with the image bytes, or JSON with errcode on failure; how `wx.api` hands binary bodies
+ * back (Buffer, {type:'Buffer',data}, base64 string, {buffer}) is not documented, so the
+ * common shapes are accepted. `scene` ≤ 32 visible characters (a grid code is ≤ 16).
+ */
+async function getUnlimited(app: CloudBaseApp, scene: string, page: string): Promise<Buffer> {
+  const res = (await app.callWxOpenApi({
+    apiName: '/wxa/getwxacodeunlimit',
+    requestData: { scene, page, check_path: false, width: 430 },
+  })) as { result?: unknown; code?: string; message?: string }
+  if (res.code) throw new Error(`wxacode.getUnlimited: ${res.code} ${res.message ?? ''}`.trim())
+  const r = res.result as any
+  let buf: Buffer | null = null
+  if (Buffer.isBuffer(r)) buf = r
+  else if (r?.type === 'Buffer' && Array.isArray(r.data)) buf = Buffer.from(r.data)
+  else if (r?.buffer) buf = Buffer.isBuffer(r.buffer) ? r.buffer : Buffer.from(r.buffer.data ?? r.buffer, typeof r.buffer === 'string' ? 'base64' : undefined)
+  else if (typeof r === 'string') {
+    if (r.trimStart().startsWith('{')) throw new Error(`wxacode.getUnlimited: ${r}`)
+    buf = Buffer.from(r, 'base64')
+  } else if (r && typeof r === 'object' && 'errcode' in r) throw new Error(`wxacode.getUnlimited: ${r.errcode} ${r.errmsg ?? ''}`.trim())
+  // PNG or JPEG signature, or it is not an image
+  if (!buf || !(buf.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || (buf[0] === 0xff && buf[1] === 0xd8)))
+    throw new Error('wxacode.getUnlimited: the answer is not an image')
+  return buf
 }

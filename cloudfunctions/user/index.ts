@@ -1,7 +1,7 @@
 import { createFunction } from '../shared/handler'
 import { cloudMain } from '../shared/cloud'
-import { me } from '../services/user'
+import { grantRole, me, revokeRole, searchUsers, staffOf } from '../services/user'
 
-/** user: the caller's profile and roles. */
-export const run = createFunction('user', { me })
+/** user: the caller's profile and roles; staff role grants (county / township). */
+export const run = createFunction('user', { me, search: searchUsers, grant: grantRole, revoke: revokeRole, staff: staffOf })
 export const main = cloudMain(run)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import dayjs from 'dayjs'
-import { formatPlate, localDay, orderNumber, ORDER_STATES, type GridNode, type Order, type Team, type User } from '../../src/core'
-import { catalogue, demoCounty, TreeBuilder, SKILLS, type DemoAccount, type SeedData } from './demo'
+import { formatPlate, localDay, orderNumber, ORDER_STATES, VOLUNTEER_SKILLS as SKILLS, type GridNode, type Order, type Team, type User } from '../../src/core'
+import { catalogue, demoCounty, TreeBuilder, volunteerRecords, type DemoAccount, type SeedData } from './demo'
 
 /** The reference county (昔阳县's published scale). */
 export const COUNTY_SCALE = { townships: 11, villages: 250, grids: 288, micro: 3447, volunteers: 30_000, teams: 335, orders: 100_000 }
@@ -117,9 +117,20 @@ export function referenceCounty(onProgress?: (what: string, done: number, total:
     u_vol_02: grids[0]._id,
     u_vol_14: grids[grids.length - 1]._id,
   }
+  const nodeById = new Map(t.nodes.map((n) => [n._id, n]))
   for (const a of demo.accounts) {
     const u = demo.users.find((x) => x._id === a.id)!
-    users.push({ ...u, roles: u.roles.map((r) => ({ ...r, nodeId: homes[a.id] ?? r.nodeId })), teamId: a.id.startsWith('u_vol') ? teams[0]._id : undefined })
+    const roles = u.roles.map((r) => ({ ...r, nodeId: homes[a.id] ?? r.nodeId }))
+    // demo volunteers get a plate of their new township (the demo county's plates mean nothing here)
+    const home = u.plate ? nodeById.get(roles[0].nodeId) : undefined
+    const township = home && nodeById.get(home.path[1])
+    let plate: string | undefined
+    if (township) {
+      const seq = (plates.get(township.code) ?? 0) + 1
+      plates.set(township.code, seq)
+      plate = formatPlate(township.code, seq)
+    }
+    users.push({ ...u, roles, plate, teamId: a.id.startsWith('u_vol') ? teams[0]._id : undefined })
   }
 
   const services = catalogue()
@@ -158,5 +169,5 @@ export function referenceCounty(onProgress?: (what: string, done: number, total:
     })
     if (i % 10000 === 9999) onProgress?.('历史订单', i + 1, COUNTY_SCALE.orders)
   }
-  return { grids: t.nodes, users, services, teams, orders, accounts: demo.accounts }
+  return { grids: t.nodes, users, services, teams, orders, ...volunteerRecords(users, t.nodes, teams), accounts: demo.accounts }
 }

@@ -1,13 +1,24 @@
-import type { GridNode, Service, Team, User } from '../../src/core'
-import { childCode, formatPlate, GRID_LEVELS } from '../../src/core'
+import type { GridNode, Service, Team, User, VolunteerDoc } from '../../src/core'
+import { AVAILABILITY, childCode, formatPlate, GRID_LEVELS, highestPlateSeqs, placeNames, plateCounterId, PRIVACY_VERSION, VOLUNTEER_SKILLS } from '../../src/core'
 
 /** Everything a seed writes, by collection. */
-export type SeedData = { grids: GridNode[]; users: User[]; services: Service[]; teams: Team[]; orders?: unknown[] }
+export type SeedData = {
+  grids: GridNode[]
+  users: User[]
+  services: Service[]
+  teams: Team[]
+  orders?: unknown[]
+  /** approved registrations of the seeded volunteers, the plates they hold, the plate counters */
+  volunteers?: VolunteerDoc[]
+  plates?: { _id: string; userId: string; townshipId: string; at: Date }[]
+  counters?: { _id: string; seq: number }[]
+}
 
 /** Demo accounts offered by the dev sign-in (they exist in both seed scales). */
 export type DemoAccount = { id: string; label: string }
 
-const CATALOGUE: [category: string, name: string, skill: string][] = [
+/** A service names the volunteer skill it needs (core VOLUNTEER_SKILLS). */
+const CATALOGUE: [category: string, name: string, skill: (typeof VOLUNTEER_SKILLS)[number]][] = [
   ['生活帮扶', '水电维修', '水电'],
   ['生活帮扶', '家电维修', '家电'],
   ['生活帮扶', '代购代办', '跑腿'],
@@ -21,7 +32,53 @@ const CATALOGUE: [category: string, name: string, skill: string][] = [
   ['文化健康', '健康义诊', '医疗'],
   ['文化健康', '理发服务', '理发'],
 ]
-export const SKILLS = [...new Set(CATALOGUE.map((c) => c[2]))]
+/**
+ * Registrations (approved), plates and counters for seeded users holding a plate, so the
+ * seeded volunteers look as if they had registered and been approved, and new approvals
+ * continue each township's sequence. One pass over the users; nodes and teams by id.
+ */
+export function volunteerRecords(
+  users: readonly User[],
+  nodes: readonly GridNode[],
+  teams: readonly Team[],
+): Required<Pick<SeedData, 'volunteers' | 'plates' | 'counters'>> {
+  const nodeById = new Map(nodes.map((n) => [n._id, n]))
+  const teamById = new Map(teams.map((t) => [t._id, t]))
+  const townshipByCode = new Map(nodes.filter((n) => n.level === 'township').map((n) => [n.code, n]))
+  const volunteers: VolunteerDoc[] = []
+  const plates: NonNullable<SeedData['plates']> = []
+  users.forEach((u, i) => {
+    const grant = u.roles.find((r) => r.role === 'volunteer' || r.role === 'leader')
+    const grid = grant && nodeById.get(grant.nodeId)
+    if (!u.plate || !grid || !u.phone) return
+    const team = u.teamId ? teamById.get(u.teamId) : undefined
+    volunteers.push({
+      _id: u._id,
+      openId: u.openId,
+      name: u.name,
+      phone: u.phone,
+      gridId: grid._id,
+      gridName: grid.name,
+      ...placeNames(grid),
+      scopePath: grid.path,
+      skills: u.skills ?? [],
+      availability: [AVAILABILITY[i % AVAILABILITY.length]],
+      status: 'approved',
+      plate: u.plate,
+      ...(team ? { teamId: team._id, teamName: team.name } : {}),
+      privacyVersion: PRIVACY_VERSION,
+      createdAt: u.createdAt,
+      updatedAt: u.createdAt,
+      history: [{ at: u.createdAt, action: 'approve', by: 'seed', byName: '初始导入' }],
+    })
+    plates.push({ _id: u.plate, userId: u._id, townshipId: grid.path[1], at: u.createdAt })
+  })
+  const counters = [...highestPlateSeqs(plates.map((p) => p._id))].flatMap(([code, seq]) => {
+    const township = townshipByCode.get(code)
+    return township ? [{ _id: plateCounterId(township._id), seq }] : []
+  })
+  return { volunteers, plates, counters }
+}
 
 export function catalogue(): Service[] {
   return CATALOGUE.map(([category, name, skill], i) => ({
@@ -146,5 +203,5 @@ export function demoCounty(): SeedData & { accounts: DemoAccount[] } {
     user('u_township_dg', '陈所长', '13700000003', [{ role: 'township', nodeId: dongguan.path[1] }]),
     user('u_county', '周主任', '13700000004', [{ role: 'county', nodeId: county._id }]),
   )
-  return { grids: t.nodes, users, services: catalogue(), teams, accounts: DEMO_ACCOUNTS }
+  return { grids: t.nodes, users, services: catalogue(), teams, ...volunteerRecords(users, t.nodes, teams), accounts: DEMO_ACCOUNTS }
 }

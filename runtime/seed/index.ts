@@ -10,7 +10,7 @@ export async function seed(emulator: Emulator, scale: Scale, onProgress?: Progre
   const data = scale === 'county' ? referenceCounty(onProgress) : demoCounty()
   const counts: Record<string, number> = {}
   const BATCH = 5000
-  for (const [collection, docs] of Object.entries({ grids: data.grids, users: data.users, services: data.services, teams: data.teams, orders: data.orders ?? [] })) {
+  for (const [collection, docs] of Object.entries({ grids: data.grids, users: data.users, services: data.services, teams: data.teams, orders: data.orders ?? [], volunteers: data.volunteers ?? [], plates: data.plates ?? [], counters: data.counters ?? [] })) {
     for (let i = 0; i < docs.length; i += BATCH) {
       await emulator.insertMany(collection, docs.slice(i, i + BATCH) as Record<string, unknown>[])
       onProgress?.(`写入 ${collection}`, Math.min(i + BATCH, docs.length), docs.length)

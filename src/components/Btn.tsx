@@ -11,17 +11,19 @@ type Props = {
   size?: 'large' | 'small'
   disabled?: boolean
   id?: string
+  /** extra classes, e.g. to find the button of one list item */
+  className?: string
 }
 
 /**
  * A big, plain button. Our own rather than NutUI's: NutUI's Button brings ~25 KB
  * of CSS and JS into the main package, which the 500 KB budget cannot spare.
  */
-export default function Btn({ children, onClick, type = 'default', size = 'large', disabled, id }: Props) {
+export default function Btn({ children, onClick, type = 'default', size = 'large', disabled, id, className }: Props) {
   return (
     <View
       id={id}
-      className={`xf-btn xf-btn--${type} xf-btn--${size}${disabled ? ' xf-btn--disabled' : ''}`}
+      className={`xf-btn xf-btn--${type} xf-btn--${size}${disabled ? ' xf-btn--disabled' : ''}${className ? ` ${className}` : ''}`}
       hoverClass={disabled ? 'none' : 'xf-btn--pressed'}
       aria-disabled={disabled ? 'true' : undefined}
       onClick={() => {

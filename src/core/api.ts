@@ -1,7 +1,30 @@
 import { z } from 'zod'
 import { gridCodeSchema } from './grid'
 import { idSchema, type Role } from './schemas'
-import { listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
+import { hotlineOrderInput, listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
+import {
+  createNodeInput,
+  grantInput,
+  importCsvInput,
+  moveNodeInput,
+  searchGridsInput,
+  setActiveInput,
+  signboardInput,
+  signboardProgressInput,
+  staffListInput,
+  treeInput,
+  updateNodeInput,
+  userSearchInput,
+} from './tree'
+import {
+  approveVolunteerInput,
+  registerInput,
+  verifyInput,
+  volunteerIdInput,
+  volunteerListInput,
+  volunteerReasonInput,
+  type VolunteerStatus,
+} from './volunteer'
 import {
   cancelInput,
   completeInput,
@@ -35,9 +58,25 @@ export const API = {
   grid: {
     resolve: z.object({ code: gridCodeSchema }),
     catalogue: z.object({}),
+    // the grid tree (county / township administrators, within their subtree)
+    tree: treeInput,
+    create: createNodeInput,
+    update: updateNodeInput,
+    move: moveNodeInput,
+    setActive: setActiveInput,
+    importCsv: importCsvInput,
+    /** grids (signboard levels) of the caller's subtree by name or code: hotline entry */
+    search: searchGridsInput,
+  },
+  signboard: {
+    /** a print-ready PDF of signboards; runs to completion, poll `progress` meanwhile */
+    generate: signboardInput,
+    progress: signboardProgressInput,
   },
   order: {
     place: placeOrderInput,
+    /** staff enter an order for a hotline caller (station / township, within their subtree) */
+    placeHotline: hotlineOrderInput,
     mine: listQueryInput,
     detail: z.object({ id: idSchema }),
     incoming: listQueryInput.extend({ nodeId: idSchema.optional() }),
@@ -84,6 +123,28 @@ export const API = {
   },
   user: {
     me: z.object({}),
+    /** people by phone (exact) or name (contains), for granting staff roles (county / township) */
+    search: userSearchInput,
+    grant: grantInput,
+    revoke: grantInput,
+    /** staff holding roles at the node or below */
+    staff: staffListInput,
+  },
+  volunteer: {
+    /** any signed-in villager applies; pending until staff decide */
+    register: registerInput,
+    /** my registration, or null */
+    mine: z.object({}),
+    /** staff: registrations in their subtree by status */
+    list: volunteerListInput,
+    approve: approveVolunteerInput,
+    reject: volunteerReasonInput,
+    suspend: volunteerReasonInput,
+    restore: volunteerIdInput,
+    /** 亮码: my badge with a freshly signed token */
+    badge: z.object({}),
+    /** 亮证: public — a scanned badge token or a typed plate */
+    verify: verifyInput,
   },
 } as const
 
@@ -216,10 +277,114 @@ export type MeView = {
   roles: { role: Role; nodeId: string; nodeName: string }[]
 }
 
+// ---------- grid tree administration ----------
+export type GridNodeView = {
+  id: string
+  code: string
+  name: string
+  level: string
+  parentId: string | null
+  active: boolean
+  /** the node's own hotline (null: inherits) and the one in effect (own or nearest ancestor's) */
+  hotline: string | null
+  effectiveHotline: string | null
+  leaderName: string | null
+  /** names from the county down to this node */
+  pathNames: string[]
+  /** codes this node had before a move (old signboards still resolve) */
+  formerCodes: string[]
+}
+export type TreeView = {
+  /** null when no nodeId was given: `children` are then the caller's own staff nodes */
+  node: GridNodeView | null
+  ancestors: { id: string; code: string; name: string }[]
+  children: GridNodeView[]
+  /** may the caller change this subtree (county / township grant covering it) */
+  canEdit: boolean
+  /** the deepest level allowed below the county (configurable per county) */
+  maxLevel: string
+}
+export type GridOption = { id: string; code: string; name: string; level: string; villageName: string; townshipName: string; active: boolean }
+export type ImportReport = {
+  dryRun: boolean
+  /** data rows read (header excluded) */
+  rows: number
+  /** nodes created (0 when dryRun or when any row was bad) */
+  created: number
+  /** nodes the file names that already existed (matched by name under the same parent) */
+  existing: number
+  /** every bad row, 1-based line numbers as a spreadsheet shows them; any error → nothing written */
+  errors: { line: number; reason: string }[]
+  ms: number
+}
+export type StaffView = { userId: string; name: string; phone: string | null; role: Role; nodeId: string; nodeName: string }
+export type UserOption = { id: string; name: string; phone: string | null; plate: string | null; roles: { role: Role; nodeId: string }[] }
+
+// ---------- signboards ----------
+export type SignboardResult = { fileId: string; url: string; pages: number; bytes: number; ms: number; fileName: string }
+export type JobView = { id: string; status: 'running' | 'done' | 'failed'; done: number; total: number; message: string | null }
+
+// ---------- volunteers ----------
+export type VolunteerView = {
+  id: string
+  name: string
+  /** full only for the volunteer and staff in scope; masked otherwise */
+  phone: string
+  gridId: string
+  gridName: string
+  villageName: string
+  townshipName: string
+  skills: string[]
+  availability: string[]
+  photo: string | null
+  photoUrl: string | null
+  status: VolunteerStatus
+  plate: string | null
+  teamId: string | null
+  teamName: string | null
+  /** why rejected / suspended */
+  reason: string | null
+  createdAt: number
+  updatedAt: number
+}
+export type BadgeView = {
+  volunteer: VolunteerView
+  token: string
+  /** what the QR encodes: the public verify page with the token */
+  verifyUrl: string
+  /** the QR as a data:image/png;base64 URL */
+  qr: string
+  expiresAt: number
+}
+export type VerifyView = {
+  result: 'verified' | 'suspended' | 'invalid' | 'expired'
+  /** one plain sentence for the person at the door */
+  message: string
+  name: string | null
+  plate: string | null
+  teamName: string | null
+  gridName: string | null
+  villageName: string | null
+  townshipName: string | null
+  photoUrl: string | null
+}
+
 export type ActionOutput = {
-  grid: { resolve: GridView; catalogue: ServiceView[] }
+  grid: {
+    resolve: GridView
+    catalogue: ServiceView[]
+    tree: TreeView
+    create: GridNodeView
+    update: GridNodeView
+    move: GridNodeView
+    setActive: GridNodeView
+    importCsv: ImportReport
+    search: GridOption[]
+  }
+  signboard: { generate: SignboardResult; progress: JobView }
   order: {
     place: OrderView
+    placeHotline: OrderView
     mine: OrderView[]
     detail: OrderView
     incoming: OrderView[]
@@ -245,7 +410,18 @@ export type ActionOutput = {
   }
   showcase: { create: ShowcaseView; mine: ShowcaseView[]; feed: ShowcaseView[] }
   inbox: { inbox: InboxView; readInbox: { updated: number; unread: number } }
-  user: { me: MeView }
+  user: { me: MeView; search: UserOption[]; grant: StaffView; revoke: { removed: boolean }; staff: StaffView[] }
+  volunteer: {
+    register: VolunteerView
+    mine: VolunteerView | null
+    list: VolunteerView[]
+    approve: VolunteerView
+    reject: VolunteerView
+    suspend: VolunteerView
+    restore: VolunteerView
+    badge: BadgeView
+    verify: VerifyView
+  }
 }
 
 /** First issue of a zod error as one Chinese sentence. */

@@ -207,7 +207,8 @@ export function newOrder(p: {
   now: Date
   grid: GridNode
   service: Service
-  input: PlaceOrderInput
+  /** a hotline order has no privacyVersion: the caller gave the number on the phone */
+  input: Pick<PlaceOrderInput, 'requestId' | 'description' | 'contactPhone' | 'contactName' | 'preferredTime'> & { privacyVersion?: string }
   by: { openId: string; name: string; role: Role }
   source: (typeof ORDER_SOURCES)[number]
 }): Order {
@@ -231,8 +232,9 @@ export function newOrder(p: {
     contactPhone: input.contactPhone,
     ...(input.contactName ? { contactName: input.contactName } : {}),
     ...(input.preferredTime ? { preferredTime: input.preferredTime } : {}),
-    privacyVersion: input.privacyVersion,
+    ...(input.privacyVersion ? { privacyVersion: input.privacyVersion } : {}),
     villagerId: by.openId,
+    ...(p.source === 'hotline' ? { enteredBy: by.openId } : {}),
     history: [{ at: now, action: 'place', from: null, to, by: by.openId, byName: by.name, role: by.role }],
     createdAt: now,
     updatedAt: now,
@@ -244,3 +246,15 @@ export function maskPhone(phone: string): string {
   if (phone.length < 7) return '****'
   return phone.slice(0, 3) + '****' + phone.slice(-4)
 }
+
+/** Station staff enter an order for a caller of the grid hotline (电话点单). */
+export const hotlineOrderInput = z.object({
+  requestId: requestIdSchema,
+  gridId: idSchema,
+  serviceId: idSchema,
+  description: placeOrderInput.shape.description,
+  callerName: z.string({ error: '请填写来电人姓名' }).trim().min(1, '请填写来电人姓名').max(20, '姓名不能超过20字'),
+  callerPhone: phoneSchema,
+  preferredTime: placeOrderInput.shape.preferredTime,
+})
+export type HotlineOrderInput = z.infer<typeof hotlineOrderInput>

@@ -47,9 +47,18 @@ export const gridNodeSchema = z.object({
   path: z.array(idSchema).min(1),
   /** names along the path, for display without extra reads */
   pathNames: z.array(z.string()),
+  /** own hotline; absent: the nearest ancestor's applies */
   hotline: z.string().optional(),
   leaderName: z.string().optional(),
   active: z.boolean(),
+  /** highest child sequence ever allocated under this node: codes are never reused (see core/tree) */
+  childSeq: z.number().int().min(0).optional(),
+  /** codes this node had before it was moved: old signboards still resolve */
+  formerCodes: z.array(z.string()).optional(),
+  /** county root only: the deepest level the county uses (default 'micro') */
+  maxLevel: z.enum(GRID_LEVELS).optional(),
+  /** cloud: the stored mini-program code (wxacode.getUnlimited) for this grid's signboard */
+  miniCodeFileId: z.string().optional(),
 })
 export type GridNode = z.infer<typeof gridNodeSchema>
 
@@ -62,6 +71,8 @@ export const userSchema = z.object({
   teamId: idSchema.optional(),
   plate: z.string().optional(),
   skills: z.array(z.string()).optional(),
+  /** a suspended volunteer keeps the plate but loses volunteer / leader roles until restored */
+  suspended: z.boolean().optional(),
   createdAt: z.date(),
 })
 export type User = z.infer<typeof userSchema>

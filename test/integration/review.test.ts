@@ -294,6 +294,7 @@ describe('outbox sender (notify)', () => {
         port.calls++
         return { ok: false, error: '43101 user refuse to accept the msg' }
       },
+      miniCode: localWechat().miniCode,
     }
     return port
   }

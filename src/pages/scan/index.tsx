@@ -244,6 +244,14 @@ export default function Scan() {
             您有 {unread} 条新消息，点这里查看
           </View>
         )}
+        <View className='xf-row'>
+          <Text id='link-register' className='xf-link' onClick={() => go('/join/register/index')}>
+            注册成为志愿者
+          </Text>
+          <Text id='link-verify' className='xf-link' onClick={() => go('/join/verify/index')}>
+            核验志愿者身份
+          </Text>
+        </View>
       </View>
     </View>
   )

@@ -56,6 +56,8 @@ export default function Incoming() {
   })
 
   const staffRoles = (me?.roles || []).filter((r) => isStaff(r.role))
+  // the grid tree is administered by county and township staff
+  const canAdmin = staffRoles.some((r) => r.role === 'county' || r.role === 'township')
   const { orders, error, more, loadingMore } = list
 
   return (
@@ -71,6 +73,19 @@ export default function Incoming() {
           {me
             ? `${me.name} · ${staffRoles.map((r) => ROLE_LABEL[r.role]).join('、') || '无管理权限'}`
             : '正在读取身份…'}
+        </View>
+        <View className='incoming__links'>
+          <View id='link-volunteers' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/volunteers/index')}>
+            志愿者审核 ›
+          </View>
+          <View id='link-hotline' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/hotline/index')}>
+            电话点单 ›
+          </View>
+          {canAdmin && (
+            <View id='link-tree' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/tree/index')}>
+              网格管理 ›
+            </View>
+          )}
         </View>
       </View>
 

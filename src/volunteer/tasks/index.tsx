@@ -55,6 +55,9 @@ export default function Tasks() {
           </View>
         ))}
       </View>
+      <View id='link-badge' className='xf-link' onClick={() => go('/volunteer/badge/index')}>
+        我的胸牌（亮码） ›
+      </View>
       {tab === 'pool' && <View className='xf-hint'>抢单池里的任务谁先接谁办，接单后请尽快上门。</View>}
 
       {!!error && orders && <StaleNotice error={error} />}

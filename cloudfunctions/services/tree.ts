@@ -1,0 +1,410 @@
+import { parse } from 'csv-parse/sync'
+import {
+  allocateChildCodes,
+  AppError,
+  assertMovable,
+  childLevelFor,
+  CSV_TEMPLATE_HINT,
+  effectiveHotline,
+  grantsCovering,
+  highestChildSeq,
+  ORDERABLE_LEVELS,
+  placeNames,
+  planImport,
+  readImportHeader,
+  recodeSubtree,
+  STAFF_ROLES,
+  staffGrants,
+  toGridNodeView,
+  TREE_ADMIN_ROLES,
+  validateImportRows,
+  type Caller,
+  type CreateNodeInput,
+  type GridNode,
+  type GridNodeView,
+  type GridOption,
+  type ImportCsvInput,
+  type ImportReport,
+  type TreeView,
+  type UpdateNodeInput,
+} from '../../src/core'
+import type { Db, Deps } from '../shared/context'
+import { isDuplicateKey, notFound } from '../shared/errors'
+
+// The grid tree's administration (county / township administrators, within their subtree).
+// Rules live in src/core/tree.ts; this file does the I/O, counting round trips.
+
+const PAGE = 1000 // the most one query returns
+const grids = (db: Db) => db.collection('grids')
+
+export async function loadNode(db: Db, id: string): Promise<GridNode | undefined> {
+  return (await grids(db).doc(id).get()).data[0] as GridNode | undefined
+}
+
+async function mustLoad(db: Db, id: string, what = '节点'): Promise<GridNode> {
+  const n = await loadNode(db, id)
+  if (!n) throw notFound(what)
+  return n
+}
+
+/** The nodes on `path` (ancestors and the node itself), one round trip. */
+export async function nodesOn(db: Db, path: readonly string[]): Promise<GridNode[]> {
+  if (path.length === 0) return []
+  const res = await grids(db).where({ _id: db.command.in([...path]) }).limit(path.length).get()
+  return res.data as GridNode[]
+}
+
+/** Every node of the subtree of `id` (itself included), via the path index: one round trip per 1,000 nodes (pages in parallel). */
+export async function subtreeOf(db: Db, id: string, extra: Record<string, unknown> = {}, fields?: Record<string, boolean>): Promise<GridNode[]> {
+  const q = () => {
+    const base = grids(db).where({ path: id, ...extra })
+    return fields ? base.field(fields) : base
+  }
+  const first = (await q().orderBy('code', 'asc').limit(PAGE).get()).data as GridNode[]
+  if (first.length < PAGE) return first
+  const total = (await grids(db).where({ path: id, ...extra }).count()).total
+  const pages = await Promise.all(
+    Array.from({ length: Math.ceil(total / PAGE) - 1 }, (_, i) => q().orderBy('code', 'asc').skip((i + 1) * PAGE).limit(PAGE).get()),
+  )
+  return first.concat(...pages.map((p) => p.data as GridNode[]))
+}
+
+/** A county or township grant covering `path`, or a clear refusal. */
+function requireAdmin(caller: Caller, path: readonly string[]) {
+  const g = grantsCovering(caller, TREE_ADMIN_ROLES, path)[0]
+  if (!g) throw new AppError('FORBIDDEN', '只有县级管理员或所属乡镇实践所可以调整这一级网格')
+  return g
+}
+
+function viewOf(node: GridNode, chain: readonly GridNode[]): GridNodeView {
+  return toGridNodeView(node, effectiveHotline(node.path.slice(0, -1), chain))
+}
+
+const rootOf = (chain: readonly GridNode[]) => chain.find((n) => n.parentId === null)
+
+/**
+ * The highest sequence allocated under `parent`, deriving it once from its children's codes
+ * for nodes that have no counter yet (seeds). One round trip when deriving, none otherwise.
+ */
+async function currentSeq(db: Db, parent: GridNode): Promise<number> {
+  if (parent.childSeq !== undefined) return parent.childSeq
+  const res = await grids(db).where({ parentId: parent._id }).field({ code: true, formerCodes: true }).limit(100).get()
+  return highestChildSeq(parent, (res.data as GridNode[]).flatMap((c) => [c.code, ...(c.formerCodes ?? [])]))
+}
+
+/** Compare-and-set the parent's counter from `from` (undefined: never set) to `to`. */
+async function casSeq(db: Db, id: string, from: number | undefined, to: number): Promise<boolean> {
+  const _ = db.command
+  const res = await grids(db)
+    .where({ _id: id, childSeq: from === undefined ? _.exists(false) : from })
+    .update({ childSeq: to })
+  return res.updated === 1
+}
+
+/**
+ * Allocate `count` fresh child codes under `parent` (never reused): CAS on its counter,
+ * re-reading and retrying when someone else allocated meanwhile. Usually one round trip.
+ */
+async function allocate(db: Db, parent: GridNode, count: number): Promise<string[]> {
+  let p = parent
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const highest = await currentSeq(db, p)
+    const codes = allocateChildCodes(p, highest, count)
+    if (await casSeq(db, p._id, p.childSeq, highest + count)) return codes
+    p = await mustLoad(db, p._id, '上级节点')
+  }
+  throw new AppError('CONFLICT', '同时修改的人太多，请稍后重试')
+}
+
+async function assertNoSibling(db: Db, parentId: string, name: string, exceptId?: string) {
+  const _ = db.command
+  const res = await grids(db)
+    .where({ parentId, name, ...(exceptId ? { _id: _.neq(exceptId) } : {}) })
+    .field({ _id: true })
+    .limit(1)
+    .get()
+  if (res.data.length) throw new AppError('CONFLICT', `同一上级下已有名为「${name}」的节点，请换个名称`)
+}
+
+/**
+ * grid.tree — a node with its ancestors and children, or (no nodeId) the caller's own staff nodes.
+ * Round trips: caller + node (1), ancestors + children (1).
+ */
+export async function tree(deps: Deps, input: { nodeId?: string; includeInactive?: boolean }): Promise<TreeView> {
+  const { db } = deps
+  const includeInactive = input.includeInactive ?? true
+  if (!input.nodeId) {
+    const caller = await deps.caller()
+    const ids = [...new Set(staffGrants(caller).map((g) => g.nodeId))]
+    if (ids.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以查看网格树')
+    const nodes = (await grids(db).where({ _id: db.command.in(ids) }).limit(ids.length).get()).data as GridNode[]
+    const chain = await nodesOn(db, [...new Set(nodes.flatMap((n) => n.path))])
+    const root = rootOf(chain)
+    return {
+      node: null,
+      ancestors: [],
+      children: nodes.sort((a, b) => (a.code < b.code ? -1 : 1)).map((n) => viewOf(n, chain)),
+      canEdit: nodes.some((n) => grantsCovering(caller, TREE_ADMIN_ROLES, n.path).length > 0),
+      maxLevel: root?.maxLevel ?? 'micro',
+    }
+  }
+  const [caller, node] = await Promise.all([deps.caller(), loadNode(db, input.nodeId)])
+  if (!node) throw notFound('节点')
+  if (grantsCovering(caller, STAFF_ROLES, node.path).length === 0) throw new AppError('FORBIDDEN', '无权查看该区域的网格')
+  const [chain, kids] = await Promise.all([
+    nodesOn(db, node.path.slice(0, -1)),
+    grids(db)
+      .where({ parentId: node._id, ...(includeInactive ? {} : { active: true }) })
+      .orderBy('code', 'asc')
+      .limit(100)
+      .get(),
+  ])
+  const all = [...chain, node]
+  const nodeView = viewOf(node, all)
+  const byId = new Map(chain.map((n) => [n._id, n]))
+  return {
+    node: nodeView,
+    ancestors: node.path.slice(0, -1).flatMap((id) => {
+      const a = byId.get(id)
+      return a ? [{ id: a._id, code: a.code, name: a.name }] : []
+    }),
+    children: (kids.data as GridNode[]).map((c) => toGridNodeView(c, nodeView.effectiveHotline)),
+    canEdit: grantsCovering(caller, TREE_ADMIN_ROLES, node.path).length > 0,
+    maxLevel: rootOf(all)?.maxLevel ?? 'micro',
+  }
+}
+
+/**
+ * grid.create — a new child with the next never-used code of its parent.
+ * Round trips: caller + parent (1), ancestors + name check (1), counter CAS (1), insert (1).
+ */
+export async function createNode(deps: Deps, input: CreateNodeInput): Promise<GridNodeView> {
+  const { db } = deps
+  const [caller, parent] = await Promise.all([deps.caller(), loadNode(db, input.parentId)])
+  if (!parent) throw notFound('上级节点')
+  requireAdmin(caller, parent.path)
+  if (!parent.active) throw new AppError('VALIDATION', `「${parent.name}」已停用，请先启用再添加下级`)
+  const [chain] = await Promise.all([nodesOn(db, parent.path), assertNoSibling(db, parent._id, input.name)])
+  const level = childLevelFor(parent, rootOf(chain)?.maxLevel)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [code] = await allocate(db, attempt === 0 ? parent : await mustLoad(db, parent._id, '上级节点'), 1)
+    const _id = `g_${code}`
+    const node: GridNode = {
+      _id,
+      code,
+      name: input.name,
+      level,
+      parentId: parent._id,
+      path: [...parent.path, _id],
+      pathNames: [...parent.pathNames, input.name],
+      active: true,
+      childSeq: 0,
+      ...(input.hotline ? { hotline: input.hotline } : {}),
+      ...(input.leaderName ? { leaderName: input.leaderName } : {}),
+    }
+    try {
+      await grids(db).add(node)
+      return viewOf(node, chain)
+    } catch (e) {
+      // the unique code index is the backstop: a code taken outside the counter → allocate the next one
+      if (!isDuplicateKey(e)) throw e
+    }
+  }
+  throw new AppError('CONFLICT', '编码分配冲突，请稍后重试')
+}
+
+/**
+ * grid.update — rename (the subtree's pathNames follow), own hotline (null: inherit), leader.
+ * Round trips: caller + node (1), ancestors + name check (1), writes in parallel (1).
+ */
+export async function updateNode(deps: Deps, input: UpdateNodeInput): Promise<GridNodeView> {
+  const { db } = deps
+  const _ = db.command
+  const [caller, node] = await Promise.all([deps.caller(), loadNode(db, input.id)])
+  if (!node) throw notFound('节点')
+  requireAdmin(caller, node.path)
+  const rename = input.name !== undefined && input.name !== node.name
+  const [chain] = await Promise.all([
+    nodesOn(db, node.path.slice(0, -1)),
+    rename && node.parentId ? assertNoSibling(db, node.parentId, input.name!, node._id) : null,
+  ])
+  const patch: Record<string, unknown> = {}
+  const next: GridNode = { ...node }
+  if (rename) {
+    patch.name = next.name = input.name!
+    next.pathNames = [...node.pathNames.slice(0, -1), input.name!]
+  }
+  if (input.hotline !== undefined) {
+    patch.hotline = input.hotline === null ? _.remove() : input.hotline
+    if (input.hotline === null) delete next.hotline
+    else next.hotline = input.hotline
+  }
+  if (input.leaderName !== undefined) {
+    patch.leaderName = input.leaderName === null ? _.remove() : input.leaderName
+    if (input.leaderName === null) delete next.leaderName
+    else next.leaderName = input.leaderName
+  }
+  const writes: Promise<unknown>[] = []
+  if (Object.keys(patch).length) writes.push(grids(db).doc(node._id).update(patch))
+  // every node of the subtree carries this node's name at the same depth of pathNames
+  if (rename) writes.push(grids(db).where({ path: node._id }).update({ [`pathNames.${node.path.length - 1}`]: input.name }))
+  await Promise.all(writes)
+  return viewOf(next, chain)
+}
+
+/**
+ * grid.setActive — deactivating cascades to the whole subtree; reactivating restores only
+ * the node itself, and only under an active parent.
+ * Round trips: caller + node (1), (reactivate: parent) + ancestors (1), the write (1).
+ */
+export async function setNodeActive(deps: Deps, input: { id: string; active: boolean }): Promise<GridNodeView> {
+  const { db } = deps
+  const [caller, node] = await Promise.all([deps.caller(), loadNode(db, input.id)])
+  if (!node) throw notFound('节点')
+  requireAdmin(caller, node.path)
+  if (!node.parentId) throw new AppError('VALIDATION', '县级根节点不能停用或启用')
+  const chain = await nodesOn(db, node.path.slice(0, -1))
+  if (input.active) {
+    const parent = chain.find((n) => n._id === node.parentId)
+    if (!parent?.active) throw new AppError('VALIDATION', `上级「${parent?.name ?? ''}」已停用，请先启用上级`)
+    if (!node.active) await grids(db).doc(node._id).update({ active: true })
+  } else {
+    await grids(db).where({ path: node._id }).update({ active: false })
+  }
+  return viewOf({ ...node, active: input.active }, chain)
+}
+
+/**
+ * grid.move — under a new parent one level up. The node keeps its _id and gets a fresh code
+ * from the new parent; its subtree is recoded (prefix replaced), path/pathNames rebased and
+ * old codes kept in formerCodes so old signboards still resolve.
+ * Round trips: caller + both nodes (1), ancestors of the new parent + subtree + old parent (1),
+ * for seed parents without a counter: setting the old parent's (1–2) and deriving the new one's (1),
+ * CAS (1), the subtree's writes (1 per 50 nodes, in parallel within a chunk). Not atomic: a
+ * failure midway leaves part of the subtree recoded (every code stays unique and resolvable).
+ */
+export async function moveNode(deps: Deps, input: { id: string; parentId: string }): Promise<GridNodeView> {
+  const { db } = deps
+  const [caller, found] = await Promise.all([deps.caller(), grids(db).where({ _id: db.command.in([input.id, input.parentId]) }).limit(2).get()])
+  const docs = found.data as GridNode[]
+  const node = docs.find((d) => d._id === input.id)
+  const newParent = docs.find((d) => d._id === input.parentId)
+  if (!node) throw notFound('节点')
+  if (!newParent) throw notFound('目标上级')
+  if (!node.parentId) throw new AppError('VALIDATION', '县级根节点不能移动')
+  requireAdmin(caller, node.path.slice(0, -1))
+  requireAdmin(caller, newParent.path)
+  assertMovable(node, newParent)
+
+  const [chain, subtree, oldParent] = await Promise.all([nodesOn(db, newParent.path), subtreeOf(db, node._id), loadNode(db, node.parentId)])
+  // the old parent's counter must exist before the code leaves it, or a later derivation could reuse it
+  if (oldParent && oldParent.childSeq === undefined) {
+    await casSeq(db, oldParent._id, undefined, await currentSeq(db, oldParent))
+  }
+  const [code] = await allocate(db, newParent, 1)
+  const recoded = recodeSubtree(subtree, node, newParent, code)
+  const CHUNK = 50
+  for (let i = 0; i < recoded.length; i += CHUNK) {
+    await Promise.all(
+      recoded.slice(i, i + CHUNK).map((r) =>
+        grids(db)
+          .doc(r._id)
+          .update({ code: r.code, path: r.path, pathNames: r.pathNames, formerCodes: r.formerCodes, ...(r._id === node._id ? { parentId: newParent._id } : {}) }),
+      ),
+    )
+  }
+  const me = recoded.find((r) => r._id === node._id)!
+  return viewOf({ ...node, ...me, parentId: newParent._id }, chain)
+}
+
+/**
+ * grid.search — active grids (signboard levels) in the caller's subtree whose name contains q
+ * or whose code starts with it. Round trips: caller (1), one query on the path index (1).
+ */
+export async function searchGrids(deps: Deps, input: { q: string; limit: number }): Promise<GridOption[]> {
+  const { db } = deps
+  const _ = db.command
+  const caller = await deps.caller()
+  const scope = [...new Set(staffGrants(caller).map((g) => g.nodeId))]
+  if (scope.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以搜索网格')
+  const esc = input.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const res = await grids(db)
+    .where(
+      _.and([
+        { path: _.in(scope), level: _.in([...ORDERABLE_LEVELS]), active: true },
+        _.or([{ name: db.RegExp({ regexp: esc, options: 'i' }) }, { code: db.RegExp({ regexp: `^${esc.toUpperCase()}` }) }]),
+      ]),
+    )
+    .orderBy('code', 'asc')
+    .limit(input.limit)
+    .field({ code: true, name: true, level: true, pathNames: true, active: true })
+    .get()
+  return (res.data as GridNode[]).map((g) => ({ id: g._id, code: g.code, name: g.name, level: g.level, ...placeNames(g), active: g.active }))
+}
+
+/** Records of a CSV text with their 1-based line numbers (header = line 1). */
+function parseCsv(csv: string): { line: number; cells: string[] }[] {
+  const out = parse(csv, { bom: true, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as unknown as {
+    record: string[]
+    info: { lines: number }
+  }[]
+  return out.map((r) => ({ line: r.info.lines, cells: r.record }))
+}
+
+/**
+ * grid.importCsv — the tree from a spreadsheet (county administrators). Everything is
+ * validated first; any bad row → nothing written and every error reported. Otherwise the
+ * counters of existing parents advance by CAS (once per parent) and the new nodes are
+ * inserted in batches tagged with an importId; a failed batch removes what this import wrote.
+ * Round trips: caller + parent (1), the subtree (1–2), CAS per parent (1, parallel), inserts (1, parallel).
+ */
+export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<ImportReport> {
+  const t0 = Date.now()
+  const { db } = deps
+  const dryRun = input.dryRun ?? false
+  const [caller, root] = await Promise.all([deps.caller(), loadNode(db, input.parentId)])
+  if (!root) throw notFound('导入位置')
+  if (grantsCovering(caller, ['county'], root.path).length === 0) throw new AppError('FORBIDDEN', '只有县级管理员可以批量导入网格')
+  if (root.parentId !== null || root.level !== 'county') throw new AppError('VALIDATION', '请在县级根节点导入：表格从乡镇一级写起')
+  const report = (over: Partial<ImportReport>): ImportReport => ({ dryRun, rows: 0, created: 0, existing: 0, errors: [], ms: Date.now() - t0, ...over })
+
+  let records: { line: number; cells: string[] }[]
+  try {
+    records = parseCsv(input.csv)
+  } catch (e) {
+    const line = Number((e as { lines?: number }).lines) || 1
+    return report({ errors: [{ line, reason: `CSV 格式有误（如引号不成对），请用表格软件另存为 CSV 后重试` }] })
+  }
+  const cols = records.length ? readImportHeader(records[0].cells) : null
+  if (!cols) return report({ errors: [{ line: records[0]?.line ?? 1, reason: CSV_TEMPLATE_HINT }] })
+  const { rows, errors, read } = validateImportRows(records.slice(1), cols, root.maxLevel)
+  if (read === 0) return report({ errors: [{ line: 1, reason: '文件只有表头，没有数据行' }] })
+  if (errors.length) return report({ rows: read, errors })
+
+  const existingNodes = await subtreeOf(db, root._id)
+  const plan = planImport(
+    existingNodes.find((n) => n._id === root._id) ?? root,
+    existingNodes.filter((n) => n._id !== root._id),
+    rows,
+  )
+  if (plan.errors.length || dryRun) return report({ rows: read, existing: plan.existing, errors: plan.errors })
+
+  const moved = await Promise.all(plan.seqUpdates.map((u) => casSeq(db, u.id, u.from, u.to)))
+  // a lost CAS only leaves unused sequence numbers behind (codes are never reused anyway)
+  if (moved.includes(false)) throw new AppError('CONFLICT', '导入时网格树被他人同时修改，请重新导入')
+
+  const importId = `imp_${t0.toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+  const BATCH = 500
+  const batches: GridNode[][] = []
+  for (let i = 0; i < plan.docs.length; i += BATCH) batches.push(plan.docs.slice(i, i + BATCH).map((d) => ({ ...d, importId }) as GridNode))
+  try {
+    const results = await Promise.allSettled(batches.map((b) => grids(db).add(b)))
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
+    if (failed) throw failed.reason
+  } catch (e) {
+    await grids(db).where({ importId }).remove()
+    if (isDuplicateKey(e)) throw new AppError('CONFLICT', '导入时编码冲突（网格树被他人同时修改），已撤销本次导入，请重新导入')
+    throw new AppError('INTERNAL', '写入中断，已撤销本次导入，请重试')
+  }
+  return report({ rows: read, created: plan.docs.length, existing: plan.existing })
+}

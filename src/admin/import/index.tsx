@@ -1,0 +1,222 @@
+import { createElement, useEffect, useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
+import Btn from '@/components/Btn'
+import ErrorBox from '@/components/ErrorBox'
+import PageState from '@/components/PageState'
+import { call, errorMessage } from '@/api'
+import type { ImportReport, TreeView } from '@/core/api'
+import { decode, IS_H5 } from '@/components/util'
+import './index.scss'
+
+const HEADER = '乡镇,村(社区),网格,微网格,服务热线,网格长'
+const TEMPLATE = `${HEADER}\n东关镇,东关村,第一网格,一组,0354-1234567,张建国\n东关镇,东关村,第二网格,,,李秀英\n`
+
+/** Reads a picked CSV as UTF-8 text: H5 from an <input type=file>, weapp from a chat file. */
+function readH5File(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader()
+    r.onload = () => resolve(String(r.result ?? ''))
+    r.onerror = () => reject(new Error('读取文件失败'))
+    r.readAsText(file, 'utf-8')
+  })
+}
+
+async function pickWeappFile(): Promise<{ name: string; text: string } | null> {
+  try {
+    const res = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['csv'] })
+    const f = res.tempFiles[0]
+    if (!f) return null
+    const text = await new Promise<string>((resolve, reject) =>
+      Taro.getFileSystemManager().readFile({
+        filePath: f.path,
+        encoding: 'utf8',
+        success: (r) => resolve(String(r.data)),
+        fail: reject,
+      }),
+    )
+    return { name: f.name, text }
+  } catch (e) {
+    if (/cancel/i.test(String((e as { errMsg?: string })?.errMsg ?? ''))) return null
+    throw e
+  }
+}
+
+export default function ImportPage() {
+  const { params } = useRouter()
+  const id = decode(params.id)
+  const [tree, setTree] = useState<TreeView | null>(null)
+  const [treeError, setTreeError] = useState<unknown>(null)
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null)
+  const [check, setCheck] = useState<ImportReport | null>(null)
+  const [result, setResult] = useState<ImportReport | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState<'' | 'check' | 'import'>('')
+
+  const loadTree = () => {
+    setTreeError(null)
+    call('grid', 'tree', id ? { nodeId: id } : {})
+      .then(setTree)
+      .catch(setTreeError)
+  }
+  useEffect(loadTree, [id])
+
+  // the parent the rows hang under: the given node, else the caller's first node
+  const parent = tree?.node ?? tree?.children[0] ?? null
+
+  const chosen = (f: { name: string; text: string }) => {
+    // Excel's "CSV UTF-8" starts with a byte-order mark
+    setFile({ name: f.name, text: f.text.replace(/^\uFEFF/, '') })
+    setCheck(null)
+    setResult(null)
+    setError(null)
+  }
+
+  const pick = async () => {
+    try {
+      const f = await pickWeappFile()
+      if (f) chosen(f)
+    } catch (e) {
+      Taro.showModal({ title: '没有读到文件', content: errorMessage(e) === '出了点问题，请稍后重试' ? '请从聊天记录里选择一个 .csv 文件' : errorMessage(e), showCancel: false })
+    }
+  }
+
+  const run = async (dryRun: boolean) => {
+    if (!file || !parent || busy) return
+    if (!dryRun) {
+      const ok = await Taro.showModal({
+        title: '导入表格',
+        content: `将把 ${check?.rows ?? 0} 行导入到「${parent.name}」下（已存在的会跳过）。确定导入吗？`,
+        confirmText: '确认导入',
+        cancelText: '取消',
+      })
+        .then((r) => r.confirm)
+        .catch(() => false)
+      if (!ok) return
+    }
+    setBusy(dryRun ? 'check' : 'import')
+    setError(null)
+    try {
+      const r = await call('grid', 'importCsv', { parentId: parent.id, csv: file.text, dryRun })
+      if (dryRun) setCheck(r)
+      else {
+        setResult(r)
+        setCheck(null)
+      }
+    } catch (e) {
+      setError(e)
+    } finally {
+      setBusy('')
+    }
+  }
+
+  const copyTemplate = () =>
+    Taro.setClipboardData({ data: TEMPLATE }).catch(() => Taro.showToast({ title: '复制失败，请手动抄写', icon: 'none' }))
+
+  const canImport = !!check && check.errors.length === 0 && !busy && !result
+
+  return (
+    <View className='xf-page import'>
+      <PageState loading={!tree && !treeError} error={!tree ? treeError : null} onRetry={loadTree}>
+        {tree && !parent && <PageState empty emptyText='您没有可以导入的区域' />}
+        {parent && (
+          <>
+            <View className='xf-card'>
+              <View className='xf-h1'>导入到「{parent.name}」</View>
+              <View className='xf-muted'>表格里的每一行是一个区域，已存在的（同一上级下同名）会跳过，不会重复建。</View>
+            </View>
+
+            <View className='xf-h2'>表格格式</View>
+            <View className='xf-card'>
+              <View className='import__p'>第一行是表头，共 6 列（用英文逗号分隔，保存为 UTF-8 编码的 CSV）：</View>
+              <View className='import__cols'>{HEADER}</View>
+              <View className='import__p'>乡镇、村(社区)、网格必填；微网格、服务热线、网格长可以空着。服务热线不填则使用上级的热线。</View>
+              <View className='import__p'>示例：</View>
+              <Text id='csv-template' className='import__sample' userSelect>
+                {TEMPLATE}
+              </Text>
+              <Btn id='btn-copy-template' size='small' onClick={copyTemplate}>
+                复制模板
+              </Btn>
+            </View>
+
+            <View className='xf-h2'>选择文件</View>
+            <View className='xf-card'>
+              {IS_H5 ? (
+                createElement('input', {
+                  id: 'csv-file',
+                  className: 'import__file',
+                  type: 'file',
+                  accept: '.csv,text/csv',
+                  onChange: async (e: { target: HTMLInputElement }) => {
+                    const f = e.target.files?.[0]
+                    if (!f) return
+                    try {
+                      chosen({ name: f.name, text: await readH5File(f) })
+                    } catch (err) {
+                      setError(err)
+                    }
+                  },
+                })
+              ) : (
+                <Btn id='btn-pick' type='outline' onClick={pick}>
+                  从微信聊天记录选择 CSV 文件
+                </Btn>
+              )}
+              {file && (
+                <View id='csv-name' className='import__p import__chosen'>
+                  已选：{file.name}（{file.text.split(/\r?\n/).filter((l) => l.trim()).length} 行，含表头）
+                </View>
+              )}
+              <View className='xf-actions'>
+                <Btn id='btn-check' type={check ? 'default' : 'primary'} disabled={!file || !!busy} onClick={() => run(true)}>
+                  {busy === 'check' ? '正在检查…' : '检查'}
+                </Btn>
+                <Btn id='btn-import' type='primary' disabled={!canImport} onClick={() => run(false)}>
+                  {busy === 'import' ? '正在导入…' : '导入'}
+                </Btn>
+              </View>
+              {!!file && !check && !result && <View className='xf-muted'>先点「检查」，没有错误才能导入。</View>}
+            </View>
+
+            {!!error && <ErrorBox error={error} />}
+
+            {check && (
+              <View id='import-check' className='xf-card'>
+                <View className='import__title'>检查结果</View>
+                <View className='import__p'>
+                  共 {check.rows} 行{check.created > 0 ? `，将新建 ${check.created} 个区域` : ''}，其中已存在的区域 {check.existing} 个（导入时跳过）
+                </View>
+                {check.errors.length === 0 ? (
+                  <View className='import__ok'>没有发现错误，可以导入。</View>
+                ) : (
+                  <>
+                    <View className='import__bad'>发现 {check.errors.length} 处错误，请改好表格后重新选择文件：</View>
+                    <View id='import-errors' className='import__errors'>
+                      {check.errors.map((er, i) => (
+                        <View key={`${er.line}-${i}`} className='import__error'>
+                          第 {er.line} 行：{er.reason}
+                        </View>
+                      ))}
+                    </View>
+                  </>
+                )}
+              </View>
+            )}
+
+            {result && (
+              <View id='import-result' className='xf-card'>
+                <View className='import__title'>导入完成</View>
+                <View className='import__ok'>
+                  新建 {result.created} 个区域，已存在跳过 {result.existing} 个（共 {result.rows} 行）。
+                </View>
+                <View className='xf-muted'>新建的网格可以回到网格管理页生成标识牌。</View>
+              </View>
+            )}
+          </>
+        )}
+      </PageState>
+    </View>
+  )
+}
+

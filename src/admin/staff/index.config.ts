@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '工作人员', enablePullDownRefresh: true })

@@ -1,0 +1,458 @@
+import { useEffect, useRef, useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Image, Input, Text, View } from '@tarojs/components'
+import Btn from '@/components/Btn'
+import ErrorBox from '@/components/ErrorBox'
+import PageState, { Loading } from '@/components/PageState'
+import Fact from '@/components/Fact'
+import { photoSrc } from '@/components/Photos'
+import { ApiError, call, errorMessage, newRequestId } from '@/api'
+import { MAX_PHOTO_BYTES, uploadImage } from '@/api/upload'
+import type { GridView, VolunteerView } from '@/core/api'
+import { gridCodeSchema } from '@/core/grid'
+import { PRIVACY_VERSION } from '@/core/schemas'
+import { AVAILABILITY, VOLUNTEER_SKILLS, VOLUNTEER_STATUS_LABEL, registerInput } from '@/core/volunteer'
+import { STORAGE, decode, errorCode, go, load, save } from '@/components/util'
+import '@/workbench/form.scss'
+import './index.scss'
+
+type Field = 'name' | 'phone' | 'gridId' | 'skills' | 'availability' | 'photo' | 'privacyVersion'
+const FIELDS: Field[] = ['name', 'phone', 'gridId', 'skills', 'availability', 'photo', 'privacyVersion']
+/** What survives a weak network or a closed app until the registration goes through; the requestId makes a retry safe. */
+type Draft = { requestId: string; name: string; phone: string; gridCode: string; skills: string[]; availability: string[]; photo: string }
+type Contact = { phone: string; name: string }
+type Photo = { local?: string; fileID?: string; state: 'uploading' | 'done' | 'failed'; error?: string }
+
+const DRAFT_KEY = 'xf.volunteerDraft'
+
+/** 东关村 · 第一网格: the grid's own name without the village name it often repeats. */
+const gridLabel = (g: { name: string; villageName: string }) => {
+  const own = g.villageName && g.name.startsWith(g.villageName) ? g.name.slice(g.villageName.length) : g.name
+  return g.villageName ? `${g.villageName} · ${own || g.name}` : g.name
+}
+
+const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : list.concat(v))
+
+export default function Register() {
+  const { params } = useRouter()
+  const [mine, setMine] = useState<VolunteerView | null | undefined>(undefined)
+  const [mineError, setMineError] = useState<unknown>(null)
+  // a rejected applicant chose 重新申请: show the form (prefilled) instead of the status
+  const [reapply, setReapply] = useState(false)
+
+  const loadMine = () => {
+    setMineError(null)
+    call('volunteer', 'mine', {}).then(setMine, setMineError)
+  }
+  useEffect(loadMine, [])
+
+  if (mine === undefined)
+    return (
+      <View className='xf-page'>
+        <PageState loading={!mineError} loadingText='正在查询您的登记…' error={mineError} onRetry={loadMine} />
+      </View>
+    )
+
+  if (mine && !(mine.status === 'rejected' && reapply)) return <Status v={mine} onReapply={() => setReapply(true)} />
+
+  return <RegisterForm codeParam={decode(params.code)} previous={mine} onDone={setMine} />
+}
+
+/** The applicant's registration as it stands. */
+function Status({ v, onReapply }: { v: VolunteerView; onReapply: () => void }) {
+  return (
+    <View className='xf-page reg'>
+      <View id='r-status' className={`xf-card reg__status reg__status--${v.status}`}>
+        <View className='reg__status-label'>{VOLUNTEER_STATUS_LABEL[v.status]}</View>
+        {v.status === 'pending' && <View className='reg__status-text'>您的志愿者申请已提交，请等待实践站审核，审核结果会在这里显示。</View>}
+        {v.status === 'approved' && (
+          <>
+            <View className='reg__status-text'>欢迎加入志愿服务队！</View>
+            {v.plate && (
+              <View className='reg__plate'>
+                <Text className='xf-muted'>我的号牌 </Text>
+                <Text id='r-plate' className='reg__plate-no'>
+                  {v.plate}
+                </Text>
+              </View>
+            )}
+          </>
+        )}
+        {(v.status === 'rejected' || v.status === 'suspended') && (
+          <View className='reg__status-text'>原因：{v.reason || '未说明，请联系所在村的实践站'}</View>
+        )}
+      </View>
+
+      <View className='xf-card'>
+        <Fact label='姓名' value={v.name} />
+        <Fact label='手机号' value={v.phone} />
+        <Fact label='所在网格' value={gridLabel({ name: v.gridName, villageName: v.villageName })} />
+        {v.teamName && <Fact label='服务队' value={v.teamName} />}
+        <Fact label='特长' value={v.skills.join('、') || '—'} />
+        <Fact label='可服务时间' value={v.availability.join('、') || '—'} />
+      </View>
+
+      <View className='xf-actions'>
+        {v.status === 'approved' && (
+          <>
+            <Btn id='r-badge' type='primary' onClick={() => go('/volunteer/badge/index')}>
+              我的胸牌
+            </Btn>
+            <Btn type='default' onClick={() => go('/volunteer/tasks/index')}>
+              我的任务
+            </Btn>
+          </>
+        )}
+        {v.status === 'rejected' && (
+          <Btn id='r-reapply' type='primary' onClick={onReapply}>
+            重新申请
+          </Btn>
+        )}
+        {v.status === 'suspended' && <View className='xf-hint'>如有疑问，请联系所在村的新时代文明实践站。</View>}
+      </View>
+    </View>
+  )
+}
+
+function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; previous: VolunteerView | null; onDone: (v: VolunteerView) => void }) {
+  const [initial] = useState(() => {
+    const d = load<Draft>(DRAFT_KEY)
+    const contact = load<Contact>(STORAGE.contact)
+    const last = load<{ code: string }>(STORAGE.lastGrid)
+    return {
+      requestId: d?.requestId || newRequestId(),
+      name: d?.name || previous?.name || contact?.name || '',
+      phone: d?.phone || previous?.phone || contact?.phone || '',
+      gridCode: codeParam || d?.gridCode || last?.code || '',
+      skills: d?.skills || previous?.skills || [],
+      availability: d?.availability || previous?.availability || [],
+      photo: d?.photo || '',
+    }
+  })
+  const requestId = initial.requestId
+  const [name, setName] = useState(initial.name)
+  const [phone, setPhone] = useState(initial.phone)
+  const [skills, setSkills] = useState<string[]>(initial.skills)
+  const [availability, setAvailability] = useState<string[]>(initial.availability)
+  const [photo, setPhoto] = useState<Photo | null>(initial.photo ? { fileID: initial.photo, state: 'done' } : null)
+  const [agreed, setAgreed] = useState(() => load<string>(STORAGE.privacy) === PRIVACY_VERSION)
+  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
+  const [submitError, setSubmitError] = useState<unknown>(null)
+  const [submitting, setSubmitting] = useState(false)
+
+  // the grid: resolved from ?code=, the draft or the last scanned signboard; otherwise typed in
+  const [grid, setGrid] = useState<GridView | null>(null)
+  const [gridLoading, setGridLoading] = useState(false)
+  const [gridError, setGridError] = useState('')
+  const [codeText, setCodeText] = useState(initial.gridCode)
+  const [editingGrid, setEditingGrid] = useState(!initial.gridCode)
+  const lookup = useRef(0)
+
+  const resolveGrid = (raw: string) => {
+    const r = gridCodeSchema.safeParse(raw)
+    if (!r.success) {
+      setGridError(r.error.issues[0]?.message || '网格编码不正确')
+      setEditingGrid(true)
+      return
+    }
+    const mineNo = ++lookup.current
+    setGridError('')
+    setGridLoading(true)
+    call('grid', 'resolve', { code: r.data })
+      .then(
+        (g) => {
+          if (mineNo !== lookup.current) return
+          setGrid(g)
+          setEditingGrid(false)
+          if (fieldError?.field === 'gridId') setFieldError(null)
+        },
+        (e) => {
+          if (mineNo !== lookup.current) return
+          setGrid(null)
+          setEditingGrid(true)
+          setGridError(errorCode(e) === 'NOT_FOUND' ? '没有找到这个网格，请核对标识牌上的网格编码' : errorMessage(e))
+        },
+      )
+      .then(() => mineNo === lookup.current && setGridLoading(false))
+  }
+  useEffect(() => {
+    if (initial.gridCode) resolveGrid(initial.gridCode)
+  }, [])
+
+  useEffect(() => {
+    save(DRAFT_KEY, {
+      requestId,
+      name,
+      phone,
+      gridCode: grid?.code || codeText,
+      skills,
+      availability,
+      photo: photo?.fileID || '',
+    } satisfies Draft)
+  }, [name, phone, grid, codeText, skills, availability, photo])
+
+  const clear = (f: Field) => fieldError?.field === f && setFieldError(null)
+
+  const pickPhoto = () => {
+    Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] }).then(
+      (res) => {
+        const f = res.tempFiles[0]
+        if (!f) return
+        clear('photo')
+        if (f.size > MAX_PHOTO_BYTES) return setPhoto({ local: f.path, state: 'failed', error: '图片不能超过 10 MB' })
+        setPhoto({ local: f.path, state: 'uploading' })
+        uploadImage(f.path, f.size).then(
+          (fileID) => setPhoto((p) => (p?.local === f.path ? { ...p, fileID, state: 'done' } : p)),
+          (e) => setPhoto((p) => (p?.local === f.path ? { ...p, state: 'failed', error: errorMessage(e) } : p)),
+        )
+      },
+      () => {
+        /* cancelled */
+      },
+    )
+  }
+
+  const submit = () => {
+    if (submitting) return
+    setSubmitError(null)
+    if (photo?.state === 'uploading') return setFieldError({ field: 'photo', message: '照片还在上传，请稍等一下再提交' })
+    const parsed = registerInput.safeParse({
+      requestId,
+      name,
+      phone,
+      gridId: grid?.id ?? '',
+      skills,
+      availability,
+      photo: photo?.fileID || undefined,
+      privacyVersion: agreed ? PRIVACY_VERSION : undefined,
+    })
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const field = String(issue?.path[0] || '') as Field
+      if (FIELDS.includes(field)) {
+        setFieldError({ field, message: field === 'gridId' ? '请先找到您所在的网格（输入标识牌上的网格编码）' : issue.message })
+        Taro.pageScrollTo({ selector: `#f-${field}`, duration: 200 }).catch(() => {})
+      } else setSubmitError(new ApiError('VALIDATION', issue?.message || '填写的内容不正确'))
+      return
+    }
+    setFieldError(null)
+    save(STORAGE.contact, { phone: parsed.data.phone, name: parsed.data.name } satisfies Contact)
+    setSubmitting(true)
+    call('volunteer', 'register', parsed.data).then(
+      (v) => {
+        save(DRAFT_KEY, null)
+        Taro.showToast({ title: '已提交，请等待审核', icon: 'none' })
+        onDone(v)
+      },
+      (e) => {
+        // a taken phone number belongs next to the phone field; everything typed stays for another try
+        const msg = errorMessage(e)
+        if (errorCode(e) === 'CONFLICT' && /手机|电话/.test(msg)) setFieldError({ field: 'phone', message: msg })
+        else setSubmitError(e)
+        setSubmitting(false)
+      },
+    )
+  }
+
+  const err = (f: Field) =>
+    fieldError?.field === f ? (
+      <View id='error-message' className='xw-form__error'>
+        {fieldError.message}
+      </View>
+    ) : null
+
+  const photoShown = photo ? photo.local || (photo.fileID ? photoSrc(photo.fileID) : null) : null
+
+  return (
+    <View className='xf-page reg'>
+      <View className='xf-card'>
+        <View className='xf-h1'>注册成为志愿者</View>
+        <View className='xf-muted'>填好后由所在村的实践站审核，通过后发放志愿者号牌。</View>
+        {previous?.status === 'rejected' && previous.reason && <View className='reg__prev'>上次未通过的原因：{previous.reason}</View>}
+      </View>
+
+      <View className='xf-card xw-form'>
+        <View className='xw-form__label' id='f-name'>
+          姓名<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        <Input
+          id='r-name'
+          className={`xw-form__input xf-input-fill${fieldError?.field === 'name' ? ' xw-form__bad' : ''}`}
+          value={name}
+          maxlength={20}
+          placeholder='请填写真实姓名'
+          onInput={(e) => {
+            setName(e.detail.value)
+            clear('name')
+          }}
+        />
+        {err('name')}
+
+        <View className='xw-form__label' id='f-phone'>
+          手机号<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        <Input
+          id='r-phone'
+          className={`xw-form__input xf-input-fill${fieldError?.field === 'phone' ? ' xw-form__bad' : ''}`}
+          type='number'
+          value={phone}
+          maxlength={13}
+          placeholder='11位手机号'
+          onInput={(e) => {
+            setPhone(e.detail.value)
+            clear('phone')
+          }}
+        />
+        <View className='xw-form__tip'>手机号只给实践站工作人员，不会公开。</View>
+        {err('phone')}
+
+        <View className='xw-form__label' id='f-gridId'>
+          所在网格<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        {gridLoading && <Loading small text='正在查找网格…' />}
+        {!gridLoading && grid && !editingGrid && (
+          <View id='r-grid' className='xw-form__chosen'>
+            <View>
+              <View className='xw-form__chosen-name'>{gridLabel(grid)}</View>
+              <View className='xf-muted'>
+                {grid.townshipName} · 编码 {grid.code}
+              </View>
+            </View>
+            <View className='xw-form__change' hoverClass='xf-pressed' onClick={() => setEditingGrid(true)}>
+              更换
+            </View>
+          </View>
+        )}
+        {!gridLoading && editingGrid && (
+          <>
+            <View className='reg__code-row'>
+              <Input
+                id='r-grid-code'
+                className={`xw-form__input xf-input-fill reg__code-input${gridError || fieldError?.field === 'gridId' ? ' xw-form__bad' : ''}`}
+                value={codeText}
+                maxlength={20}
+                placeholder='标识牌上的网格编码，如 XF010101'
+                confirmType='search'
+                onInput={(e) => {
+                  setCodeText(e.detail.value.toUpperCase())
+                  setGridError('')
+                  clear('gridId')
+                }}
+                onConfirm={() => resolveGrid(codeText)}
+              />
+              <View id='r-grid-find' className='xw-form__change reg__find' hoverClass='xf-pressed' onClick={() => resolveGrid(codeText)}>
+                查找
+              </View>
+            </View>
+            <View className='xw-form__tip'>网格编码印在村里的网格标识牌上，二维码下方。</View>
+            {grid && (
+              <View className='xf-link' onClick={() => setEditingGrid(false)}>
+                仍用 {gridLabel(grid)}
+              </View>
+            )}
+          </>
+        )}
+        {gridError && (
+          <View id='error-message' className='xw-form__error'>
+            {gridError}
+          </View>
+        )}
+        {err('gridId')}
+
+        <View className='xw-form__label' id='f-skills'>
+          特长<Text className='xw-form__req'>（至少选一项，可多选）</Text>
+        </View>
+        <View id='r-skills' className='xw-form__chips'>
+          {VOLUNTEER_SKILLS.map((s) => (
+            <View
+              key={s}
+              className={`r-skill xw-form__chip${skills.includes(s) ? ' xw-form__chip--on' : ''}`}
+              onClick={() => {
+                setSkills(toggle(skills, s))
+                clear('skills')
+              }}
+            >
+              {skills.includes(s) ? `✓ ${s}` : s}
+            </View>
+          ))}
+        </View>
+        {err('skills')}
+
+        <View className='xw-form__label' id='f-availability'>
+          可服务时间<Text className='xw-form__req'>（至少选一项）</Text>
+        </View>
+        <View id='r-avail' className='xw-form__chips'>
+          {AVAILABILITY.map((a) => (
+            <View
+              key={a}
+              className={`r-avail-item xw-form__chip${availability.includes(a) ? ' xw-form__chip--on' : ''}`}
+              onClick={() => {
+                setAvailability(toggle(availability, a))
+                clear('availability')
+              }}
+            >
+              {availability.includes(a) ? `✓ ${a}` : a}
+            </View>
+          ))}
+        </View>
+        {err('availability')}
+
+        <View className='xw-form__label' id='f-photo'>
+          照片<Text className='xw-form__opt'>（可不传，用于胸牌）</Text>
+        </View>
+        <View className='reg__photo-row'>
+          <View id='r-photo' className='reg__photo' hoverClass='xf-pressed' onClick={pickPhoto}>
+            {photoShown ? (
+              <Image className='reg__photo-img' src={photoShown} mode='aspectFill' />
+            ) : photo?.fileID ? (
+              <View className='reg__photo-empty'>已上传</View>
+            ) : (
+              <View className='reg__photo-empty'>＋ 添加照片</View>
+            )}
+            {photo?.state === 'uploading' && <View className='reg__photo-mask'>上传中…</View>}
+            {photo?.state === 'failed' && <View className='reg__photo-mask reg__photo-mask--bad'>没传上，点此重选</View>}
+          </View>
+          {photo && (
+            <View className='xw-form__change' hoverClass='xf-pressed' onClick={() => setPhoto(null)}>
+              不用照片
+            </View>
+          )}
+        </View>
+        {photo?.state === 'failed' && photo.error && <View className='xw-form__error'>{photo.error}</View>}
+        {err('photo')}
+      </View>
+
+      <View id='f-privacyVersion' className='xw-form__consent'>
+        <View
+          id='r-privacy'
+          className={`xw-form__check${agreed ? ' xw-form__check--on' : ''}`}
+          onClick={() => {
+            const next = !agreed
+            setAgreed(next)
+            save(STORAGE.privacy, next ? PRIVACY_VERSION : null)
+            clear('privacyVersion')
+          }}
+        >
+          {agreed ? '✓' : ''}
+        </View>
+        <View className='xw-form__consent-text'>
+          我已阅读并同意
+          <Text className='xw-form__link' onClick={() => go('/pages/privacy/index')}>
+            《用户隐私保护指引》
+          </Text>
+          ，姓名、电话和照片仅用于志愿者登记和服务。
+        </View>
+      </View>
+      {err('privacyVersion')}
+
+      {!!submitError && <ErrorBox error={submitError} />}
+
+      <View className='xf-actions'>
+        <Btn id='r-submit' type='primary' disabled={submitting} onClick={submit}>
+          {submitting ? '提交中…' : '提交申请'}
+        </Btn>
+        {!!submitError && !submitting && <View className='xw-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交申请”即可。</View>}
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,310 @@
+import { useEffect, useRef, useState } from 'react'
+import Taro from '@tarojs/taro'
+import { Input, Text, Textarea, View } from '@tarojs/components'
+import Btn from '@/components/Btn'
+import ErrorBox from '@/components/ErrorBox'
+import { Loading } from '@/components/PageState'
+import { ApiError, call, newRequestId } from '@/api'
+import type { GridOption, OrderView, ServiceView } from '@/core/api'
+import { hotlineOrderInput } from '@/core/order'
+import { STORAGE, go, load, query, save } from '@/components/util'
+import '@/workbench/form.scss'
+import './index.scss'
+
+type Field = 'gridId' | 'serviceId' | 'callerName' | 'callerPhone' | 'description'
+const FIELDS: Field[] = ['gridId', 'serviceId', 'callerName', 'callerPhone', 'description']
+const GRID_KEY = 'xf.hotlineGrid' // the grid chosen last: the next call is usually from the same place
+const SEARCH_DELAY_MS = 250
+
+/** Services by category, in the catalogue's order. */
+function groups(services: ServiceView[]) {
+  const out: { category: string; items: ServiceView[] }[] = []
+  for (const s of services) {
+    let g = out.find((x) => x.category === s.category)
+    if (!g) out.push((g = { category: s.category, items: [] }))
+    g.items.push(s)
+  }
+  return out
+}
+
+export default function Hotline() {
+  const [grid, setGrid] = useState<GridOption | null>(() => load<GridOption>(GRID_KEY))
+  const [q, setQ] = useState('')
+  const [results, setResults] = useState<GridOption[] | null>(null)
+  const [searchError, setSearchError] = useState<unknown>(null)
+  const [searching, setSearching] = useState(false)
+  const searchSeq = useRef(0)
+
+  const [services, setServices] = useState<ServiceView[] | null>(() => load<ServiceView[]>(STORAGE.catalogue))
+  const [servicesError, setServicesError] = useState<unknown>(null)
+  const [serviceId, setServiceId] = useState('')
+  const [name, setName] = useState('')
+  const [phone, setPhone] = useState('')
+  const [description, setDescription] = useState('')
+  // one requestId per call taken: a retry after a lost answer never enters the order twice
+  const [requestId, setRequestId] = useState(newRequestId)
+  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
+  const [submitError, setSubmitError] = useState<unknown>(null)
+  const [submitting, setSubmitting] = useState(false)
+  const [placed, setPlaced] = useState<OrderView | null>(null)
+
+  const loadCatalogue = () => {
+    setServicesError(null)
+    call('grid', 'catalogue', {}).then((list) => {
+      setServices(list)
+      save(STORAGE.catalogue, list)
+    }, setServicesError)
+  }
+  useEffect(loadCatalogue, [])
+
+  // search as the staff member types; only the latest answer counts
+  useEffect(() => {
+    const text = q.trim()
+    const mine = ++searchSeq.current
+    if (!text) {
+      setResults(null)
+      setSearchError(null)
+      setSearching(false)
+      return
+    }
+    setSearching(true)
+    const t = setTimeout(() => {
+      call('grid', 'search', { q: text, limit: 20 })
+        .then(
+          (list) => {
+            if (mine !== searchSeq.current) return
+            setResults(list)
+            setSearchError(null)
+          },
+          (e) => mine === searchSeq.current && setSearchError(e),
+        )
+        .then(() => mine === searchSeq.current && setSearching(false))
+    }, SEARCH_DELAY_MS)
+    return () => clearTimeout(t)
+  }, [q])
+
+  const clear = (f: Field) => fieldError?.field === f && setFieldError(null)
+
+  const choose = (g: GridOption) => {
+    setGrid(g)
+    save(GRID_KEY, g)
+    setQ('')
+    setResults(null)
+    clear('gridId')
+  }
+
+  const submit = () => {
+    if (submitting) return
+    setSubmitError(null)
+    const parsed = hotlineOrderInput.safeParse({
+      requestId,
+      gridId: grid?.id ?? '',
+      serviceId,
+      description,
+      callerName: name,
+      callerPhone: phone,
+    })
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const field = String(issue?.path[0] || '') as Field
+      if (FIELDS.includes(field)) {
+        const message = field === 'gridId' ? '请先选择来电人所在的网格' : field === 'serviceId' ? '请选择服务项目' : issue.message
+        setFieldError({ field, message })
+        Taro.pageScrollTo({ selector: `#f-${field}`, duration: 200 }).catch(() => {})
+      } else setSubmitError(new ApiError('VALIDATION', issue?.message || '填写的内容不正确'))
+      return
+    }
+    setFieldError(null)
+    setSubmitting(true)
+    call('order', 'placeHotline', parsed.data).then(
+      (order) => {
+        Taro.showToast({ title: `已录入，单号 ${order.no}`, icon: 'none', duration: 3000 })
+        setPlaced(order)
+        // ready for the next call: same grid, everything else empty, a new requestId
+        setServiceId('')
+        setName('')
+        setPhone('')
+        setDescription('')
+        setRequestId(newRequestId())
+        setSubmitting(false)
+        Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => {})
+      },
+      (e) => {
+        setSubmitError(e) // fields and requestId stay: tapping again is safe
+        setSubmitting(false)
+      },
+    )
+  }
+
+  const err = (f: Field) =>
+    fieldError?.field === f ? (
+      <View id='error-message' className='xw-form__error'>
+        {fieldError.message}
+      </View>
+    ) : null
+
+  return (
+    <View className='xf-page hotline'>
+      {placed && (
+        <View id='h-placed' className='hotline__placed' hoverClass='xf-pressed' onClick={() => go(`/staff/order/index?${query({ id: placed.id })}`)}>
+          <View className='xf-cell__main'>
+            <View className='hotline__placed-title'>已录入，单号 {placed.no}</View>
+            <View className='hotline__placed-desc'>
+              {placed.serviceName} · {placed.gridName}　点此查看、派单
+            </View>
+          </View>
+          <Text className='xf-cell__arrow'>›</Text>
+        </View>
+      )}
+
+      <View className='xf-card xw-form'>
+        <View className='xw-form__label' id='f-gridId'>
+          网格<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        {grid && (
+          <View id='h-grid' className='xw-form__chosen'>
+            <View>
+              <View className='xw-form__chosen-name'>{grid.name}</View>
+              <View className='xf-muted'>
+                {grid.townshipName} · {grid.villageName} · {grid.code}
+              </View>
+            </View>
+            <View id='h-grid-change' className='xw-form__change' hoverClass='xf-pressed' onClick={() => setGrid(null)}>
+              更换
+            </View>
+          </View>
+        )}
+        {!grid && (
+          <>
+            <Input
+              id='h-grid-q'
+              className={`xw-form__input xf-input-fill${fieldError?.field === 'gridId' ? ' xw-form__bad' : ''}`}
+              value={q}
+              maxlength={20}
+              focus
+              placeholder='输入网格名称或编码，如 第一网格、XF0101'
+              onInput={(e) => setQ(e.detail.value)}
+            />
+            {searching && <Loading small text='正在查找…' />}
+            {!!searchError && !searching && <ErrorBox error={searchError} />}
+            {results && !searching && results.length === 0 && <View className='xw-form__tip'>没有找到，换个名称或编码试试</View>}
+            {results && results.length > 0 && (
+              <View id='h-grid-results' className='xf-list hotline__results'>
+                {results.map((g) => (
+                  <View
+                    key={g.id}
+                    className={`xf-cell h-grid-item${g.active ? '' : ' hotline__off'}`}
+                    hoverClass={g.active ? 'xf-pressed' : 'none'}
+                    onClick={() => g.active && choose(g)}
+                  >
+                    <View className='xf-cell__main'>
+                      <View className='xf-cell__title'>
+                        {g.name}
+                        <Text className='hotline__code'> {g.code}</Text>
+                      </View>
+                      <View className='xf-cell__desc'>
+                        {g.townshipName} · {g.villageName}
+                        {g.active ? '' : '（已停用）'}
+                      </View>
+                    </View>
+                  </View>
+                ))}
+              </View>
+            )}
+          </>
+        )}
+        {err('gridId')}
+
+        <View className='xw-form__label' id='f-serviceId'>
+          服务<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        {!services && !servicesError && <Loading small text='正在加载服务清单…' />}
+        {!services && !!servicesError && <ErrorBox error={servicesError} onRetry={loadCatalogue} />}
+        {services && (
+          <View id='h-service'>
+            {groups(services).map((g) => (
+              <View key={g.category}>
+                <View className='hotline__category'>{g.category}</View>
+                <View className='xw-form__chips'>
+                  {g.items.map((s) => (
+                    <View
+                      key={s.id}
+                      className={`h-service-item xw-form__chip${serviceId === s.id ? ' xw-form__chip--on' : ''}`}
+                      onClick={() => {
+                        setServiceId(s.id)
+                        clear('serviceId')
+                      }}
+                    >
+                      {s.name}
+                    </View>
+                  ))}
+                </View>
+              </View>
+            ))}
+          </View>
+        )}
+        {err('serviceId')}
+
+        <View className='xw-form__label' id='f-callerName'>
+          来电人姓名<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        <Input
+          id='h-name'
+          className={`xw-form__input xf-input-fill${fieldError?.field === 'callerName' ? ' xw-form__bad' : ''}`}
+          value={name}
+          maxlength={20}
+          placeholder='如：王大爷'
+          onInput={(e) => {
+            setName(e.detail.value)
+            clear('callerName')
+          }}
+        />
+        {err('callerName')}
+
+        <View className='xw-form__label' id='f-callerPhone'>
+          来电电话<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        <Input
+          id='h-phone'
+          className={`xw-form__input xf-input-fill${fieldError?.field === 'callerPhone' ? ' xw-form__bad' : ''}`}
+          type='number'
+          value={phone}
+          maxlength={13}
+          placeholder='手机号或带区号的座机号'
+          onInput={(e) => {
+            setPhone(e.detail.value)
+            clear('callerPhone')
+          }}
+        />
+        {err('callerPhone')}
+
+        <View className='xw-form__label' id='f-description'>
+          诉求描述<Text className='xw-form__req'>（必填）</Text>
+        </View>
+        <Textarea
+          id='h-desc'
+          className={`xw-form__textarea xf-input-fill${fieldError?.field === 'description' ? ' xw-form__bad' : ''}`}
+          value={description}
+          maxlength={500}
+          placeholder='什么事、在哪里，如：家里水管漏水，村东头第三户'
+          onInput={(e) => {
+            setDescription(e.detail.value)
+            clear('description')
+          }}
+        />
+        <View className='xw-form__count'>{description.trim().length}/500</View>
+        {err('description')}
+      </View>
+
+      {!!submitError && <ErrorBox error={submitError} />}
+
+      <View className='xf-actions'>
+        <Btn id='h-submit' type='primary' disabled={submitting} onClick={submit}>
+          {submitting ? '录入中…' : '录入诉求'}
+        </Btn>
+        {!!submitError && !submitting && <View className='xw-form__retry-tip'>填的内容都还在，再点一次“录入诉求”不会重复录入。</View>}
+        <View className='xf-hint'>录入后在“诉求处理”里派单。</View>
+      </View>
+    </View>
+  )
+}
