@@ -49,6 +49,8 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('scope_status_created', ['scopePath', 'status', '-createdAt']),
       // public plate check (亮证); not unique: pending registrations have no plate
       idx('plate', ['plate']),
+      // a moved grid's registrations follow it
+      idx('grid', ['gridId']),
     ],
   },
   // number plates ever issued (_id = plate): never reused

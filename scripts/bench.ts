@@ -99,6 +99,9 @@ async function benchScale(scale: Scale) {
     const station = await login(rt, 'u_station_dg')
     const countyAdmin = await login(rt, 'u_county')
     const grid = (await rt.db.collection('grids').where({ level: 'grid' }).limit(1).get()).data[0] as { _id: string; code: string; name: string }
+    // a grid of the station's village, for hotline entry
+    const stationUser = (await rt.db.collection('users').doc('u_station_dg').get()).data[0] as { roles: { nodeId: string }[] }
+    const stationGrid = (await rt.db.collection('grids').where({ path: stationUser.roles[0].nodeId, level: 'grid' }).limit(1).get()).data[0] as { _id: string }
     // a seeded volunteer's plate, for the public badge check
     const plated = (await rt.db.collection('volunteers').where({ status: 'approved' }).limit(1).get()).data[0] as { plate: string } | undefined
     const run = Date.now().toString(36)
@@ -115,7 +118,7 @@ async function benchScale(scale: Scale) {
       await measure(rt, 'grid.resolve', villager, 'grid', () => ({ action: 'resolve', data: { code: grid.code } })),
       await measure(rt, 'order.placeHotline', station, 'order', (i) => ({
         action: 'placeHotline',
-        data: { requestId: `benchh_${run}_${i}`, gridId: 'g_XF010101', serviceId: 'svc_04', description: '压测：电话点单', callerName: '王奶奶', callerPhone: '13900002222' },
+        data: { requestId: `benchh_${run}_${i}`, gridId: stationGrid._id, serviceId: 'svc_04', description: '压测：电话点单', callerName: '王奶奶', callerPhone: '13900002222' },
       })),
       // hotline entry's grid search: the station's village, and the whole county
       await measure(rt, 'grid.search station', station, 'grid', () => ({ action: 'search', data: { q: '第一' } })),

@@ -10,6 +10,7 @@ import {
   highestChildSeq,
   ORDERABLE_LEVELS,
   placeNames,
+  type RecodedNode,
   planImport,
   readImportHeader,
   recodeSubtree,
@@ -313,8 +314,29 @@ export async function moveNode(deps: Deps, input: { id: string; parentId: string
       ),
     )
   }
+  await rescope(db, recoded.filter((r) => ORDERABLE_LEVELS.includes(subtree.find((n) => n._id === r._id)!.level)))
   const me = recoded.find((r) => r._id === node._id)!
   return viewOf({ ...node, ...me, parentId: newParent._id }, chain)
+}
+
+/**
+ * Orders and volunteer registrations of moved grids follow them: their scopePath (what staff
+ * scope queries match) and place names become the new ones, so the new village's station
+ * handles them and the old one no longer sees them. One update per grid and collection.
+ */
+async function rescope(db: Db, moved: readonly RecodedNode[]) {
+  const CHUNK = 25
+  for (let i = 0; i < moved.length; i += CHUNK) {
+    await Promise.all(
+      moved.slice(i, i + CHUNK).flatMap((g) => {
+        const places = placeNames(g)
+        return [
+          db.collection('orders').where({ gridId: g._id }).update({ scopePath: g.path, gridCode: g.code, ...places }),
+          db.collection('volunteers').where({ gridId: g._id }).update({ scopePath: g.path, ...places }),
+        ]
+      }),
+    )
+  }
 }
 
 /**

@@ -182,6 +182,26 @@ describe('move', () => {
   })
 })
 
+test('orders and volunteer registrations of a moved grid follow it to the new village’s station', async () => {
+  const placed = await rt.call(
+    'order',
+    'place',
+    { requestId: `move_${Date.now()}`, gridCode: 'XF010302', serviceId: 'svc_01', description: '搬迁前下的单，灯不亮了', contactPhone: '13800001111', privacyVersion: PRIVACY_VERSION },
+    VILLAGER,
+  )
+  expect(placed.ok).toBe(true)
+  const inIncoming = async (who: string) => ((await rt.call('order', 'incoming', {}, who)).data ?? []).some((o: any) => o.id === placed.data.id)
+  expect(await inIncoming(STATION_XS)).toBe(false)
+
+  const moved = await rt.call('grid', 'move', { id: 'g_XF010302', parentId: 'g_XF0201' }, COUNTY)
+  expect(moved.ok).toBe(true)
+  const order = (await rt.db.collection('orders').doc(placed.data.id).get()).data[0] as any
+  expect(order).toMatchObject({ gridCode: moved.data.code, villageName: '西山村', townshipName: '西山乡' })
+  expect(order.scopePath).toEqual(['g_XF', 'g_XF02', 'g_XF0201', 'g_XF010302'])
+  expect(await inIncoming(STATION_XS)).toBe(true)
+  expect(await inIncoming(TOWNSHIP)).toBe(false)
+})
+
 describe('tree and search', () => {
   test('tree: node, ancestors, children by code; canEdit only for county / township', async () => {
     const t = await rt.call('grid', 'tree', { nodeId: 'g_XF0201' }, STATION_XS)
