@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { Image, Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import ErrorBox from '@/components/ErrorBox'
+import TextField from '@/workbench/TextField'
 import PageState, { Loading } from '@/components/PageState'
 import Fact from '@/components/Fact'
 import { photoSrc } from '@/components/Photos'
@@ -272,39 +273,35 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
       </View>
 
       <View className='xf-card xw-form'>
-        <View className='xw-form__label' id='f-name'>
-          姓名<Text className='xw-form__req'>（必填）</Text>
-        </View>
-        <Input
+        <TextField
+          name='name'
           id='r-name'
-          className={`xw-form__input xf-input-fill${fieldError?.field === 'name' ? ' xw-form__bad' : ''}`}
+          label='姓名'
+          required
           value={name}
-          maxlength={20}
-          placeholder='请填写真实姓名'
-          onInput={(e) => {
-            setName(e.detail.value)
+          onChange={(v) => {
+            setName(v)
             clear('name')
           }}
+          error={fieldError?.field === 'name' ? fieldError.message : null}
+          placeholder='请填写真实姓名'
+          maxlength={20}
         />
-        {err('name')}
 
-        <View className='xw-form__label' id='f-phone'>
-          手机号<Text className='xw-form__req'>（必填）</Text>
-        </View>
-        <Input
+        <TextField
+          name='phone'
           id='r-phone'
-          className={`xw-form__input xf-input-fill${fieldError?.field === 'phone' ? ' xw-form__bad' : ''}`}
-          type='number'
+          label='手机号'
+          required
           value={phone}
-          maxlength={13}
-          placeholder='11位手机号'
-          onInput={(e) => {
-            setPhone(e.detail.value)
+          onChange={(v) => {
+            setPhone(v)
             clear('phone')
           }}
+          error={fieldError?.field === 'phone' ? fieldError.message : null}
+          placeholder='11位手机号'
+          maxlength={13} type='number'
         />
-        <View className='xw-form__tip'>手机号只给实践站工作人员，不会公开。</View>
-        {err('phone')}
 
         <View className='xw-form__label' id='f-gridId'>
           所在网格<Text className='xw-form__req'>（必填）</Text>

@@ -12,6 +12,7 @@ import { formatShort } from '@/core/time'
 import { errorCode, go, query } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import './index.scss'
+import Tabs from '@/workbench/Tabs'
 
 const TABS: { key: ApprovalKind; label: string; empty: string }[] = [
   { key: 'rating', label: '评价', empty: '没有待审核的评价' },
@@ -82,13 +83,7 @@ export default function Approvals() {
 
   return (
     <View className='xf-page approvals'>
-      <View className='approvals__tabs'>
-        {TABS.map((t) => (
-          <View key={t.key} id={`tab-${t.key}`} className={`approvals__tab${tab === t.key ? ' approvals__tab--on' : ''}`} onClick={() => setTab(t.key)}>
-            {t.label}
-          </View>
-        ))}
-      </View>
+      <Tabs tabs={TABS} value={tab} onChange={setTab} />
       <View className='xf-hint'>{tab === 'rating' ? '评价审核通过后才计入志愿者评分和积分。' : '晒单审核通过后才会公开展示。'}</View>
 
       {!!error && items && <StaleNotice error={error} />}

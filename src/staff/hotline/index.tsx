@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react'
 import Taro from '@tarojs/taro'
-import { Input, Text, Textarea, View } from '@tarojs/components'
+import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import ErrorBox from '@/components/ErrorBox'
+import TextField from '@/workbench/TextField'
 import { Loading } from '@/components/PageState'
 import { ApiError, call, newRequestId } from '@/api'
 import type { GridOption, OrderView, ServiceView } from '@/core/api'
@@ -245,55 +246,50 @@ export default function Hotline() {
         )}
         {err('serviceId')}
 
-        <View className='xw-form__label' id='f-callerName'>
-          来电人姓名<Text className='xw-form__req'>（必填）</Text>
-        </View>
-        <Input
+        <TextField
+          name='callerName'
           id='h-name'
-          className={`xw-form__input xf-input-fill${fieldError?.field === 'callerName' ? ' xw-form__bad' : ''}`}
+          label='来电人姓名'
+          required
           value={name}
-          maxlength={20}
-          placeholder='如：王大爷'
-          onInput={(e) => {
-            setName(e.detail.value)
+          onChange={(v) => {
+            setName(v)
             clear('callerName')
           }}
+          error={fieldError?.field === 'callerName' ? fieldError.message : null}
+          placeholder='如：王大爷'
+          maxlength={20}
         />
-        {err('callerName')}
 
-        <View className='xw-form__label' id='f-callerPhone'>
-          来电电话<Text className='xw-form__req'>（必填）</Text>
-        </View>
-        <Input
+        <TextField
+          name='callerPhone'
           id='h-phone'
-          className={`xw-form__input xf-input-fill${fieldError?.field === 'callerPhone' ? ' xw-form__bad' : ''}`}
-          type='number'
+          label='来电电话'
+          required
           value={phone}
-          maxlength={13}
-          placeholder='手机号或带区号的座机号'
-          onInput={(e) => {
-            setPhone(e.detail.value)
+          onChange={(v) => {
+            setPhone(v)
             clear('callerPhone')
           }}
+          error={fieldError?.field === 'callerPhone' ? fieldError.message : null}
+          placeholder='手机号或带区号的座机号'
+          maxlength={13} type='number'
         />
-        {err('callerPhone')}
 
-        <View className='xw-form__label' id='f-description'>
-          诉求描述<Text className='xw-form__req'>（必填）</Text>
-        </View>
-        <Textarea
+        <TextField
+          name='description'
           id='h-desc'
-          className={`xw-form__textarea xf-input-fill${fieldError?.field === 'description' ? ' xw-form__bad' : ''}`}
+          label='诉求描述'
+          required
           value={description}
-          maxlength={500}
-          placeholder='什么事、在哪里，如：家里水管漏水，村东头第三户'
-          onInput={(e) => {
-            setDescription(e.detail.value)
+          onChange={(v) => {
+            setDescription(v)
             clear('description')
           }}
+          error={fieldError?.field === 'description' ? fieldError.message : null}
+          placeholder='什么事、在哪里，如：家里水管漏水，村东头第三户'
+          maxlength={500} multiline
         />
-        <View className='xw-form__count'>{description.trim().length}/500</View>
-        {err('description')}
       </View>
 
       {!!submitError && <ErrorBox error={submitError} />}

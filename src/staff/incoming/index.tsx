@@ -12,6 +12,7 @@ import StatusTag from '@/components/StatusTag'
 import { callPhone, go, query } from '@/components/util'
 import { Tag } from '@nutui/nutui-react-taro'
 import './index.scss'
+import Tabs from '@/workbench/Tabs'
 
 type Tab = 'pending' | 'all'
 const TABS: { key: Tab; label: string }[] = [
@@ -89,18 +90,7 @@ export default function Incoming() {
         </View>
       </View>
 
-      <View className='incoming__tabs'>
-        {TABS.map((t) => (
-          <View
-            key={t.key}
-            id={`tab-${t.key}`}
-            className={`incoming__tab${tab === t.key ? ' incoming__tab--on' : ''}`}
-            onClick={() => setTab(t.key)}
-          >
-            {t.label}
-          </View>
-        ))}
-      </View>
+      <Tabs tabs={TABS} value={tab} onChange={setTab} />
 
       {!!error && orders && <StaleNotice error={error} />}
       <PageState

@@ -12,6 +12,7 @@ import { formatShort } from '@/core/time'
 import { callPhone, errorCode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import './index.scss'
+import Tabs from '@/workbench/Tabs'
 
 const TABS: { key: VolunteerStatus; empty: string }[] = [
   { key: 'pending', empty: '没有待审核的志愿者申请' },
@@ -93,13 +94,7 @@ export default function Volunteers() {
 
   return (
     <View className='xf-page vols'>
-      <View className='vols__tabs'>
-        {TABS.map((t) => (
-          <View key={t.key} id={`tab-${t.key}`} className={`vols__tab${tab === t.key ? ' vols__tab--on' : ''}`} onClick={() => setTab(t.key)}>
-            {VOLUNTEER_STATUS_LABEL[t.key]}
-          </View>
-        ))}
-      </View>
+      <Tabs tabs={TABS.map((t) => ({ key: t.key, label: VOLUNTEER_STATUS_LABEL[t.key] }))} value={tab} onChange={setTab} />
       {tab === 'pending' && <View className='xf-hint'>请核对姓名、电话和所在网格；通过后自动分配号牌。</View>}
 
       {!!error && items && <StaleNotice error={error} />}

@@ -10,6 +10,7 @@ import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
 import { go, query } from '@/components/util'
 import './index.scss'
+import Tabs from '@/workbench/Tabs'
 
 const TABS: { key: TaskTab; label: string; empty: string }[] = [
   { key: 'assigned', label: '派给我', empty: '暂时没有派给您的任务' },
@@ -48,13 +49,7 @@ export default function Tasks() {
 
   return (
     <View className='xf-page vtasks'>
-      <View className='vtasks__tabs'>
-        {TABS.map((t) => (
-          <View key={t.key} id={`tab-${t.key}`} className={`vtasks__tab${tab === t.key ? ' vtasks__tab--on' : ''}`} onClick={() => setTab(t.key)}>
-            {t.label}
-          </View>
-        ))}
-      </View>
+      <Tabs tabs={TABS} value={tab} onChange={setTab} />
       <View id='link-badge' className='xf-link' onClick={() => go('/volunteer/badge/index')}>
         我的胸牌（亮码） ›
       </View>

@@ -1,0 +1,16 @@
+import { View } from '@tarojs/components'
+import './tabs.scss'
+
+/** The tab bar of the workbench lists (incoming, approvals, volunteer registrations, tasks). Each tab has id `tab-<key>`. */
+export default function Tabs<K extends string>(props: { tabs: readonly { key: K; label: string }[]; value: K; onChange: (key: K) => void }) {
+  const { tabs, value, onChange } = props
+  return (
+    <View className='xw-tabs'>
+      {tabs.map((t) => (
+        <View key={t.key} id={`tab-${t.key}`} className={`xw-tabs__tab${value === t.key ? ' xw-tabs__tab--on' : ''}`} onClick={() => onChange(t.key)}>
+          {t.label}
+        </View>
+      ))}
+    </View>
+  )
+}
