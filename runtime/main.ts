@@ -30,6 +30,8 @@ async function main() {
   应用（H5）:     ${rt.url}/
   扫码落地页示例: ${rt.url}/#/pages/scan/index?code=${sampleGrid}
   开发登录:       ${rt.url}/#/pages/dev/index
+  网格管理:       ${rt.url}/#/admin/tree/index   （县、乡镇管理员）
+  志愿者核验:     ${rt.url}/#/join/verify/index
   数据目录:       ${dataDir}
 演示账号（在开发登录页点选）:
 ${DEMO_ACCOUNTS.map((a) => `  - ${a.label}`).join('\n')}

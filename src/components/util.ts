@@ -73,6 +73,7 @@ export const STORAGE = {
   confirmDraft: (orderId: string) => `xf.confirm.${orderId}`, // stars/comment/reason typed on an order detail
   showcaseDraft: (orderId: string) => `xf.showcase.${orderId}`, // story + uploaded photos of a showcase
   lastVillage: 'xf.lastVillage', // the village of the last grid, for the showcase feed
+  roles: 'xf.roles', // the roles this user held when last asked (entries to the workbenches)
 }
 
 export function load<T>(key: string): T | null {

@@ -118,7 +118,10 @@ e2eSuite('people: grid → signboard → scan order; registration → plate → 
 
     // the approved registration's name is now the account's name
     await signIn('李秀英')
-    await page.goto(`${rt.url}/#/volunteer/badge/index`)
+    // reached the way a volunteer would: scan landing → 我的志愿任务 → 我的胸牌
+    await page.goto(`${rt.url}/#/pages/scan/index?code=XF020101`)
+    await visible('#link-tasks').click()
+    await visible('#link-badge').click()
     await see(page.locator('#badge-plate')).hasText(vol.plate)
     const qr = visible('#badge-qr')
     await qr.waitFor()

@@ -51,6 +51,7 @@ export default function Scan() {
   const shownGrid = useRef<string | null>(null)
   const firstShow = useRef(true)
   const [unread] = useUnread()
+  const roles = useRoles()
 
   // Back from the form (or an order placed meanwhile): refresh the open orders quietly, keeping what is shown.
   useDidShow(() => {
@@ -244,6 +245,16 @@ export default function Scan() {
             您有 {unread} 条新消息，点这里查看
           </View>
         )}
+        {roles.some((r) => r === 'station' || r === 'township' || r === 'county') && (
+          <Btn id='link-workbench' type='default' onClick={() => go('/staff/incoming/index')}>
+            工作台（诉求处理）
+          </Btn>
+        )}
+        {roles.some((r) => r === 'volunteer' || r === 'leader') && (
+          <Btn id='link-tasks' type='default' onClick={() => go('/volunteer/tasks/index')}>
+            我的志愿任务
+          </Btn>
+        )}
         <View className='xf-row'>
           <Text id='link-register' className='xf-link' onClick={() => go('/join/register/index')}>
             注册成为志愿者
@@ -255,6 +266,26 @@ export default function Scan() {
       </View>
     </View>
   )
+}
+
+/**
+ * The roles of whoever uses the app (staff and volunteers reach their workbench from here):
+ * the last known ones at once, refreshed quietly; nothing for someone not signed in.
+ */
+function useRoles(): string[] {
+  const [roles, setRoles] = useState<string[]>(() => load<string[]>(STORAGE.roles) ?? [])
+  useEffect(() => {
+    call('user', 'me', {})
+      .then((me) => {
+        const r = [...new Set(me.roles.map((x) => x.role))]
+        setRoles(r)
+        save(STORAGE.roles, r)
+      })
+      .catch(() => {
+        /* keep the last known roles */
+      })
+  }, [])
+  return roles
 }
 
 /** Type the code printed on the signboard; checked here before asking the server. */
