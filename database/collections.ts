@@ -14,7 +14,7 @@ export const COLLECTIONS: CollectionSpec[] = [
     name: 'grids',
     indexes: [idx('code_unique', ['code'], true), idx('parent', ['parentId']), idx('path', ['path']), idx('former', ['formerCodes'])],
   },
-  { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId']), idx('team', ['teamId'])] },
+  { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId']), idx('team', ['teamId']), idx('phone', ['phone'])] },
   { name: 'services', indexes: [idx('active_sort', ['active', 'sort'])] },
   { name: 'teams', indexes: [idx('village', ['villageId']), idx('grids', ['gridIds'])] },
   {

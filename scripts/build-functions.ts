@@ -22,8 +22,10 @@ type FunctionConfig = {
 const FONT = (dir: string, file: string): [string, string] => [require.resolve(`@expo-google-fonts/noto-sans-sc/${dir}/${file}`), `fonts/${file}`]
 
 const FUNCTIONS: Record<string, FunctionConfig> = {
-  grid: { timeout: 10 },
-  volunteer: { timeout: 10 },
+  // imports and moves of big subtrees write thousands of documents
+  grid: { timeout: 60 },
+  // badges render their QR with qrcode (a runtime dependency, like pdfkit for signboard)
+  volunteer: { timeout: 10, runtimeDeps: ['qrcode'] },
   // print-ready PDFs: pdfkit reads its own data files at runtime (so it cannot be bundled);
   // the two CJK fonts travel with the function (shared/pdf.ts looks in ./fonts first)
   signboard: {

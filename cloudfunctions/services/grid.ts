@@ -1,4 +1,4 @@
-import { assertOrderable, effectiveHotline, OPEN_STATES, placeNames, type GridNode, type GridView, type Service, type ServiceView } from '../../src/core'
+import { AppError, assertOrderable, effectiveHotline, OPEN_STATES, placeNames, type GridNode, type GridView, type Service, type ServiceView } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
 import { toServiceView } from './views'
 
@@ -8,13 +8,33 @@ import { toServiceView } from './views'
  * code is current or former for at most one grid. One round trip.
  */
 export async function findOrderableGrid(db: Db, code: string): Promise<GridNode> {
+  return assertOrderable(await gridByCode(db, code), code)
+}
+
+async function gridByCode(db: Db, code: string): Promise<GridNode | undefined> {
   const _ = db.command
   const res = await db
     .collection('grids')
     .where(_.or([{ code }, { formerCodes: code }]))
     .limit(1)
     .get()
-  return assertOrderable(res.data[0] as GridNode | undefined, code)
+  return res.data[0] as GridNode | undefined
+}
+
+/**
+ * A deactivated signboard says where to go instead: the nearest active village or township
+ * above it and the hotline in effect there. One more round trip, on this path only.
+ */
+async function refuseInactive(db: Db, grid: GridNode): Promise<never> {
+  const ids = grid.path.slice(0, -1)
+  const chain = (await db.collection('grids').where({ _id: db.command.in(ids) }).limit(ids.length).get()).data as GridNode[]
+  const byId = new Map(chain.map((n) => [n._id, n]))
+  const station = [...ids].reverse().map((id) => byId.get(id)).find((n) => n && n.active && n.level !== 'grid' && n.level !== 'county')
+  const hotline = effectiveHotline(ids, chain)
+  throw new AppError(
+    'GRID_INACTIVE',
+    `网格「${grid.name}」已停用，不再接单。请联系${station?.name ?? '所在村'}新时代文明实践${station?.level === 'township' ? '所' : '站'}${hotline ? `，服务热线 ${hotline}` : ''}`,
+  )
 }
 
 /**
@@ -22,7 +42,9 @@ export async function findOrderableGrid(db: Db, code: string): Promise<GridNode>
  * hotline of its own) its ancestors for the inherited hotline, in parallel (1).
  */
 export async function resolveGrid({ db }: Deps, { code }: { code: string }): Promise<GridView> {
-  const grid = await findOrderableGrid(db, code)
+  const found = await gridByCode(db, code)
+  if (found && !found.active) await refuseInactive(db, found)
+  const grid = assertOrderable(found, code)
   const _ = db.command
   const ancestorIds = grid.path.slice(0, -1)
   const [open, chain] = await Promise.all([

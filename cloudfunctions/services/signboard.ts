@@ -24,7 +24,19 @@ const PAGE = 1000
 /** ids per `_.in` query */
 const IN_CHUNK = 100
 
-type JobDoc = { _id: string; owner: string; status: JobView['status']; done: number; total: number; message?: string; createdAt: Date; updatedAt?: Date }
+type JobDoc = {
+  _id: string
+  owner: string
+  nodeId?: string
+  status: JobView['status']
+  done: number
+  total: number
+  message?: string
+  /** a finished job's PDF: a retried call (answer lost) gets it again instead of a second run */
+  result?: Omit<SignboardResult, 'url' | 'ms'>
+  createdAt: Date
+  updatedAt?: Date
+}
 
 /** Every document matching `where`, in code order, 1000 per round trip (paged on code, not skip). */
 async function allByCode(db: Db, where: Record<string, unknown>): Promise<GridNode[]> {
@@ -140,12 +152,12 @@ export async function generateSignboards(deps: Deps, input: { nodeId: string; jo
   const serviceNames = services.slice(0, MAX_SERVICES).map((s) => s.name)
 
   const jobs = db.collection('jobs')
-  const job: JobDoc = { _id: input.jobId, owner: openId, status: 'running', done: 0, total: grids.length, createdAt: deps.now() }
+  const job: JobDoc = { _id: input.jobId, owner: openId, nodeId: node._id, status: 'running', done: 0, total: grids.length, createdAt: deps.now() }
   try {
     await jobs.add(job)
   } catch (e) {
-    if (isDuplicateKey(e)) throw new AppError('CONFLICT', '任务编号已被使用，请重新生成')
-    throw e
+    if (!isDuplicateKey(e)) throw e
+    return resultOfRetry(deps, input, t0)
   }
 
   try {
@@ -163,8 +175,9 @@ export async function generateSignboards(deps: Deps, input: { nodeId: string; jo
     const fileId = await deps.files.upload(cloudPath, bytes)
     const url = (await deps.files.tempUrls([fileId])).get(fileId)
     if (!url) throw new AppError('INTERNAL', '标识牌已生成，但下载地址获取失败，请重试')
-    await jobs.doc(input.jobId).update({ status: 'done', done: grids.length, message: `已生成 ${grids.length} 张标识牌`, fileId, updatedAt: deps.now() })
-    return { fileId, url, pages: pdf.pages, bytes: bytes.length, ms: Date.now() - t0, fileName: `${node.name}-网格标识牌.pdf` }
+    const result = { fileId, pages: pdf.pages, bytes: bytes.length, fileName: `${node.name}-网格标识牌.pdf` }
+    await jobs.doc(input.jobId).update({ status: 'done', done: grids.length, message: `已生成 ${grids.length} 张标识牌`, result, updatedAt: deps.now() })
+    return { ...result, url, ms: Date.now() - t0 }
   } catch (e) {
     const why = e instanceof AppError ? e.message : '服务器开小差了，请稍后重试'
     await jobs
@@ -173,6 +186,17 @@ export async function generateSignboards(deps: Deps, input: { nodeId: string; jo
       .catch((err: unknown) => console.error('[signboard] could not mark the job failed', err))
     throw e
   }
+}
+
+/** The same jobId again: the caller's finished job answers with its PDF; anything else is refused. */
+async function resultOfRetry(deps: Deps, input: { nodeId: string; jobId: string }, t0: number): Promise<SignboardResult> {
+  const job = ((await deps.db.collection('jobs').doc(input.jobId).get()).data as JobDoc[])[0]
+  if (!job || job.owner !== deps.openId || job.nodeId !== input.nodeId) throw new AppError('CONFLICT', '任务编号已被使用，请重新生成')
+  if (job.status === 'running') throw new AppError('CONFLICT', '标识牌正在生成，请稍候查看进度')
+  if (job.status !== 'done' || !job.result) throw new AppError('CONFLICT', job.message ?? '上次生成没有成功，请重新生成')
+  const url = (await deps.files.tempUrls([job.result.fileId])).get(job.result.fileId)
+  if (!url) throw new AppError('INTERNAL', '标识牌文件已失效，请重新生成')
+  return { ...job.result, url, ms: Date.now() - t0 }
 }
 
 function pageFor(g: GridNode, nodes: Map<string, GridNode>, leaders: Map<string, string>, services: string[], codeImage: Buffer): SignboardPage {

@@ -117,14 +117,17 @@ async function allocate(db: Db, parent: GridNode, count: number): Promise<string
   throw new AppError('CONFLICT', '同时修改的人太多，请稍后重试')
 }
 
-async function assertNoSibling(db: Db, parentId: string, name: string, exceptId?: string) {
+/** Refuses a sibling of the same name; returns the sibling when it was made by `requestId` (a retried create). */
+async function assertNoSibling(db: Db, parentId: string, name: string, exceptId?: string, requestId?: string): Promise<GridNode | null> {
   const _ = db.command
   const res = await grids(db)
     .where({ parentId, name, ...(exceptId ? { _id: _.neq(exceptId) } : {}) })
-    .field({ _id: true })
     .limit(1)
     .get()
-  if (res.data.length) throw new AppError('CONFLICT', `同一上级下已有名为「${name}」的节点，请换个名称`)
+  const same = (res.data as (GridNode & { requestId?: string })[])[0]
+  if (!same) return null
+  if (requestId && same.requestId === requestId) return same
+  throw new AppError('CONFLICT', `同一上级下已有名为「${name}」的节点，请换个名称`)
 }
 
 /**
@@ -185,7 +188,8 @@ export async function createNode(deps: Deps, input: CreateNodeInput): Promise<Gr
   if (!parent) throw notFound('上级节点')
   requireAdmin(caller, parent.path)
   if (!parent.active) throw new AppError('VALIDATION', `「${parent.name}」已停用，请先启用再添加下级`)
-  const [chain] = await Promise.all([nodesOn(db, parent.path), assertNoSibling(db, parent._id, input.name)])
+  const [chain, retried] = await Promise.all([nodesOn(db, parent.path), assertNoSibling(db, parent._id, input.name, undefined, input.requestId)])
+  if (retried) return viewOf(retried, chain)
   const level = childLevelFor(parent, rootOf(chain)?.maxLevel)
   for (let attempt = 0; attempt < 3; attempt++) {
     const [code] = await allocate(db, attempt === 0 ? parent : await mustLoad(db, parent._id, '上级节点'), 1)
@@ -202,6 +206,7 @@ export async function createNode(deps: Deps, input: CreateNodeInput): Promise<Gr
       childSeq: 0,
       ...(input.hotline ? { hotline: input.hotline } : {}),
       ...(input.leaderName ? { leaderName: input.leaderName } : {}),
+      ...(input.requestId ? { requestId: input.requestId } : {}),
     }
     try {
       await grids(db).add(node)
@@ -295,6 +300,10 @@ export async function moveNode(deps: Deps, input: { id: string; parentId: string
   if (!node.parentId) throw new AppError('VALIDATION', '县级根节点不能移动')
   requireAdmin(caller, node.path.slice(0, -1))
   requireAdmin(caller, newParent.path)
+  if (node.parentId === newParent._id) {
+    // already there: a retried move whose answer was lost (or nothing to do)
+    return viewOf(node, await nodesOn(db, newParent.path))
+  }
   assertMovable(node, newParent)
 
   const [chain, subtree, oldParent] = await Promise.all([nodesOn(db, newParent.path), subtreeOf(db, node._id), loadNode(db, node.parentId)])
@@ -304,23 +313,29 @@ export async function moveNode(deps: Deps, input: { id: string; parentId: string
   }
   const [code] = await allocate(db, newParent, 1)
   const recoded = recodeSubtree(subtree, node, newParent, code)
+  const me = recoded.find((r) => r._id === node._id)!
+  // the node itself first, compare-and-set on where it was: of two moves at once, one wins
+  const claimed = await grids(db)
+    .where({ _id: node._id, code: node.code, parentId: node.parentId })
+    .update({ code: me.code, path: me.path, pathNames: me.pathNames, formerCodes: me.formerCodes, parentId: newParent._id })
+  if (!claimed.updated) throw new AppError('CONFLICT', `「${node.name}」刚被其他人移动或修改，请刷新后重试`)
+  const rest = recoded.filter((r) => r._id !== node._id)
   const CHUNK = 50
-  for (let i = 0; i < recoded.length; i += CHUNK) {
+  for (let i = 0; i < rest.length; i += CHUNK) {
     await Promise.all(
-      recoded.slice(i, i + CHUNK).map((r) =>
+      rest.slice(i, i + CHUNK).map((r) =>
         grids(db)
           .doc(r._id)
-          .update({ code: r.code, path: r.path, pathNames: r.pathNames, formerCodes: r.formerCodes, ...(r._id === node._id ? { parentId: newParent._id } : {}) }),
+          .update({ code: r.code, path: r.path, pathNames: r.pathNames, formerCodes: r.formerCodes }),
       ),
     )
   }
   await rescope(db, recoded.filter((r) => ORDERABLE_LEVELS.includes(subtree.find((n) => n._id === r._id)!.level)))
-  const me = recoded.find((r) => r._id === node._id)!
   return viewOf({ ...node, ...me, parentId: newParent._id }, chain)
 }
 
 /**
- * Orders and volunteer registrations of moved grids follow them: their scopePath (what staff
+ * Orders, showcases and volunteer registrations of moved grids follow them: their scopePath (what staff
  * scope queries match) and place names become the new ones, so the new village's station
  * handles them and the old one no longer sees them. One update per grid and collection.
  */
@@ -333,6 +348,8 @@ async function rescope(db: Db, moved: readonly RecodedNode[]) {
         return [
           db.collection('orders').where({ gridId: g._id }).update({ scopePath: g.path, gridCode: g.code, ...places }),
           db.collection('volunteers').where({ gridId: g._id }).update({ scopePath: g.path, ...places }),
+          // showcases carry their order's scopePath, which ends with the grid
+          db.collection('showcases').where({ scopePath: g._id }).update({ scopePath: g.path, ...places }),
         ]
       }),
     )
@@ -409,7 +426,8 @@ export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<Impo
     existingNodes.filter((n) => n._id !== root._id),
     rows,
   )
-  if (plan.errors.length || dryRun) return report({ rows: read, existing: plan.existing, errors: plan.errors })
+  if (plan.errors.length) return report({ rows: read, existing: plan.existing, errors: plan.errors })
+  if (dryRun) return report({ rows: read, created: plan.docs.length, existing: plan.existing })
 
   const moved = await Promise.all(plan.seqUpdates.map((u) => casSeq(db, u.id, u.from, u.to)))
   // a lost CAS only leaves unused sequence numbers behind (codes are never reused anyway)

@@ -108,7 +108,8 @@ export async function grantRole(deps: Deps, input: GrantInput): Promise<StaffVie
   if (!(user.roles ?? []).some((r) => r.role === grant.role && r.nodeId === grant.nodeId)) {
     await deps.db.collection('users').doc(user._id).update({ roles: deps.db.command.addToSet(grant) })
   }
-  return toStaffView(user, grant, node.name, true)
+  // masked: granting a role must not be a way to read someone's number
+  return toStaffView(user, grant, node.name, false)
 }
 
 /** user.revoke — removes exactly that grant. Round trips: caller + node + user (1), the write (1). */

@@ -131,7 +131,8 @@ export async function myRegistration(deps: Deps): Promise<VolunteerView | null> 
 
 /**
  * Staff: registrations in the subtree of one of their nodes, newest first, paged by
- * createdAt (`before` = the last item's createdAt). Round trips: caller (1), list (1), photos (storage).
+ * createdAt (`before` = the last item's createdAt; the page starts AT that instant so
+ * registrations of the same millisecond are not skipped — clients drop the ones they have). Round trips: caller (1), list (1), photos (storage).
  */
 export async function volunteerList(
   deps: Deps,
@@ -140,12 +141,13 @@ export async function volunteerList(
   const caller = await deps.caller()
   const grants = staffGrants(caller)
   if (grants.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以查看志愿者注册')
-  const grant = q.nodeId ? grants.find((g) => g.nodeId === q.nodeId) : grants[0]
-  if (!grant) throw new AppError('FORBIDDEN', '无权查看该区域的志愿者注册')
+  if (q.nodeId && !grants.some((g) => g.nodeId === q.nodeId)) throw new AppError('FORBIDDEN', '无权查看该区域的志愿者注册')
   const _ = deps.db.command
+  // one node asked for, else every node the caller holds a staff role at
+  const nodes = q.nodeId ? [q.nodeId] : [...new Set(grants.map((g) => g.nodeId))]
   const res = await deps.db
     .collection('volunteers')
-    .where({ scopePath: grant.nodeId, status: q.status, ...(q.before ? { createdAt: _.lt(new Date(q.before)) } : {}) })
+    .where({ scopePath: nodes.length === 1 ? nodes[0] : _.in(nodes), status: q.status, ...(q.before ? { createdAt: _.lte(new Date(q.before)) } : {}) })
     .orderBy('createdAt', 'desc')
     .limit(q.limit)
     .get()
@@ -296,11 +298,12 @@ async function grantVolunteer(deps: Deps, v: VolunteerDoc, user: User | undefine
 }
 
 /**
- * 审核通过 — staff whose subtree holds the grid. Writes, in an order a retry repairs:
- * the plate (counter CAS + `plates` insert), the registration (CAS pending → approved),
- * then the users doc (role, plate, team). Approving again is refused — unless the users doc
- * missed its update (a failure after the CAS), which is then repaired.
- * Round trips: caller + registration + users doc (1), township + team (1), plate (3), CAS (1), users (1).
+ * 审核通过 — staff whose subtree holds the grid. The registration is claimed first (CAS
+ * pending → approved), so of two approvals at once only one goes on to issue a plate; then the
+ * plate (counter CAS + `plates` insert) and the users doc (role, plate, team). Approving again
+ * is refused — unless a failure left the approval without its plate or users doc, which is
+ * then finished.
+ * Round trips: caller + registration + users doc (1), township + team (1), CAS (1), plate (3–4), users (1).
  */
 export async function approveVolunteer(deps: Deps, input: { id: string; teamId?: string }): Promise<VolunteerView> {
   if (!deps.openId) throw unauthenticated()
@@ -309,25 +312,37 @@ export async function approveVolunteer(deps: Deps, input: { id: string; teamId?:
   if (!v) throw notFound('志愿者注册')
   requireVolunteerScope(caller, v)
   const user = userRes.data[0] as User | undefined
-  if (v.status === 'approved' && v.plate && user?.plate !== v.plate) {
-    await grantVolunteer(deps, v, user)
-    return toVolunteerView(v, await photoUrlOf(deps, v))
+  if (v.status === 'approved' && (!v.plate || user?.plate !== v.plate)) {
+    const done = await finishApproval(deps, v, user)
+    return toVolunteerView(done, await photoUrlOf(deps, done))
   }
   if (v.status !== 'pending') throw refuse(v, '再审核通过')
 
-  const [townshipRes, team] = await Promise.all([db.collection('grids').doc(v.scopePath[1] ?? '').get(), teamFor(db, v, input.teamId)])
-  const township = townshipRes.data[0] as GridNode | undefined
-  if (!township || township.level !== 'township') throw new AppError('INTERNAL', '该网格不属于任何乡镇，无法分配号牌')
-  const plate = await issuePlate(deps, township, v._id)
-  const entry = entryOf(deps, caller, 'approve')
-  const after = await applyDecision(deps, v, 'approved', entry, {
-    plate,
+  const team = await teamFor(db, v, input.teamId)
+  const after = await applyDecision(deps, v, 'approved', entryOf(deps, caller, 'approve'), {
     reason: db.command.remove(),
     ...(team ? { teamId: team._id, teamName: team.name } : {}),
   }, '再审核通过')
   delete after.reason
-  await grantVolunteer(deps, after, user)
-  return toVolunteerView(after, await photoUrlOf(deps, after))
+  const done = await finishApproval(deps, after, user)
+  return toVolunteerView(done, await photoUrlOf(deps, done))
+}
+
+/** An approved registration gets its plate (once) and the users doc its volunteer role. */
+async function finishApproval(deps: Deps, v: VolunteerDoc, user: User | undefined): Promise<VolunteerDoc> {
+  const { db } = deps
+  let plate = v.plate
+  if (!plate) {
+    const township = (await db.collection('grids').doc(v.scopePath[1] ?? '').get()).data[0] as GridNode | undefined
+    if (!township || township.level !== 'township') throw new AppError('INTERNAL', '该网格不属于任何乡镇，无法分配号牌')
+    plate = await issuePlate(deps, township, v._id)
+    const set = await db.collection('volunteers').where({ _id: v._id, plate: db.command.exists(false) }).update({ plate })
+    // another finisher set one first: keep theirs (the plate issued here stays recorded, never reused)
+    if (!set.updated) plate = (await readVolunteer(db, v._id))?.plate ?? plate
+  }
+  const done = { ...v, plate }
+  await grantVolunteer(deps, done, user)
+  return done
 }
 
 /** 不予通过 — from pending, with a reason the applicant sees. 2 round trips. */
@@ -366,7 +381,10 @@ export async function myBadge(deps: Deps): Promise<BadgeView> {
   if (!v) throw new AppError('FORBIDDEN', '您还不是注册志愿者，请先提交志愿者注册')
   if (v.status === 'suspended') throw new AppError('FORBIDDEN', '您的志愿者身份已暂停，暂不能亮码，请联系所在村文明实践站')
   if (v.status !== 'approved') throw new AppError('FORBIDDEN', `您的志愿者注册${VOLUNTEER_STATUS_LABEL[v.status]}，审核通过后才能亮码`)
-  const { token, expiresAt } = signBadge(v._id, deps.now(), badgeKeys())
+  if (!v.plate) throw new AppError('FORBIDDEN', '号牌还在发放中，请稍后再试')
+  const { token, expiresAt } = signBadge(v.plate, deps.now(), badgeKeys())
+  // a QR must carry an absolute link any phone camera can open
+  if (!/^https?:\/\//.test(deps.publicUrl)) throw new AppError('INTERNAL', '亮码功能未配置网址（XF_PUBLIC_URL），请联系县级管理员')
   const verifyUrl = verifyUrlFor(deps.publicUrl, token)
   const [qr, photoUrl] = await Promise.all([QRCode.toDataURL(verifyUrl, { errorCorrectionLevel: 'M', margin: 1, width: 360 }), photoUrlOf(deps, v)])
   return { volunteer: toVolunteerView(v, photoUrl), token, verifyUrl, qr, expiresAt }
@@ -389,19 +407,17 @@ const INVALID: VerifyView = { result: 'invalid', message: '无法识别的志愿
  * Round trips: 1 (+ the photo URL for a token).
  */
 export async function verifyBadge(deps: Deps, input: { token?: string; plate?: string }): Promise<VerifyView> {
-  const { db } = deps
-  let v: VolunteerDoc | undefined
+  let plate = input.plate
   if (input.token) {
     const check = checkBadge(input.token, deps.now(), badgeKeys())
     if (!check.ok) {
       if (check.reason === 'expired') return { result: 'expired', message: '二维码已过期，请让志愿者刷新亮码页面后重新扫码', ...EMPTY }
       return INVALID
     }
-    v = await readVolunteer(db, check.userId)
-  } else {
-    v = (await db.collection('volunteers').where({ plate: input.plate }).limit(1).get()).data[0] as VolunteerDoc | undefined
-    if (!v) return { ...INVALID, message: `没有找到号牌为 ${input.plate} 的志愿者，请核对号牌` }
+    plate = check.subject
   }
+  const v = (await deps.db.collection('volunteers').where({ plate }).limit(1).get()).data[0] as VolunteerDoc | undefined
+  if (!v && !input.token) return { ...INVALID, message: `没有找到号牌为 ${input.plate} 的志愿者，请核对号牌` }
   if (!v || (v.status !== 'approved' && v.status !== 'suspended')) return INVALID
   const place = { plate: v.plate ?? null, teamName: v.teamName ?? null, gridName: v.gridName, villageName: v.villageName, townshipName: v.townshipName }
   if (v.status === 'suspended') {

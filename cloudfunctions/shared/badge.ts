@@ -1,10 +1,11 @@
-// Badge tokens (亮码): HMAC-SHA256 over `v1.<kid>.<userId>.<expiry>` with a server secret.
+// Badge tokens (亮码): HMAC-SHA256 over `v1.<kid>.<subject>.<expiry>` with a server secret.
+// The subject is the volunteer's plate (public anyway), not the openId, which a scanner could read.
 // The token format is pure (src/core/volunteer.ts); the secrets and the MAC live here.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { AppError, BADGE_KID_RE, BADGE_TTL_MS, badgePayload, parseBadgeToken } from '../../src/core'
 
 export type BadgeKey = { kid: string; secret: string }
-export type BadgeCheck = { ok: true; userId: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' }
+export type BadgeCheck = { ok: true; subject: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' }
 
 export const MIN_SECRET_LENGTH = 16
 
@@ -51,12 +52,12 @@ export function badgeKeys(env: Record<string, string | undefined> = process.env)
 
 const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest('base64url')
 
-/** A token for `userId` valid for BADGE_TTL_MS, signed with the first key. */
-export function signBadge(userId: string, now: Date, keys: readonly BadgeKey[]): { token: string; expiresAt: number } {
+/** A token for `subject` valid for BADGE_TTL_MS, signed with the first key. */
+export function signBadge(subject: string, now: Date, keys: readonly BadgeKey[]): { token: string; expiresAt: number } {
   const key = keys[0]
   if (!key) throw new AppError('INTERNAL', '亮码功能未配置密钥（XF_BADGE_KEYS），请联系管理员')
   const exp = Math.ceil((now.getTime() + BADGE_TTL_MS) / 1000)
-  const payload = badgePayload(key.kid, Buffer.from(userId, 'utf8').toString('base64url'), exp)
+  const payload = badgePayload(key.kid, Buffer.from(subject, 'utf8').toString('base64url'), exp)
   return { token: `${payload}.${mac(key.secret, payload)}`, expiresAt: exp * 1000 }
 }
 
@@ -70,8 +71,8 @@ export function checkBadge(token: string, now: Date, keys: readonly BadgeKey[]):
   const given = Buffer.from(t.sig, 'utf8')
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' }
   if (t.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' }
-  const userId = Buffer.from(t.userIdB64, 'base64url').toString('utf8')
+  const subject = Buffer.from(t.subjectB64, 'base64url').toString('utf8')
   // base64url decoding is lenient: the id must encode back to exactly what was signed
-  if (!userId || Buffer.from(userId, 'utf8').toString('base64url') !== t.userIdB64) return { ok: false, reason: 'malformed' }
-  return { ok: true, userId, expiresAt: t.exp * 1000 }
+  if (!subject || Buffer.from(subject, 'utf8').toString('base64url') !== t.subjectB64) return { ok: false, reason: 'malformed' }
+  return { ok: true, subject, expiresAt: t.exp * 1000 }
 }

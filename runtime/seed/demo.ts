@@ -67,8 +67,9 @@ export function volunteerRecords(
       plate: u.plate,
       ...(team ? { teamId: team._id, teamName: team.name } : {}),
       privacyVersion: PRIVACY_VERSION,
-      createdAt: u.createdAt,
-      updatedAt: u.createdAt,
+      // registrations a minute apart (as people sign up), so lists page through them in a stable order
+      createdAt: new Date(u.createdAt.getTime() + i * 60_000),
+      updatedAt: new Date(u.createdAt.getTime() + i * 60_000),
       history: [{ at: u.createdAt, action: 'approve', by: 'seed', byName: '初始导入' }],
     })
     plates.push({ _id: u.plate, userId: u._id, townshipId: grid.path[1], at: u.createdAt })

@@ -309,7 +309,7 @@ export type ImportReport = {
   dryRun: boolean
   /** data rows read (header excluded) */
   rows: number
-  /** nodes created (0 when dryRun or when any row was bad) */
+  /** nodes created (dry run: nodes the import would create; 0 when any row was bad) */
   created: number
   /** nodes the file names that already existed (matched by name under the same parent) */
   existing: number

@@ -33,6 +33,8 @@ export const createNodeInput = z.object({
   name: nodeNameSchema,
   hotline: hotlineSchema.optional(),
   leaderName: personNameSchema.optional(),
+  /** client-made id: a retried create (answer lost) returns the node it made instead of a name clash */
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确').optional(),
 })
 export const updateNodeInput = z.object({
   id: idSchema,

@@ -116,12 +116,12 @@ export const BADGE_TOKEN_VERSION = 'v1'
 /** Key ids: short, URL-safe (they travel inside the token). */
 export const BADGE_KID_RE = /^[A-Za-z0-9_-]{1,16}$/
 /**
- * `v1.<kid>.<userId base64url>.<expiry seconds base36>.<HMAC-SHA256 base64url>`; the HMAC
+ * `v1.<kid>.<subject (the plate) base64url>.<expiry seconds base36>.<HMAC-SHA256 base64url>`; the HMAC
  * covers everything before the last dot. Signing needs a secret: cloudfunctions/shared/badge.ts.
  */
 const TOKEN_RE = /^v1\.([A-Za-z0-9_-]{1,16})\.([A-Za-z0-9_-]{1,120})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{43})$/
 
-export type BadgeTokenParts = { kid: string; userIdB64: string; exp: number; payload: string; sig: string }
+export type BadgeTokenParts = { kid: string; subjectB64: string; exp: number; payload: string; sig: string }
 
 /** The parts of a well-formed token (no signature check), or null. */
 export function parseBadgeToken(token: string): BadgeTokenParts | null {
@@ -129,12 +129,12 @@ export function parseBadgeToken(token: string): BadgeTokenParts | null {
   if (!m) return null
   const exp = parseInt(m[3], 36)
   if (!Number.isSafeInteger(exp) || exp <= 0) return null
-  return { kid: m[1], userIdB64: m[2], exp, payload: token.slice(0, token.lastIndexOf('.')), sig: m[4] }
+  return { kid: m[1], subjectB64: m[2], exp, payload: token.slice(0, token.lastIndexOf('.')), sig: m[4] }
 }
 
-/** The signed part of a token: `v1.<kid>.<userId base64url>.<expiry seconds base36>`. */
-export const badgePayload = (kid: string, userIdB64: string, expSeconds: number) =>
-  `${BADGE_TOKEN_VERSION}.${kid}.${userIdB64}.${expSeconds.toString(36)}`
+/** The signed part of a token: `v1.<kid>.<subject (the plate) base64url>.<expiry seconds base36>`. */
+export const badgePayload = (kid: string, subjectB64: string, expSeconds: number) =>
+  `${BADGE_TOKEN_VERSION}.${kid}.${subjectB64}.${expSeconds.toString(36)}`
 
 /** The public check page a badge QR opens (H5, any scanner). */
 export const verifyUrlFor = (publicUrl: string, token: string) => `${publicUrl}/#/join/verify/index?t=${encodeURIComponent(token)}`

@@ -119,7 +119,10 @@ e2eSuite('people: grid → signboard → scan order; registration → plate → 
     // the approved registration's name is now the account's name
     await signIn('李秀英')
     // reached the way a volunteer would: scan landing → 我的志愿任务 → 我的胸牌
+    // a fresh load, as opening the mini-program is (a hash change back to the entry page may show the kept one)
+    await page.goto('about:blank')
     await page.goto(`${rt.url}/#/pages/scan/index?code=XF020101`)
+    await see(page.locator('#grid-name')).hasText('西山村第一网格')
     await visible('#link-tasks').click()
     await visible('#link-badge').click()
     await see(page.locator('#badge-plate')).hasText(vol.plate)

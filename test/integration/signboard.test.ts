@@ -127,6 +127,18 @@ describe('signboard.generate', () => {
     expect(await ok('progress', { jobId: id }, STATION_DG)).toMatchObject({ status: 'done', done: 1, total: 1 })
     expect(signboardFiles()).toEqual(files)
   })
+
+  test('the same call retried (its answer lost) gets the same PDF, not a second one', async () => {
+    const id = jobId()
+    const first = await ok('generate', { nodeId: 'g_XF010102', jobId: id }, STATION_DG)
+    const files = signboardFiles()
+    const again = await ok('generate', { nodeId: 'g_XF010102', jobId: id }, STATION_DG)
+    expect(again).toMatchObject({ fileId: first.fileId, pages: first.pages, bytes: first.bytes, fileName: first.fileName })
+    expect(again.url).toMatch(/^https?:\/\//)
+    expect(signboardFiles()).toEqual(files)
+    // someone else's job id is not theirs to fetch
+    expect(await call('generate', { nodeId: 'g_XF010102', jobId: id }, COUNTY)).toMatchObject({ ok: false, code: 'CONFLICT' })
+  })
 })
 
 describe('signboard.progress', () => {

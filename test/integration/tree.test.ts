@@ -114,7 +114,10 @@ describe('deactivate / reactivate', () => {
     const sub = (await all()).filter((n) => n.path.includes('g_XF0202'))
     expect(sub.length).toBe(7)
     expect(sub.every((n) => n.active === false)).toBe(true)
-    expect(await rt.call('grid', 'resolve', { code: 'XF020201' }, null)).toMatchObject({ ok: false, code: 'GRID_INACTIVE' })
+    const inactive = await rt.call('grid', 'resolve', { code: 'XF020201' }, null)
+    expect(inactive).toMatchObject({ ok: false, code: 'GRID_INACTIVE' })
+    // it says where to go instead: the nearest active station above it and its hotline
+    expect(inactive.message).toMatch(/已停用.*请联系西山乡新时代文明实践所，服务热线 0354-\d+/)
 
     const before = await snapshot()
     const refused = await rt.call('grid', 'setActive', { id: 'g_XF020201', active: true }, COUNTY)
@@ -180,6 +183,40 @@ describe('move', () => {
     expect(r).toMatchObject({ ok: false, code })
     expect(await snapshot()).toBe(before)
   })
+
+  test('a retried move (answer lost) answers with the node where it is; of two moves at once exactly one wins', async () => {
+    const first = await rt.call('grid', 'move', { id: 'g_XF010301', parentId: 'g_XF0101' }, COUNTY)
+    expect(first.ok).toBe(true)
+    const before = await snapshot()
+    const again = await rt.call('grid', 'move', { id: 'g_XF010301', parentId: 'g_XF0101' }, COUNTY)
+    expect(again).toMatchObject({ ok: true, data: { id: 'g_XF010301', code: first.data.code, parentId: 'g_XF0101' } })
+    expect(await snapshot()).toBe(before)
+
+    const [a, b] = await Promise.all([
+      rt.call('grid', 'move', { id: 'g_XF010301', parentId: 'g_XF0102' }, COUNTY),
+      rt.call('grid', 'move', { id: 'g_XF010301', parentId: 'g_XF0103' }, COUNTY),
+    ])
+    const won = [a, b].filter((r) => r.ok)
+    expect(won).toHaveLength(1)
+    expect([a, b].find((r) => !r.ok)).toMatchObject({ code: 'CONFLICT' })
+    const stored = await node('g_XF010301')
+    expect(stored.code).toBe(won[0].data.code)
+    // every micro-grid below follows the winner's code
+    const micros = (await all()).filter((n) => n.parentId === 'g_XF010301')
+    expect(micros.length).toBeGreaterThan(0)
+    for (const m of micros) expect(m.code.startsWith(stored.code)).toBe(true)
+  })
+})
+
+test('a retried create with the same requestId returns the node it made; another create of that name is refused', async () => {
+  const input = { parentId: 'g_XF0201', name: '重试网格', requestId: 'create_retry_0001' }
+  const first = await rt.call('grid', 'create', input, COUNTY)
+  expect(first.ok).toBe(true)
+  const again = await rt.call('grid', 'create', input, COUNTY)
+  expect(again).toMatchObject({ ok: true, data: { id: first.data.id, code: first.data.code } })
+  const other = await rt.call('grid', 'create', { ...input, requestId: 'create_retry_0002' }, COUNTY)
+  expect(other).toMatchObject({ ok: false, code: 'CONFLICT' })
+  expect((await all()).filter((n) => n.name === '重试网格')).toHaveLength(1)
 })
 
 test('orders and volunteer registrations of a moved grid follow it to the new village’s station', async () => {

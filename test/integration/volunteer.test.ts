@@ -185,6 +185,19 @@ describe('volunteer: plates under concurrency', () => {
     for (const r of results) expect((await udoc(r.data.id)).plate).toBe(r.data.plate)
   })
 
+  test('the same registration approved by three staff at once: one approval, one plate', async () => {
+    await rt.call('volunteer', 'register', reg({ gridId: 'g_XF010101' }), 'u_triple')
+    const platesBefore = await countOf('plates')
+    const results = await Promise.all([STATION_DG, TOWNSHIP_DG, STATION_DG].map((who) => rt.call('volunteer', 'approve', { id: 'u_triple' }, who)))
+    expect(results.filter((r) => r.ok)).toHaveLength(1)
+    expect(results.filter((r) => !r.ok).every((r) => r.code === 'INVALID_TRANSITION')).toBe(true)
+    expect(await countOf('plates')).toBe(platesBefore + 1)
+    const v = await vdoc('u_triple')
+    expect(v.plate).toBe(results.find((r) => r.ok).data.plate)
+    expect((await udoc('u_triple')).plate).toBe(v.plate)
+    expect(v.history.filter((h: any) => h.action === 'approve')).toHaveLength(1)
+  })
+
   test('the counter alone (compare-and-set) hands out each sequence once under contention', async () => {
     const seqs = await Promise.all(Array.from({ length: 20 }, () => nextPlateSeq(rt.db, 'g_TEST', 'TT01')))
     expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
@@ -268,8 +281,10 @@ describe('volunteer: rejection, teams, bad input', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times)
     const next = await rt.call('volunteer', 'list', { status: 'approved', limit: 50, before: times[2] }, TOWNSHIP_DG)
     expect(next.data.length).toBeGreaterThan(0)
-    expect(next.data.every((v: any) => v.createdAt < times[2])).toBe(true)
-    expect(next.data.some((v: any) => first.data.some((f: any) => f.id === v.id))).toBe(false)
+    // the next page starts at the last item's instant: only that item (or its same-millisecond peers) repeats
+    expect(next.data.every((v: any) => v.createdAt <= times[2])).toBe(true)
+    expect(next.data.filter((v: any) => first.data.some((f: any) => f.id === v.id)).map((v: any) => v.id)).toEqual([first.data[2].id])
+    expect(next.data.length).toBeGreaterThan(1)
     // the township sees only its own
     expect([...first.data, ...next.data].every((v: any) => v.townshipName === '东关镇')).toBe(true)
   })

@@ -16,11 +16,11 @@ describe('badge tokens (亮码)', () => {
     const { token, expiresAt } = signBadge('u_vol_02', T0, [OLD])
     expect(token).toMatch(/^v1\.k1\.[A-Za-z0-9_-]+\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/)
     expect(expiresAt).toBe(T0.getTime() + BADGE_TTL_MS)
-    expect(checkBadge(token, T0, [OLD])).toEqual({ ok: true, userId: 'u_vol_02', expiresAt })
-    expect(checkBadge(token, later(BADGE_TTL_MS - 1000), [OLD])).toMatchObject({ ok: true, userId: 'u_vol_02' })
+    expect(checkBadge(token, T0, [OLD])).toEqual({ ok: true, subject: 'u_vol_02', expiresAt })
+    expect(checkBadge(token, later(BADGE_TTL_MS - 1000), [OLD])).toMatchObject({ ok: true, subject: 'u_vol_02' })
     // any id survives the encoding (openIds carry - and _; names never travel)
     const odd = 'oAbC-12_xyz.张'
-    expect(checkBadge(signBadge(odd, T0, [OLD]).token, T0, [OLD])).toMatchObject({ ok: true, userId: odd })
+    expect(checkBadge(signBadge(odd, T0, [OLD]).token, T0, [OLD])).toMatchObject({ ok: true, subject: odd })
   })
 
   test('expired tokens say so (and only when genuine)', () => {
@@ -60,8 +60,8 @@ describe('badge tokens (亮码)', () => {
     const rotated = [NEW, OLD]
     const newToken = signBadge('u_vol_02', T0, rotated).token
     expect(newToken.split('.')[1]).toBe('k2')
-    expect(checkBadge(oldToken, T0, rotated)).toMatchObject({ ok: true, userId: 'u_vol_02' })
-    expect(checkBadge(newToken, T0, rotated)).toMatchObject({ ok: true, userId: 'u_vol_02' })
+    expect(checkBadge(oldToken, T0, rotated)).toMatchObject({ ok: true, subject: 'u_vol_02' })
+    expect(checkBadge(newToken, T0, rotated)).toMatchObject({ ok: true, subject: 'u_vol_02' })
     // old key dropped: its tokens fail, new ones still pass
     expect(checkBadge(oldToken, T0, [NEW])).toEqual({ ok: false, reason: 'unknown_key' })
     expect(checkBadge(newToken, T0, [NEW])).toMatchObject({ ok: true })

@@ -55,14 +55,21 @@ export default function ImportPage() {
 
   const loadTree = () => {
     setTreeError(null)
+    setTree(null)
     call('grid', 'tree', id ? { nodeId: id } : {})
-      .then(setTree)
+      .then(async (t) => {
+        // no id: look at the caller's first node, whose ancestors lead to the county root
+        const first = !t.node && t.children[0]
+        setTree(first && first.parentId !== null ? await call('grid', 'tree', { nodeId: first.id }) : t)
+      })
       .catch(setTreeError)
   }
   useEffect(loadTree, [id])
 
-  // the parent the rows hang under: the given node, else the caller's first node
-  const parent = tree?.node ?? tree?.children[0] ?? null
+  // rows start at 乡镇, so they always hang under the county root: ancestors[0], or the node when it is the root
+  // (anyone but the county's staff is refused by the server with its own message, shown in the ErrorBox)
+  const shown = tree?.node ?? tree?.children[0] ?? null
+  const parent: { id: string; name: string } | null = !shown ? null : shown.parentId === null ? shown : (tree?.ancestors[0] ?? null)
 
   const chosen = (f: { name: string; text: string }) => {
     // Excel's "CSV UTF-8" starts with a byte-order mark
@@ -86,7 +93,7 @@ export default function ImportPage() {
     if (!dryRun) {
       const ok = await Taro.showModal({
         title: '导入表格',
-        content: `将把 ${check?.rows ?? 0} 行导入到「${parent.name}」下（已存在的会跳过）。确定导入吗？`,
+        content: `将把 ${check?.rows ?? 0} 行导入到「${parent.name}」下：将新建 ${check?.created ?? 0} 个，已存在 ${check?.existing ?? 0} 个（跳过）。确定导入吗？`,
         confirmText: '确认导入',
         cancelText: '取消',
       })
@@ -185,7 +192,7 @@ export default function ImportPage() {
               <View id='import-check' className='xf-card'>
                 <View className='import__title'>检查结果</View>
                 <View className='import__p'>
-                  共 {check.rows} 行{check.created > 0 ? `，将新建 ${check.created} 个区域` : ''}，其中已存在的区域 {check.existing} 个（导入时跳过）
+                  共 {check.rows} 行：将新建 {check.created} 个，已存在 {check.existing} 个（导入时跳过）
                 </View>
                 {check.errors.length === 0 ? (
                   <View className='import__ok'>没有发现错误，可以导入。</View>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
@@ -32,6 +32,8 @@ export default function StaffPage() {
   const [found, setFound] = useState<UserOption[] | null>(null)
   const [searching, setSearching] = useState(false)
   const [searchError, setSearchError] = useState('')
+  // only the latest search counts: an older answer arriving late (or after grant cleared the list) is dropped
+  const searchSeq = useRef(0)
 
   const load = useCallback(async () => {
     try {
@@ -76,15 +78,20 @@ export default function StaffPage() {
 
   const search = async () => {
     const text = q.trim()
-    if (text.length < 2) return setSearchError('请输入至少2个字（手机号或姓名）')
+    const mine = ++searchSeq.current
+    if (text.length < 2) {
+      setSearching(false)
+      return setSearchError('请输入至少2个字（手机号或姓名）')
+    }
     setSearching(true)
     setSearchError('')
     try {
-      setFound(await call('user', 'search', { q: text }))
+      const list = await call('user', 'search', { q: text })
+      if (mine === searchSeq.current) setFound(list)
     } catch (e) {
-      setSearchError(errorMessage(e))
+      if (mine === searchSeq.current) setSearchError(errorMessage(e))
     } finally {
-      setSearching(false)
+      if (mine === searchSeq.current) setSearching(false)
     }
   }
 
@@ -96,7 +103,9 @@ export default function StaffPage() {
     try {
       const s = await call('user', 'grant', { userId: u.id, role, nodeId: node.id })
       setStaff((cur) => [s, ...(cur ?? []).filter((x) => !(x.userId === s.userId && x.role === s.role && x.nodeId === s.nodeId))])
+      searchSeq.current++ // a search still on its way must not bring the list back
       setFound(null)
+      setSearching(false)
       setQ('')
       Taro.showToast({ title: `已添加 ${u.name}`, icon: 'none' })
     } catch (e) {

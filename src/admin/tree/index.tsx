@@ -137,15 +137,25 @@ export default function TreePage() {
     }
   }
 
+  // weapp only (H5 links to the URL): fetch the PDF from cloud storage by its fileID, then open it
   const openPdf = async (r: SignboardResult) => {
     Taro.showLoading({ title: '正在下载…' })
+    let filePath = ''
     try {
-      const d = await Taro.downloadFile({ url: r.url })
-      Taro.hideLoading()
-      await Taro.openDocument({ filePath: d.tempFilePath, fileType: 'pdf', showMenu: true })
+      const d = await Taro.cloud.downloadFile({ fileID: r.fileId })
+      filePath = d.tempFilePath || ''
     } catch {
-      Taro.hideLoading()
-      Taro.showModal({ title: '打开失败', content: '文件没有下载成功，请稍后重试。', showCancel: false })
+      /* reported below */
+    }
+    Taro.hideLoading()
+    if (!filePath) {
+      Taro.showModal({ title: '下载失败', content: '标识牌 PDF 没有下载下来，请检查网络后再点「打开 PDF」。', showCancel: false })
+      return
+    }
+    try {
+      await Taro.openDocument({ filePath, fileType: 'pdf', showMenu: true })
+    } catch {
+      Taro.showModal({ title: '打开失败', content: 'PDF 已下载，但没能打开，请稍后重试。', showCancel: false })
     }
   }
 
@@ -267,7 +277,7 @@ export default function TreePage() {
             )}
 
             <View className='xf-list'>
-              {node && data.canEdit && (
+              {node && node.parentId === null && data.canEdit && (
                 <View id='link-import' className='xf-cell' hoverClass='xf-pressed' onClick={() => go(`/admin/import/index?${query({ id: node.id })}`)}>
                   <View className='xf-cell__main'>
                     <View className='xf-cell__title'>导入表格</View>
@@ -349,6 +359,8 @@ function NodeForm({ mode, node, onClose, onDone }: { mode: 'create' | 'edit'; no
   const [leader, setLeader] = useState(editing ? node.leaderName || '' : '')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
+  // one per open dialog: a retried create whose answer was lost returns the node already made
+  const [requestId] = useState(newRequestId)
   // what an empty hotline falls back to: the parent's for an edit, this node's for a new child
   const inherited = editing ? (node.hotline ? null : node.effectiveHotline) : node.effectiveHotline
 
@@ -370,6 +382,7 @@ function NodeForm({ mode, node, onClose, onDone }: { mode: 'create' | 'edit'; no
             name: name.trim(),
             ...(hotline.trim() ? { hotline: hotline.trim() } : {}),
             ...(leader.trim() ? { leaderName: leader.trim() } : {}),
+            requestId,
           })
       onDone(saved)
     } catch (e) {
@@ -431,6 +444,7 @@ function MoveDialog(p: { node: GridNodeView; startAt?: string; onClose: () => vo
   const [loadError, setLoadError] = useState<unknown>(null)
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
+  const [reload, setReload] = useState(0)
   const wantLevel = GRID_LEVELS[GRID_LEVELS.indexOf(node.level as never) - 1]
 
   useEffect(() => {
@@ -443,7 +457,7 @@ function MoveDialog(p: { node: GridNodeView; startAt?: string; onClose: () => vo
     return () => {
       live = false
     }
-  }, [at])
+  }, [at, reload])
 
   const target = view?.node ?? null
   const choices = (view?.children ?? []).filter((c) => c.id !== node.id && GRID_LEVELS.indexOf(c.level as never) <= GRID_LEVELS.indexOf(wantLevel))
@@ -481,7 +495,7 @@ function MoveDialog(p: { node: GridNodeView; startAt?: string; onClose: () => vo
           {target && <Text className='tree__crumb--here'> › {target.name}</Text>}
         </View>
         {!view && !loadError && <Loading small />}
-        {!!loadError && <ErrorBox error={loadError} />}
+        {!!loadError && <ErrorBox error={loadError} onRetry={() => setReload((n) => n + 1)} />}
         {view && choices.length === 0 && <View className='tree__tip'>这里没有可选的下级。</View>}
         {view && choices.length > 0 && (
           <View id='move-list' className='xf-list tree__picker'>

@@ -43,7 +43,12 @@ export default function Register() {
 
   const loadMine = () => {
     setMineError(null)
-    call('volunteer', 'mine', {}).then(setMine, setMineError)
+    call('volunteer', 'mine', {}).then((v) => {
+      // the draft's request went through (or an older one did): its requestId must not be reused
+      const d = v && load<Draft>(DRAFT_KEY)
+      if (d?.requestId) save(DRAFT_KEY, { ...d, requestId: '' } satisfies Draft)
+      setMine(v)
+    }, setMineError)
   }
   useEffect(loadMine, [])
 
@@ -121,7 +126,8 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
     const contact = load<Contact>(STORAGE.contact)
     const last = load<{ code: string }>(STORAGE.lastGrid)
     return {
-      requestId: d?.requestId || newRequestId(),
+      // a re-application after a rejection is a new request, never a retry of the first one
+      requestId: previous ? newRequestId() : d?.requestId || newRequestId(),
       name: d?.name || previous?.name || contact?.name || '',
       phone: d?.phone || previous?.phone || contact?.phone || '',
       gridCode: codeParam || d?.gridCode || last?.code || '',
@@ -216,7 +222,14 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
   const submit = () => {
     if (submitting) return
     setSubmitError(null)
-    if (photo?.state === 'uploading') return setFieldError({ field: 'photo', message: '照片还在上传，请稍等一下再提交' })
+    if (photo && photo.state !== 'done') {
+      setFieldError({
+        field: 'photo',
+        message: photo.state === 'uploading' ? '照片还在上传，请稍等一下再提交' : '照片没有传上，请重新选择，或删除照片后再提交',
+      })
+      Taro.pageScrollTo({ selector: '#f-photo', duration: 200 }).catch(() => {})
+      return
+    }
     const parsed = registerInput.safeParse({
       requestId,
       name,
@@ -410,7 +423,14 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
             {photo?.state === 'failed' && <View className='reg__photo-mask reg__photo-mask--bad'>没传上，点此重选</View>}
           </View>
           {photo && (
-            <View className='xw-form__change' hoverClass='xf-pressed' onClick={() => setPhoto(null)}>
+            <View
+              className='xw-form__change'
+              hoverClass='xf-pressed'
+              onClick={() => {
+                setPhoto(null)
+                clear('photo')
+              }}
+            >
               不用照片
             </View>
           )}

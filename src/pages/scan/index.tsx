@@ -274,7 +274,8 @@ export default function Scan() {
  */
 function useRoles(): string[] {
   const [roles, setRoles] = useState<string[]>(() => load<string[]>(STORAGE.roles) ?? [])
-  useEffect(() => {
+  // on every show: the page may be kept while someone else signs in (H5) or roles change
+  useDidShow(() => {
     call('user', 'me', {})
       .then((me) => {
         const r = [...new Set(me.roles.map((x) => x.role))]
@@ -284,7 +285,7 @@ function useRoles(): string[] {
       .catch(() => {
         /* keep the last known roles */
       })
-  }, [])
+  })
   return roles
 }
 

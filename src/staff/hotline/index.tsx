@@ -8,7 +8,7 @@ import { Loading } from '@/components/PageState'
 import { ApiError, call, newRequestId } from '@/api'
 import type { GridOption, OrderView, ServiceView } from '@/core/api'
 import { hotlineOrderInput } from '@/core/order'
-import { STORAGE, go, load, query, save } from '@/components/util'
+import { STORAGE, errorCode, go, load, query, save } from '@/components/util'
 import '@/workbench/form.scss'
 import './index.scss'
 
@@ -47,6 +47,8 @@ export default function Hotline() {
   const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
   const [submitError, setSubmitError] = useState<unknown>(null)
   const [submitting, setSubmitting] = useState(false)
+  // a submit lost on the network may have gone through: retrying with the same requestId is safe, new content needs 重新填写
+  const [uncertain, setUncertain] = useState(false)
   const [placed, setPlaced] = useState<OrderView | null>(null)
 
   const loadCatalogue = () => {
@@ -127,14 +129,23 @@ export default function Hotline() {
         setPhone('')
         setDescription('')
         setRequestId(newRequestId())
+        setUncertain(false)
         setSubmitting(false)
         Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => {})
       },
       (e) => {
         setSubmitError(e) // fields and requestId stay: tapping again is safe
+        if (errorCode(e) === 'NETWORK') setUncertain(true)
         setSubmitting(false)
       },
     )
+  }
+
+  // 重新填写: the fields stay, but the next submit is a new order (the lost one, if it arrived, keeps its own)
+  const restart = () => {
+    setRequestId(newRequestId())
+    setUncertain(false)
+    setSubmitError(null)
   }
 
   const err = (f: Field) =>
@@ -298,7 +309,16 @@ export default function Hotline() {
         <Btn id='h-submit' type='primary' disabled={submitting} onClick={submit}>
           {submitting ? '录入中…' : '录入诉求'}
         </Btn>
-        {!!submitError && !submitting && <View className='xw-form__retry-tip'>填的内容都还在，再点一次“录入诉求”不会重复录入。</View>}
+        {uncertain && !submitting ? (
+          <View id='h-uncertain' className='xw-form__retry-tip'>
+            上次提交可能已经成功，请先到诉求处理里查看，避免重复录入；如需修改内容，请点「重新填写」
+            <Text id='h-restart' className='xf-link hotline__restart' onClick={restart}>
+              重新填写
+            </Text>
+          </View>
+        ) : (
+          !!submitError && !submitting && <View className='xw-form__retry-tip'>填的内容都还在，再点一次“录入诉求”不会重复录入。</View>
+        )}
         <View className='xf-hint'>录入后在“诉求处理”里派单。</View>
       </View>
     </View>

@@ -59,6 +59,8 @@ export default function Incoming() {
   const staffRoles = (me?.roles || []).filter((r) => isStaff(r.role))
   // the grid tree is administered by county and township staff
   const canAdmin = staffRoles.some((r) => r.role === 'county' || r.role === 'township')
+  // phone orders are taken by station and township staff (placeHotline refuses county-only staff)
+  const canHotline = staffRoles.some((r) => r.role === 'station' || r.role === 'township')
   const { orders, error, more, loadingMore } = list
 
   return (
@@ -79,9 +81,11 @@ export default function Incoming() {
           <View id='link-volunteers' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/volunteers/index')}>
             志愿者审核 ›
           </View>
-          <View id='link-hotline' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/hotline/index')}>
-            电话点单 ›
-          </View>
+          {canHotline && (
+            <View id='link-hotline' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/hotline/index')}>
+              电话点单 ›
+            </View>
+          )}
           {canAdmin && (
             <View id='link-tree' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/tree/index')}>
               网格管理 ›

@@ -21,7 +21,8 @@ const NOT_ELIGIBLE = ['FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'CONFLICT'
 export default function Badge() {
   const [badge, setBadge] = useState<BadgeView | null>(null)
   const [error, setError] = useState<unknown>(null)
-  const [loading, setLoading] = useState(false)
+  // true until the first answer: nothing (no error, no empty badge) flashes before it
+  const [loading, setLoading] = useState(true)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const visible = useRef(false)
   const brightness = useRef<number | null>(null)
