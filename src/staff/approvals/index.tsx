@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { useState } from 'react'
+import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import PageState from '@/components/PageState'
@@ -13,6 +13,7 @@ import { errorCode, go, query } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
+import { useTabbedList } from '@/workbench/useTabbedList'
 
 const TABS: { key: ApprovalKind; label: string; empty: string }[] = [
   { key: 'rating', label: '评价', empty: '没有待审核的评价' },
@@ -35,21 +36,9 @@ export default function Approvals() {
   const q = queues[tab]
   const [busyId, setBusyId] = useState('')
   const [rejecting, setRejecting] = useState<ApprovalItemView | null>(null)
-  const shown = useRef(false)
 
-  useEffect(() => {
-    q.refresh()
-  }, [tab])
-  useDidShow(() => {
-    if (shown.current) q.refresh()
-    shown.current = true
-  })
-  usePullDownRefresh(() => {
-    q.refresh()
-  })
-  useReachBottom(() => {
-    q.loadMore()
-  })
+  // back from a detail the items may have moved on: reloaded on show
+  useTabbedList(q, tab)
 
   const what = (it: ApprovalItemView) => (it.kind === 'rating' ? '这条评价' : '这条晒单')
 

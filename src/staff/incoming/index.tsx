@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { call } from '@/api'
 import type { MeView } from '@/core/api'
@@ -13,6 +12,7 @@ import { callPhone, go, query } from '@/components/util'
 import { Tag } from '@nutui/nutui-react-taro'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
+import { useTabbedList } from '@/workbench/useTabbedList'
 
 type Tab = 'pending' | 'all'
 const TABS: { key: Tab; label: string }[] = [
@@ -27,7 +27,6 @@ export default function Incoming() {
   const lists = { pending: usePagedOrders(fetchTab('pending')), all: usePagedOrders(fetchTab('all')) }
   const list = lists[tab]
   const [me, setMe] = useState<MeView | null>(null)
-  const shown = useRef(false)
 
   const loadMe = useCallback(() => {
     call('user', 'me', {})
@@ -40,20 +39,9 @@ export default function Incoming() {
   useEffect(() => {
     loadMe()
   }, [loadMe])
-  useEffect(() => {
-    list.refresh()
-  }, [tab])
-  // coming back from a detail: the order may have moved on
-  useDidShow(() => {
-    if (shown.current) list.refresh()
-    shown.current = true
-  })
-  usePullDownRefresh(() => {
-    list.refresh()
+  // back from a detail the items may have moved on: reloaded on show
+  useTabbedList(list, tab, () => {
     if (!me) loadMe()
-  })
-  useReachBottom(() => {
-    list.loadMore()
   })
 
   const staffRoles = (me?.roles || []).filter((r) => isStaff(r.role))

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { useState } from 'react'
+import Taro from '@tarojs/taro'
 import { Image, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import PageState from '@/components/PageState'
@@ -13,6 +13,7 @@ import { callPhone, errorCode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
+import { useTabbedList } from '@/workbench/useTabbedList'
 
 const TABS: { key: VolunteerStatus; empty: string }[] = [
   { key: 'pending', empty: '没有待审核的志愿者申请' },
@@ -47,21 +48,9 @@ export default function Volunteers() {
   const list = lists[tab]
   const [busyId, setBusyId] = useState('')
   const [dialog, setDialog] = useState<{ kind: 'reject' | 'suspend'; v: VolunteerView } | null>(null)
-  const shown = useRef(false)
 
-  useEffect(() => {
-    list.refresh()
-  }, [tab])
-  useDidShow(() => {
-    if (shown.current) list.refresh()
-    shown.current = true
-  })
-  usePullDownRefresh(() => {
-    list.refresh()
-  })
-  useReachBottom(() => {
-    list.loadMore()
-  })
+  // back from a detail the items may have moved on: reloaded on show
+  useTabbedList(list, tab)
 
   /** Someone else decided first, or the registration is gone: the list is out of date. */
   const staleAfter = (e: unknown, status: VolunteerStatus) => {

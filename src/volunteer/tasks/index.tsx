@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
-import { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { useState } from 'react'
 import { View } from '@tarojs/components'
 import { call } from '@/api'
 import type { OrderView } from '@/core/api'
@@ -11,6 +10,7 @@ import StatusTag from '@/components/StatusTag'
 import { go, query } from '@/components/util'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
+import { useTabbedList } from '@/workbench/useTabbedList'
 
 const TABS: { key: TaskTab; label: string; empty: string }[] = [
   { key: 'assigned', label: '派给我', empty: '暂时没有派给您的任务' },
@@ -27,22 +27,9 @@ export default function Tasks() {
   const [tab, setTab] = useState<TaskTab>('assigned')
   const lists = { assigned: useTasks('assigned'), pool: useTasks('pool'), active: useTasks('active'), done: useTasks('done') }
   const list = lists[tab]
-  const shown = useRef(false)
 
-  useEffect(() => {
-    list.refresh()
-  }, [tab])
-  // back from a task: it may have moved to another tab
-  useDidShow(() => {
-    if (shown.current) list.refresh()
-    shown.current = true
-  })
-  usePullDownRefresh(() => {
-    list.refresh()
-  })
-  useReachBottom(() => {
-    list.loadMore()
-  })
+  // back from a detail the items may have moved on: reloaded on show
+  useTabbedList(list, tab)
 
   const { orders, error, more, loadingMore } = list
   const meta = TABS.find((t) => t.key === tab)!
