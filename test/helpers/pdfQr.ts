@@ -7,7 +7,16 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { Worker } from 'node:worker_threads'
 
-const run = promisify(execFile)
+const exec = promisify(execFile)
+/** poppler's tools; a missing install says how to get it instead of a bare ENOENT */
+async function run(cmd: 'pdftoppm' | 'pdftotext' | 'pdfinfo', args: string[], opts: { maxBuffer?: number } = {}) {
+  try {
+    return await exec(cmd, args, opts)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${cmd} not found: apt-get install poppler-utils (the signboard tests render PDFs with it)`)
+    throw e
+  }
+}
 
 async function withPdf<T>(pdf: Buffer, fn: (file: string, dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xf-pdf-'))
