@@ -7,6 +7,8 @@ import {
   CSV_TEMPLATE_HINT,
   effectiveHotline,
   grantsCovering,
+  GRID_LEVELS,
+  LEVEL_LABEL,
   highestChildSeq,
   ORDERABLE_LEVELS,
   placeNames,
@@ -249,6 +251,16 @@ export async function updateNode(deps: Deps, input: UpdateNodeInput): Promise<Gr
     patch.leaderName = input.leaderName === null ? _.remove() : input.leaderName
     if (input.leaderName === null) delete next.leaderName
     else next.leaderName = input.leaderName
+  }
+  if (input.maxLevel !== undefined && input.maxLevel !== (node.maxLevel ?? 'micro')) {
+    if (node.parentId !== null) throw new AppError('VALIDATION', '最深层级只能在县级根节点设置')
+    if (grantsCovering(caller, ['county'], node.path).length === 0) throw new AppError('FORBIDDEN', '只有县级管理员可以设置网格层级')
+    const deeper = GRID_LEVELS.slice(GRID_LEVELS.indexOf(input.maxLevel) + 1)
+    const below = await grids(db).where({ path: node._id, level: _.in(deeper) }).limit(1).get()
+    if (below.data.length) {
+      throw new AppError('VALIDATION', `已有「${LEVEL_LABEL[(below.data[0] as GridNode).level]}」，不能把最深层级改为「${LEVEL_LABEL[input.maxLevel]}」；请先停用并移走更深的节点`)
+    }
+    patch.maxLevel = next.maxLevel = input.maxLevel
   }
   const writes: Promise<unknown>[] = []
   if (Object.keys(patch).length) writes.push(grids(db).doc(node._id).update(patch))

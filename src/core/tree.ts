@@ -42,6 +42,8 @@ export const updateNodeInput = z.object({
   /** null clears it: the node then inherits its parent's hotline */
   hotline: hotlineSchema.nullable().optional(),
   leaderName: personNameSchema.nullable().optional(),
+  /** county root only: the deepest level the county uses (village, grid or micro-grid) */
+  maxLevel: z.enum(['village', 'grid', 'micro'], { error: '最深层级只能是村（社区）、网格或微网格' }).optional(),
 })
 export const moveNodeInput = z.object({ id: idSchema, parentId: idSchema })
 export const setActiveInput = z.object({ id: idSchema, active: z.boolean() })

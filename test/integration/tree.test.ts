@@ -71,6 +71,18 @@ describe('create', () => {
     }
     expect((await rt.call('grid', 'create', { parentId: 'g_XF020101', name: '微网格X' }, COUNTY)).ok).toBe(true)
   })
+
+  test('the county sets its depth in the app; it cannot cut below existing nodes; nobody else may set it', async () => {
+    const before = await snapshot()
+    // micro-grids exist: the depth cannot stop at grids
+    const cut = await rt.call('grid', 'update', { id: 'g_XF', maxLevel: 'grid' }, COUNTY)
+    expect(cut).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(cut.message).toContain('微网格')
+    expect(await rt.call('grid', 'update', { id: 'g_XF', maxLevel: 'micro' }, TOWNSHIP)).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+    expect(await rt.call('grid', 'update', { id: 'g_XF01', maxLevel: 'grid' }, COUNTY)).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(await rt.call('grid', 'update', { id: 'g_XF', maxLevel: 'county' }, COUNTY)).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(await snapshot()).toBe(before)
+  })
 })
 
 describe('rename and hotline', () => {

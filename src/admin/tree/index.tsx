@@ -7,20 +7,14 @@ import ErrorBox from '@/components/ErrorBox'
 import PageState, { Loading } from '@/components/PageState'
 import { call, errorMessage, newRequestId } from '@/api'
 import type { GridNodeView, JobView, SignboardResult, TreeView } from '@/core/api'
-import { GRID_LEVELS } from '@/core/grid'
+import { GRID_LEVELS, type GridLevel } from '@/core/grid'
+import { LEVEL_LABEL } from '@/core/tree'
 import { decode, go, IS_H5, query } from '@/components/util'
 import '@/workbench/shared.scss'
 import '@/workbench/form.scss'
 import './index.scss'
 
-export const LEVEL_LABEL: Record<string, string> = {
-  county: '县',
-  township: '乡镇',
-  village: '村(社区)',
-  grid: '网格',
-  micro: '微网格',
-}
-const levelLabel = (level: string) => LEVEL_LABEL[level] || level
+const levelLabel = (level: string) => LEVEL_LABEL[level as GridLevel] || level
 const POLL_MS = 800
 
 /** Asks before something that cannot be undone lightly; false when cancelled. */
@@ -327,6 +321,7 @@ export default function TreePage() {
         <NodeForm
           mode={form}
           node={node}
+          maxLevel={data?.maxLevel}
           onClose={() => setForm(null)}
           onDone={(saved) => {
             setForm(null)
@@ -352,8 +347,12 @@ export default function TreePage() {
 }
 
 /** 新建下级 / 修改: name, hotline (empty: inherit from above), leader. Ids f-name, f-hotline, f-leader, f-submit. */
-function NodeForm({ mode, node, onClose, onDone }: { mode: 'create' | 'edit'; node: GridNodeView; onClose: () => void; onDone: (n: GridNodeView) => void }) {
+function NodeForm(props: { mode: 'create' | 'edit'; node: GridNodeView; maxLevel?: string; onClose: () => void; onDone: (n: GridNodeView) => void }) {
+  const { mode, node, onClose, onDone } = props
   const editing = mode === 'edit'
+  // the county root also sets how deep the county's tree goes
+  const settingDepth = editing && node.parentId === null
+  const [depth, setDepth] = useState(props.maxLevel || 'micro')
   const [name, setName] = useState(editing ? node.name : '')
   const [hotline, setHotline] = useState(editing ? node.hotline || '' : '')
   const [leader, setLeader] = useState(editing ? node.leaderName || '' : '')
@@ -376,6 +375,7 @@ function NodeForm({ mode, node, onClose, onDone }: { mode: 'create' | 'edit'; no
             ...(name.trim() !== node.name ? { name: name.trim() } : {}),
             hotline: hotline.trim() || null,
             leaderName: leader.trim() || null,
+            ...(settingDepth && depth !== (props.maxLevel || 'micro') ? { maxLevel: depth as 'village' | 'grid' | 'micro' } : {}),
           })
         : await call('grid', 'create', {
             parentId: node.id,
@@ -414,6 +414,18 @@ function NodeForm({ mode, node, onClose, onDone }: { mode: 'create' | 'edit'; no
         </View>
         <View className='xs-dialog__label'>网格长（可不填）</View>
         <Input id='f-leader' className='xw-form__input xf-input-fill' value={leader} maxlength={20} placeholder='姓名' onInput={(e) => setLeader(e.detail.value)} />
+        {settingDepth && (
+          <>
+            <View className='xs-dialog__label'>本县网格分到哪一级</View>
+            <View id='f-depth' className='xw-form__chips'>
+              {(['village', 'grid', 'micro'] as const).map((l) => (
+                <View key={l} className={`xw-form__chip${depth === l ? ' xw-form__chip--on' : ''}`} onClick={() => setDepth(l)}>
+                  {LEVEL_LABEL[l]}
+                </View>
+              ))}
+            </View>
+          </>
+        )}
         {!!error && (
           <View id='f-error' className='xs-dialog__error'>
             {error}
