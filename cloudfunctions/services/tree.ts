@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync'
+import iconv from 'iconv-lite'
 import {
   allocateChildCodes,
   AppError,
@@ -393,6 +394,18 @@ export async function searchGrids(deps: Deps, input: { q: string; limit: number 
   return (res.data as GridNode[]).map((g) => ({ id: g._id, code: g.code, name: g.name, level: g.level, ...placeNames(g), active: g.active }))
 }
 
+/**
+ * A spreadsheet's bytes as text: UTF-8 when they are valid UTF-8 (BOM or not), else GB18030
+ * (a superset of GBK: what Excel writes as "CSV" on Chinese Windows).
+ */
+export function csvText(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return iconv.decode(bytes, 'gb18030')
+  }
+}
+
 /** Records of a CSV text with their 1-based line numbers (header = line 1). */
 function parseCsv(csv: string): { line: number; cells: string[] }[] {
   const out = parse(csv, { bom: true, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as unknown as {
@@ -421,7 +434,7 @@ export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<Impo
 
   let records: { line: number; cells: string[] }[]
   try {
-    records = parseCsv(input.csv)
+    records = parseCsv(input.csv ?? csvText(Buffer.from(input.csvBase64 ?? '', 'base64')))
   } catch (e) {
     const line = Number((e as { lines?: number }).lines) || 1
     return report({ errors: [{ line, reason: `CSV 格式有误（如引号不成对），请用表格软件另存为 CSV 后重试` }] })

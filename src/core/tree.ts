@@ -56,10 +56,13 @@ export const searchGridsInput = z.object({
 export const importCsvInput = z.object({
   /** the node the rows hang under (usually the county) */
   parentId: idSchema,
-  csv: z.string().min(1, '文件是空的').max(2_000_000, '文件过大（不超过2MB）'),
+  /** the file as text … */
+  csv: z.string().min(1, '文件是空的').max(2_000_000, '文件过大（不超过2MB）').optional(),
+  /** … or its bytes, base64: UTF-8 or GBK/GB18030 (Excel's "CSV" on Chinese Windows), detected by the server */
+  csvBase64: z.string().min(1, '文件是空的').max(2_800_000, '文件过大（不超过2MB）').optional(),
   /** validate and report only, write nothing */
   dryRun: z.boolean().default(false),
-})
+}).refine((v) => (v.csv === undefined) !== (v.csvBase64 === undefined), { message: '请选择要导入的表格文件' })
 export const grantInput = z.object({ userId: idSchema, role: z.enum(STAFF_ROLES), nodeId: idSchema })
 export const staffListInput = z.object({ nodeId: idSchema })
 export const userSearchInput = z.object({ q: z.string().trim().min(2, '请输入至少2个字').max(20) })

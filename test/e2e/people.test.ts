@@ -1,3 +1,7 @@
+import { writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import iconv from 'iconv-lite'
 import { PNG } from 'pngjs'
 import jsQR from 'jsqr'
 import type { Page } from 'playwright-core'
@@ -146,6 +150,23 @@ e2eSuite('people: grid → signboard → scan order; registration → plate → 
     await see(page.locator('#v-result')).contains('无效')
     await shot('verify-forged')
   }, 150_000)
+
+  test('the county imports a spreadsheet saved by Excel (GBK CSV): check, then import', async () => {
+    await signIn('周主任')
+    await page.goto(`${rt.url}/#/admin/import/index`)
+    const csv = path.join(os.tmpdir(), 'xf-e2e-import.csv')
+    writeFileSync(csv, iconv.encode('乡镇,村(社区),网格,微网格,服务热线,网格长\r\n河湾镇,河湾村,河湾村第一网格,,0354-2230000,马德福\r\n', 'gbk'))
+    await page.locator('#csv-file').filter({ visible: true }).first().setInputFiles(csv)
+    await visible('#btn-check').click()
+    await see(page.locator('body')).contains('将新建 3 个')
+    await shot('import-checked')
+    await visible('#btn-import').click()
+    await page.getByText('确认导入', { exact: true }).filter({ visible: true }).last().click()
+    await see(page.locator('#import-result')).contains('3')
+    const grid = (await rt.db.collection('grids').where({ name: '河湾村第一网格' }).get()).data[0] as any
+    expect(grid).toMatchObject({ level: 'grid', hotline: '0354-2230000', leaderName: '马德福', pathNames: ['幸福县', '河湾镇', '河湾村', '河湾村第一网格'] })
+    await shot('import-done')
+  }, 90_000)
 
   test('station staff enter a hotline order; it appears in the incoming list marked as hotline', async () => {
     await signIn('刘站长')

@@ -1,5 +1,6 @@
 // Importing the grid tree from a CSV file (county administrators).
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime'
+import iconv from 'iconv-lite'
 
 const COUNTY = 'u_county'
 const TOWNSHIP = 'u_township_dg'
@@ -154,5 +155,25 @@ describe('bad files: nothing written, every error listed', () => {
     const strip = (s: string) => (JSON.parse(s) as any[]).map((n) => (n._id === 'g_XF' ? { ...n, childSeq: 0 } : n))
     expect(strip(JSON.stringify(after))).toEqual(strip(before))
     await rt.db.collection('grids').doc('g_planted').remove()
+  })
+})
+
+describe('file bytes as Excel writes them', () => {
+  test('GBK (Excel "CSV" on Chinese Windows) and UTF-8 bytes are both read right', async () => {
+    const gbk = iconv.encode('乡镇,村(社区),网格\n北坡镇,北坡村,北坡村第一网格\n', 'gbk')
+    expect(gbk.includes(Buffer.from('北坡镇', 'utf8'))).toBe(false) // really not UTF-8
+    const r = await rt.call('grid', 'importCsv', { parentId: 'g_XF', csvBase64: gbk.toString('base64') }, COUNTY)
+    expect(r).toMatchObject({ ok: true, data: { created: 3, errors: [] } })
+    const grid = (await rt.db.collection('grids').where({ name: '北坡村第一网格' }).get()).data[0] as any
+    expect(grid.pathNames).toEqual(['幸福县', '北坡镇', '北坡村', '北坡村第一网格'])
+
+    const utf8 = Buffer.from('\uFEFF乡镇,村(社区),网格\n北坡镇,北坡村,北坡村第二网格\n', 'utf8')
+    const u = await rt.call('grid', 'importCsv', { parentId: 'g_XF', csvBase64: utf8.toString('base64') }, COUNTY)
+    expect(u).toMatchObject({ ok: true, data: { created: 1, existing: 2 } })
+  })
+
+  test('text and bytes together, or neither, are refused', async () => {
+    expect(await rt.call('grid', 'importCsv', { parentId: 'g_XF' }, COUNTY)).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(await rt.call('grid', 'importCsv', { parentId: 'g_XF', csv: 'a', csvBase64: 'YQ==' }, COUNTY)).toMatchObject({ ok: false, code: 'VALIDATION' })
   })
 })

@@ -12,30 +12,34 @@ import './index.scss'
 const HEADER = '乡镇,村(社区),网格,微网格,服务热线,网格长'
 const TEMPLATE = `${HEADER}\n东关镇,东关村,第一网格,一组,0354-1234567,张建国\n东关镇,东关村,第二网格,,,李秀英\n`
 
-/** Reads a picked CSV as UTF-8 text: H5 from an <input type=file>, weapp from a chat file. */
-function readH5File(file: File): Promise<string> {
+/**
+ * A picked CSV as its bytes (the server tells UTF-8 from GBK, which Excel writes on Chinese
+ * Windows): H5 from an <input type=file>, weapp from a chat file.
+ */
+type Picked = { name: string; bytes: ArrayBuffer }
+
+function readH5File(file: File): Promise<ArrayBuffer> {
   return new Promise((resolve, reject) => {
     const r = new FileReader()
-    r.onload = () => resolve(String(r.result ?? ''))
+    r.onload = () => resolve(r.result as ArrayBuffer)
     r.onerror = () => reject(new Error('读取文件失败'))
-    r.readAsText(file, 'utf-8')
+    r.readAsArrayBuffer(file)
   })
 }
 
-async function pickWeappFile(): Promise<{ name: string; text: string } | null> {
+async function pickWeappFile(): Promise<Picked | null> {
   try {
     const res = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['csv'] })
     const f = res.tempFiles[0]
     if (!f) return null
-    const text = await new Promise<string>((resolve, reject) =>
+    const bytes = await new Promise<ArrayBuffer>((resolve, reject) =>
       Taro.getFileSystemManager().readFile({
         filePath: f.path,
-        encoding: 'utf8',
-        success: (r) => resolve(String(r.data)),
+        success: (r) => resolve(r.data as ArrayBuffer),
         fail: reject,
       }),
     )
-    return { name: f.name, text }
+    return { name: f.name, bytes }
   } catch (e) {
     if (/cancel/i.test(String((e as { errMsg?: string })?.errMsg ?? ''))) return null
     throw e
@@ -47,7 +51,7 @@ export default function ImportPage() {
   const id = decode(params.id)
   const [tree, setTree] = useState<TreeView | null>(null)
   const [treeError, setTreeError] = useState<unknown>(null)
-  const [file, setFile] = useState<{ name: string; text: string } | null>(null)
+  const [file, setFile] = useState<{ name: string; base64: string; lines: number } | null>(null)
   const [check, setCheck] = useState<ImportReport | null>(null)
   const [result, setResult] = useState<ImportReport | null>(null)
   const [error, setError] = useState<unknown>(null)
@@ -71,9 +75,15 @@ export default function ImportPage() {
   const shown = tree?.node ?? tree?.children[0] ?? null
   const parent: { id: string; name: string } | null = !shown ? null : shown.parentId === null ? shown : (tree?.ancestors[0] ?? null)
 
-  const chosen = (f: { name: string; text: string }) => {
-    // Excel's "CSV UTF-8" starts with a byte-order mark
-    setFile({ name: f.name, text: f.text.replace(/^\uFEFF/, '') })
+  const chosen = (f: Picked) => {
+    const bytes = new Uint8Array(f.bytes)
+    if (bytes.length > 2_000_000) return setError(new Error('文件过大（不超过2MB），请分乡镇导入'))
+    // rows as a spreadsheet counts them (line breaks; the last line may lack one)
+    let lines = bytes.length && bytes[bytes.length - 1] !== 10 ? 1 : 0
+    for (const b of bytes) if (b === 10) lines++
+    // Taro's H5 version of arrayBufferToBase64 wants the bytes as a Uint8Array, WeChat's an ArrayBuffer
+    const base64 = Taro.arrayBufferToBase64((IS_H5 ? bytes : f.bytes) as ArrayBuffer)
+    setFile({ name: f.name, base64, lines })
     setCheck(null)
     setResult(null)
     setError(null)
@@ -104,7 +114,7 @@ export default function ImportPage() {
     setBusy(dryRun ? 'check' : 'import')
     setError(null)
     try {
-      const r = await call('grid', 'importCsv', { parentId: parent.id, csv: file.text, dryRun })
+      const r = await call('grid', 'importCsv', { parentId: parent.id, csvBase64: file.base64, dryRun })
       if (dryRun) setCheck(r)
       else {
         setResult(r)
@@ -135,7 +145,7 @@ export default function ImportPage() {
 
             <View className='xf-h2'>表格格式</View>
             <View className='xf-card'>
-              <View className='import__p'>第一行是表头，共 6 列（用英文逗号分隔，保存为 UTF-8 编码的 CSV）：</View>
+              <View className='import__p'>第一行是表头，共 6 列（用英文逗号分隔，在表格软件里“另存为 CSV”即可，UTF-8 或 GBK 编码都可以）：</View>
               <View className='import__cols'>{HEADER}</View>
               <View className='import__p'>乡镇、村(社区)、网格必填；微网格、服务热线、网格长可以空着。服务热线不填则使用上级的热线。</View>
               <View className='import__p'>示例：</View>
@@ -159,7 +169,7 @@ export default function ImportPage() {
                     const f = e.target.files?.[0]
                     if (!f) return
                     try {
-                      chosen({ name: f.name, text: await readH5File(f) })
+                      chosen({ name: f.name, bytes: await readH5File(f) })
                     } catch (err) {
                       setError(err)
                     }
@@ -172,7 +182,7 @@ export default function ImportPage() {
               )}
               {file && (
                 <View id='csv-name' className='import__p import__chosen'>
-                  已选：{file.name}（{file.text.split(/\r?\n/).filter((l) => l.trim()).length} 行，含表头）
+                  已选：{file.name}（{file.lines} 行，含表头）
                 </View>
               )}
               <View className='xf-actions'>
