@@ -14,13 +14,13 @@ import type { Db, Deps } from '../shared/context'
 import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
 import { openSignboardPdf, MAX_SERVICES, type SignboardPage } from '../shared/pdf'
 import { activeServices } from './grid'
+import { gridsWhere, PAGE } from './gridQueries'
 
 /** The page the signboard code opens (mini-program path; the H5 route is the same). */
 export const SCAN_PAGE = 'pages/scan/index'
 /** Grids per progress write and per batch of codes fetched in parallel. */
 const STEP = 10
 /** CloudBase returns at most 1000 documents per get. */
-const PAGE = 1000
 /** ids per `_.in` query */
 const IN_CHUNK = 100
 
@@ -36,25 +36,6 @@ type JobDoc = {
   result?: Omit<SignboardResult, 'url' | 'ms'>
   createdAt: Date
   updatedAt?: Date
-}
-
-/** Every document matching `where`, in code order, 1000 per round trip (paged on code, not skip). */
-async function allByCode(db: Db, where: Record<string, unknown>): Promise<GridNode[]> {
-  const _ = db.command
-  const out: GridNode[] = []
-  let after: string | null = null
-  for (;;) {
-    const res = await db
-      .collection('grids')
-      .where(after === null ? where : { ...where, code: _.gt(after) })
-      .orderBy('code', 'asc')
-      .limit(PAGE)
-      .get()
-    const batch = res.data as GridNode[]
-    out.push(...batch)
-    if (batch.length < PAGE) return out
-    after = batch[batch.length - 1].code
-  }
 }
 
 async function inChunks<T>(ids: readonly string[], load: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
@@ -80,8 +61,8 @@ async function batchOf(db: Db, node: GridNode): Promise<{ grids: GridNode[]; nod
   }
   const [ancestors, between, grids] = await Promise.all([
     db.collection('grids').where({ _id: _.in(node.path) }).limit(PAGE).get(),
-    node.level === 'village' ? Promise.resolve([] as GridNode[]) : allByCode(db, { path: node._id, level: _.in(['township', 'village']) }),
-    allByCode(db, { path: node._id, level: 'grid', active: true }),
+    node.level === 'village' ? Promise.resolve([] as GridNode[]) : gridsWhere(db, { path: node._id, level: _.in(['township', 'village']) }),
+    gridsWhere(db, { path: node._id, level: 'grid', active: true }),
   ])
   for (const n of [...(ancestors.data as GridNode[]), ...between]) nodes.set(n._id, n)
   // a grid under a deactivated village (or township) is out of service too

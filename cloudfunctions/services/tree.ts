@@ -33,12 +33,12 @@ import {
   type UpdateNodeInput,
 } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
+import { subtreeOf } from './gridQueries'
 import { isDuplicateKey, notFound } from '../shared/errors'
 
 // The grid tree's administration (county / township administrators, within their subtree).
 // Rules live in src/core/tree.ts; this file does the I/O, counting round trips.
 
-const PAGE = 1000 // the most one query returns
 const grids = (db: Db) => db.collection('grids')
 
 export async function loadNode(db: Db, id: string): Promise<GridNode | undefined> {
@@ -56,21 +56,6 @@ export async function nodesOn(db: Db, path: readonly string[]): Promise<GridNode
   if (path.length === 0) return []
   const res = await grids(db).where({ _id: db.command.in([...path]) }).limit(path.length).get()
   return res.data as GridNode[]
-}
-
-/** Every node of the subtree of `id` (itself included), via the path index: one round trip per 1,000 nodes (pages in parallel). */
-export async function subtreeOf(db: Db, id: string, extra: Record<string, unknown> = {}, fields?: Record<string, boolean>): Promise<GridNode[]> {
-  const q = () => {
-    const base = grids(db).where({ path: id, ...extra })
-    return fields ? base.field(fields) : base
-  }
-  const first = (await q().orderBy('code', 'asc').limit(PAGE).get()).data as GridNode[]
-  if (first.length < PAGE) return first
-  const total = (await grids(db).where({ path: id, ...extra }).count()).total
-  const pages = await Promise.all(
-    Array.from({ length: Math.ceil(total / PAGE) - 1 }, (_, i) => q().orderBy('code', 'asc').skip((i + 1) * PAGE).limit(PAGE).get()),
-  )
-  return first.concat(...pages.map((p) => p.data as GridNode[]))
 }
 
 /** A county or township grant covering `path`, or a clear refusal. */

@@ -18,7 +18,7 @@ import {
 } from '../../src/core'
 import type { Deps } from '../shared/context'
 import { notFound } from '../shared/errors'
-import { subtreeOf } from './tree'
+import { subtreeOf } from './gridQueries'
 
 type GrantInput = { userId: string; role: StaffRole; nodeId: string }
 
