@@ -3,7 +3,7 @@ import { Input, Text, Textarea, View } from '@tarojs/components'
 /**
  * One labelled text field of the subpackage forms (register, hotline, …): label (its id
  * `f-<name>` is where a failed submit scrolls to), input or textarea, character count, and
- * the field's error under it. Styles: src/workbench/form.scss.
+ * the field's error under it. Styles: src/styles/form.scss.
  */
 export default function TextField(props: {
   /** the field's name in the form's errors; the label gets id `f-<name>` */
@@ -22,12 +22,12 @@ export default function TextField(props: {
   multiline?: boolean
 }) {
   const { name, id, label, required, value, onChange, error, placeholder, maxlength, type, multiline } = props
-  const className = `${multiline ? 'xw-form__textarea' : 'xw-form__input'} xf-input-fill${error ? ' xw-form__bad' : ''}`
+  const className = `${multiline ? 'xf-form__textarea' : 'xf-form__input'} xf-input-fill${error ? ' xf-form__bad' : ''}`
   return (
     <>
-      <View className='xw-form__label' id={`f-${name}`}>
+      <View className='xf-form__label' id={`f-${name}`}>
         {label}
-        {required && <Text className='xw-form__req'>（必填）</Text>}
+        {required && <Text className='xf-form__req'>（必填）</Text>}
       </View>
       {multiline ? (
         <Textarea id={id} className={className} value={value} maxlength={maxlength} placeholder={placeholder} onInput={(e) => onChange(e.detail.value)} />
@@ -35,12 +35,12 @@ export default function TextField(props: {
         <Input id={id} className={className} type={type ?? 'text'} value={value} maxlength={maxlength} placeholder={placeholder} onInput={(e) => onChange(e.detail.value)} />
       )}
       {multiline && (
-        <View className='xw-form__count'>
+        <View className='xf-form__count'>
           {value.trim().length}/{maxlength}
         </View>
       )}
       {error && (
-        <View id='error-message' className='xw-form__error'>
+        <View id='error-message' className='xf-form__error'>
           {error}
         </View>
       )}

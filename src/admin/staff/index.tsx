@@ -9,7 +9,6 @@ import type { StaffView, TreeView, UserOption } from '@/core/api'
 import { ROLE_LABEL, type StaffRole } from '@/core/schemas'
 import { isStaff } from '@/core/permissions'
 import { callPhone, decode } from '@/components/util'
-import '@/workbench/form.scss'
 import './index.scss'
 
 /** The one staff role that belongs at each level of the tree (grids and micro-grids have none). */
@@ -170,7 +169,7 @@ export default function StaffPage() {
                 <View className='staff__search'>
                   <Input
                     id='staff-q'
-                    className='xw-form__input xf-input-fill staff__q'
+                    className='xf-form__input xf-input-fill staff__q'
                     value={q}
                     maxlength={20}
                     placeholder='手机号或姓名'

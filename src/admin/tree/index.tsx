@@ -11,7 +11,6 @@ import { GRID_LEVELS, type GridLevel } from '@/core/grid'
 import { LEVEL_LABEL } from '@/core/tree'
 import { decode, go, IS_H5, query } from '@/components/util'
 import '@/workbench/shared.scss'
-import '@/workbench/form.scss'
 import './index.scss'
 
 const levelLabel = (level: string) => LEVEL_LABEL[level as GridLevel] || level
@@ -396,9 +395,9 @@ function NodeForm(props: { mode: 'create' | 'edit'; node: GridNodeView; maxLevel
       <View className='xs-dialog' onClick={(e) => e.stopPropagation()}>
         <View className='xs-dialog__title'>{editing ? `修改「${node.name}」` : `在「${node.name}」下新建`}</View>
         <View className='xs-dialog__label'>名称（必填）</View>
-        <Input id='f-name' className='xw-form__input xf-input-fill' value={name} maxlength={40} placeholder='如：东关村、第一网格' onInput={(e) => setName(e.detail.value)} />
+        <Input id='f-name' className='xf-form__input xf-input-fill' value={name} maxlength={40} placeholder='如：东关村、第一网格' onInput={(e) => setName(e.detail.value)} />
         <View className='xs-dialog__label'>服务热线（可不填）</View>
-        <Input id='f-hotline' className='xw-form__input xf-input-fill' value={hotline} maxlength={13} placeholder='如 0354-1234567' onInput={(e) => setHotline(e.detail.value)} />
+        <Input id='f-hotline' className='xf-form__input xf-input-fill' value={hotline} maxlength={13} placeholder='如 0354-1234567' onInput={(e) => setHotline(e.detail.value)} />
         <View className='tree__tip'>
           {hotline.trim()
             ? '填写后，这里和下级的标识牌都显示这个号码（下级自己填了的除外）。'
@@ -413,13 +412,13 @@ function NodeForm(props: { mode: 'create' | 'edit'; node: GridNodeView; maxLevel
           )}
         </View>
         <View className='xs-dialog__label'>网格长（可不填）</View>
-        <Input id='f-leader' className='xw-form__input xf-input-fill' value={leader} maxlength={20} placeholder='姓名' onInput={(e) => setLeader(e.detail.value)} />
+        <Input id='f-leader' className='xf-form__input xf-input-fill' value={leader} maxlength={20} placeholder='姓名' onInput={(e) => setLeader(e.detail.value)} />
         {settingDepth && (
           <>
             <View className='xs-dialog__label'>本县网格分到哪一级</View>
-            <View id='f-depth' className='xw-form__chips'>
+            <View id='f-depth' className='xf-form__chips'>
               {(['village', 'grid', 'micro'] as const).map((l) => (
-                <View key={l} className={`xw-form__chip${depth === l ? ' xw-form__chip--on' : ''}`} onClick={() => setDepth(l)}>
+                <View key={l} className={`xf-form__chip${depth === l ? ' xf-form__chip--on' : ''}`} onClick={() => setDepth(l)}>
                   {LEVEL_LABEL[l]}
                 </View>
               ))}

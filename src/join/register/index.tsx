@@ -14,7 +14,6 @@ import { gridCodeSchema } from '@/core/grid'
 import { PRIVACY_VERSION } from '@/core/schemas'
 import { AVAILABILITY, VOLUNTEER_SKILLS, VOLUNTEER_STATUS_LABEL, registerInput } from '@/core/volunteer'
 import { STORAGE, decode, errorCode, go, load, save } from '@/components/util'
-import '@/workbench/form.scss'
 import './index.scss'
 
 type Field = 'name' | 'phone' | 'gridId' | 'skills' | 'availability' | 'photo' | 'privacyVersion'
@@ -270,7 +269,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
 
   const err = (f: Field) =>
     fieldError?.field === f ? (
-      <View id='error-message' className='xw-form__error'>
+      <View id='error-message' className='xf-form__error'>
         {fieldError.message}
       </View>
     ) : null
@@ -285,7 +284,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
         {previous?.status === 'rejected' && previous.reason && <View className='reg__prev'>上次未通过的原因：{previous.reason}</View>}
       </View>
 
-      <View className='xf-card xw-form'>
+      <View className='xf-card xf-form'>
         <TextField
           name='name'
           id='r-name'
@@ -316,19 +315,19 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
           maxlength={13} type='number'
         />
 
-        <View className='xw-form__label' id='f-gridId'>
-          所在网格<Text className='xw-form__req'>（必填）</Text>
+        <View className='xf-form__label' id='f-gridId'>
+          所在网格<Text className='xf-form__req'>（必填）</Text>
         </View>
         {gridLoading && <Loading small text='正在查找网格…' />}
         {!gridLoading && grid && !editingGrid && (
-          <View id='r-grid' className='xw-form__chosen'>
+          <View id='r-grid' className='xf-form__chosen'>
             <View>
-              <View className='xw-form__chosen-name'>{gridLabel(grid)}</View>
+              <View className='xf-form__chosen-name'>{gridLabel(grid)}</View>
               <View className='xf-muted'>
                 {grid.townshipName} · 编码 {grid.code}
               </View>
             </View>
-            <View className='xw-form__change' hoverClass='xf-pressed' onClick={() => setEditingGrid(true)}>
+            <View className='xf-form__change' hoverClass='xf-pressed' onClick={() => setEditingGrid(true)}>
               更换
             </View>
           </View>
@@ -338,7 +337,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
             <View className='reg__code-row'>
               <Input
                 id='r-grid-code'
-                className={`xw-form__input xf-input-fill reg__code-input${gridError || fieldError?.field === 'gridId' ? ' xw-form__bad' : ''}`}
+                className={`xf-form__input xf-input-fill reg__code-input${gridError || fieldError?.field === 'gridId' ? ' xf-form__bad' : ''}`}
                 value={codeText}
                 maxlength={20}
                 placeholder='标识牌上的网格编码，如 XF010101'
@@ -350,11 +349,11 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
                 }}
                 onConfirm={() => resolveGrid(codeText)}
               />
-              <View id='r-grid-find' className='xw-form__change reg__find' hoverClass='xf-pressed' onClick={() => resolveGrid(codeText)}>
+              <View id='r-grid-find' className='xf-form__change reg__find' hoverClass='xf-pressed' onClick={() => resolveGrid(codeText)}>
                 查找
               </View>
             </View>
-            <View className='xw-form__tip'>网格编码印在村里的网格标识牌上，二维码下方。</View>
+            <View className='xf-form__tip'>网格编码印在村里的网格标识牌上，二维码下方。</View>
             {grid && (
               <View className='xf-link' onClick={() => setEditingGrid(false)}>
                 仍用 {gridLabel(grid)}
@@ -363,20 +362,20 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
           </>
         )}
         {gridError && (
-          <View id='error-message' className='xw-form__error'>
+          <View id='error-message' className='xf-form__error'>
             {gridError}
           </View>
         )}
         {err('gridId')}
 
-        <View className='xw-form__label' id='f-skills'>
-          特长<Text className='xw-form__req'>（至少选一项，可多选）</Text>
+        <View className='xf-form__label' id='f-skills'>
+          特长<Text className='xf-form__req'>（至少选一项，可多选）</Text>
         </View>
-        <View id='r-skills' className='xw-form__chips'>
+        <View id='r-skills' className='xf-form__chips'>
           {VOLUNTEER_SKILLS.map((s) => (
             <View
               key={s}
-              className={`r-skill xw-form__chip${skills.includes(s) ? ' xw-form__chip--on' : ''}`}
+              className={`r-skill xf-form__chip${skills.includes(s) ? ' xf-form__chip--on' : ''}`}
               onClick={() => {
                 setSkills(toggle(skills, s))
                 clear('skills')
@@ -388,14 +387,14 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
         </View>
         {err('skills')}
 
-        <View className='xw-form__label' id='f-availability'>
-          可服务时间<Text className='xw-form__req'>（至少选一项）</Text>
+        <View className='xf-form__label' id='f-availability'>
+          可服务时间<Text className='xf-form__req'>（至少选一项）</Text>
         </View>
-        <View id='r-avail' className='xw-form__chips'>
+        <View id='r-avail' className='xf-form__chips'>
           {AVAILABILITY.map((a) => (
             <View
               key={a}
-              className={`r-avail-item xw-form__chip${availability.includes(a) ? ' xw-form__chip--on' : ''}`}
+              className={`r-avail-item xf-form__chip${availability.includes(a) ? ' xf-form__chip--on' : ''}`}
               onClick={() => {
                 setAvailability(toggle(availability, a))
                 clear('availability')
@@ -407,8 +406,8 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
         </View>
         {err('availability')}
 
-        <View className='xw-form__label' id='f-photo'>
-          照片<Text className='xw-form__opt'>（可不传，用于胸牌）</Text>
+        <View className='xf-form__label' id='f-photo'>
+          照片<Text className='xf-form__opt'>（可不传，用于胸牌）</Text>
         </View>
         <View className='reg__photo-row'>
           <View id='r-photo' className='reg__photo' hoverClass='xf-pressed' onClick={pickPhoto}>
@@ -424,7 +423,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
           </View>
           {photo && (
             <View
-              className='xw-form__change'
+              className='xf-form__change'
               hoverClass='xf-pressed'
               onClick={() => {
                 setPhoto(null)
@@ -435,14 +434,14 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
             </View>
           )}
         </View>
-        {photo?.state === 'failed' && photo.error && <View className='xw-form__error'>{photo.error}</View>}
+        {photo?.state === 'failed' && photo.error && <View className='xf-form__error'>{photo.error}</View>}
         {err('photo')}
       </View>
 
-      <View id='f-privacyVersion' className='xw-form__consent'>
+      <View id='f-privacyVersion' className='xf-form__consent'>
         <View
           id='r-privacy'
-          className={`xw-form__check${agreed ? ' xw-form__check--on' : ''}`}
+          className={`xf-form__check${agreed ? ' xf-form__check--on' : ''}`}
           onClick={() => {
             const next = !agreed
             setAgreed(next)
@@ -452,9 +451,9 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
         >
           {agreed ? '✓' : ''}
         </View>
-        <View className='xw-form__consent-text'>
+        <View className='xf-form__consent-text'>
           我已阅读并同意
-          <Text className='xw-form__link' onClick={() => go('/pages/privacy/index')}>
+          <Text className='xf-form__link' onClick={() => go('/pages/privacy/index')}>
             《用户隐私保护指引》
           </Text>
           ，姓名、电话和照片仅用于志愿者登记和服务。
@@ -468,7 +467,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
         <Btn id='r-submit' type='primary' disabled={submitting} onClick={submit}>
           {submitting ? '提交中…' : '提交申请'}
         </Btn>
-        {!!submitError && !submitting && <View className='xw-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交申请”即可。</View>}
+        {!!submitError && !submitting && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交申请”即可。</View>}
       </View>
     </View>
   )

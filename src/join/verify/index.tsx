@@ -8,7 +8,6 @@ import { call } from '@/api'
 import type { VerifyView } from '@/core/api'
 import { plateSchema } from '@/core/volunteer'
 import { IS_H5, decode } from '@/components/util'
-import '@/workbench/form.scss'
 import './index.scss'
 
 const RESULT: Record<VerifyView['result'], { mark: string; title: string }> = {
@@ -122,8 +121,8 @@ export default function Verify() {
         </View>
       )}
 
-      <View className='xf-card xw-form'>
-        <View className='xw-form__label'>核验志愿者身份</View>
+      <View className='xf-card xf-form'>
+        <View className='xf-form__label'>核验志愿者身份</View>
         <View className='xf-muted vfy__intro'>请志愿者出示胸牌上的二维码，或者输入胸牌上的号牌。</View>
         {!IS_H5 && (
           <View className='vfy__scan'>
@@ -134,7 +133,7 @@ export default function Verify() {
         )}
         <Input
           id='v-plate'
-          className={`xw-form__input xf-input-fill vfy__input${plateError ? ' xw-form__bad' : ''}`}
+          className={`xf-form__input xf-input-fill vfy__input${plateError ? ' xf-form__bad' : ''}`}
           value={plate}
           maxlength={12}
           placeholder='号牌，如 XF01-0217'
@@ -146,7 +145,7 @@ export default function Verify() {
           onConfirm={checkPlate}
         />
         {plateError && (
-          <View id='error-message' className='xw-form__error'>
+          <View id='error-message' className='xf-form__error'>
             {plateError}
           </View>
         )}

@@ -96,7 +96,7 @@ export default function NewOrder() {
 
   const err = (f: Field) =>
     fieldError?.field === f ? (
-      <View id='error-message' className='form__error'>
+      <View id='error-message' className='xf-form__error'>
         {fieldError.message}
       </View>
     ) : null
@@ -111,7 +111,7 @@ export default function NewOrder() {
           <View id='selected-service' className='xf-h1'>
             {serviceName || '（未选择服务）'}
           </View>
-          <View className='form__change' hoverClass='xf-pressed' onClick={changeService}>
+          <View className='xf-form__change' hoverClass='xf-pressed' onClick={changeService}>
             换一项
           </View>
         </View>
@@ -123,11 +123,11 @@ export default function NewOrder() {
       )}
 
       <View className='xf-card'>
-        <View className='form__label' id='field-description'>
-          需要什么帮助<Text className='form__req'>（必填）</Text>
+        <View className='xf-form__label' id='field-description'>
+          需要什么帮助<Text className='xf-form__req'>（必填）</Text>
         </View>
         <Textarea
-          className={`form__textarea xf-input-fill${fieldError?.field === 'description' ? ' form__bad' : ''}`}
+          className={`xf-form__textarea xf-input-fill${fieldError?.field === 'description' ? ' xf-form__bad' : ''}`}
           value={description}
           maxlength={500}
           placeholder='请说说是什么事、在哪里，比如：家里水管漏水，在村东头第三户'
@@ -136,14 +136,14 @@ export default function NewOrder() {
             if (fieldError?.field === 'description') setFieldError(null)
           }}
         />
-        <View className='form__count'>{description.trim().length}/500</View>
+        <View className='xf-form__count'>{description.trim().length}/500</View>
         {err('description')}
 
-        <View className='form__label' id='field-contactPhone'>
-          联系电话<Text className='form__req'>（必填）</Text>
+        <View className='xf-form__label' id='field-contactPhone'>
+          联系电话<Text className='xf-form__req'>（必填）</Text>
         </View>
         <Input
-          className={`form__input xf-input-fill${fieldError?.field === 'contactPhone' ? ' form__bad' : ''}`}
+          className={`xf-form__input xf-input-fill${fieldError?.field === 'contactPhone' ? ' xf-form__bad' : ''}`}
           type='number'
           value={phone}
           maxlength={13}
@@ -153,14 +153,14 @@ export default function NewOrder() {
             if (fieldError?.field === 'contactPhone') setFieldError(null)
           }}
         />
-        <View className='form__tip'>电话只给处理您这件事的工作人员和志愿者，不会公开。</View>
+        <View className='xf-form__tip'>电话只给处理您这件事的工作人员和志愿者，不会公开。</View>
         {err('contactPhone')}
 
-        <View className='form__label' id='field-contactName'>
-          怎么称呼您<Text className='form__opt'>（可不填）</Text>
+        <View className='xf-form__label' id='field-contactName'>
+          怎么称呼您<Text className='xf-form__opt'>（可不填）</Text>
         </View>
         <Input
-          className='form__input xf-input-fill'
+          className='xf-form__input xf-input-fill'
           value={name}
           maxlength={20}
           placeholder='如：王大爷、李阿姨'
@@ -168,14 +168,14 @@ export default function NewOrder() {
         />
         {err('contactName')}
 
-        <View className='form__label' id='field-preferredTime'>
-          希望什么时候来<Text className='form__opt'>（可不填）</Text>
+        <View className='xf-form__label' id='field-preferredTime'>
+          希望什么时候来<Text className='xf-form__opt'>（可不填）</Text>
         </View>
-        <View className='form__chips'>
+        <View className='xf-form__chips'>
           {TIME_CHOICES.map((t) => (
             <View
               key={t}
-              className={`form__chip${preferredTime === t ? ' form__chip--on' : ''}`}
+              className={`xf-form__chip${preferredTime === t ? ' xf-form__chip--on' : ''}`}
               onClick={() => setPreferredTime(preferredTime === t ? '' : t)}
             >
               {t}
@@ -183,7 +183,7 @@ export default function NewOrder() {
           ))}
         </View>
         <Input
-          className='form__input xf-input-fill'
+          className='xf-form__input xf-input-fill'
           value={preferredTime}
           maxlength={40}
           placeholder='也可以自己写，如：周六下午'
@@ -192,10 +192,10 @@ export default function NewOrder() {
         {err('preferredTime')}
       </View>
 
-      <View className='form__consent' id='field-privacyVersion'>
+      <View className='xf-form__consent' id='field-privacyVersion'>
         <View
           id='privacy-consent'
-          className={`form__check${agreed ? ' form__check--on' : ''}`}
+          className={`xf-form__check${agreed ? ' xf-form__check--on' : ''}`}
           onClick={() => {
             const next = !agreed
             setAgreed(next)
@@ -205,9 +205,9 @@ export default function NewOrder() {
         >
           {agreed ? '✓' : ''}
         </View>
-        <View className='form__consent-text'>
+        <View className='xf-form__consent-text'>
           我已阅读并同意
-          <Text className='form__link' onClick={() => go('/pages/privacy/index')}>
+          <Text className='xf-form__link' onClick={() => go('/pages/privacy/index')}>
             《用户隐私保护指引》
           </Text>
           ，电话等信息仅用于办理本次诉求。
@@ -221,7 +221,7 @@ export default function NewOrder() {
         <Btn id='submit-order' type='primary' disabled={submitting || broken} onClick={submit}>
           {submitting ? '提交中…' : '提交诉求'}
         </Btn>
-        {!!submitError && !submitting && <View className='form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
+        {!!submitError && !submitting && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
       </View>
     </View>
   )

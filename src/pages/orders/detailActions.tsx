@@ -47,11 +47,11 @@ export function CancelPanel({ order, onDone }: { order: OrderView; onDone: (o: O
       <View className='act__title'>确定要取消这条诉求吗？</View>
       <View className='xf-muted'>取消后就不再安排志愿者了。</View>
       <View className='act__label'>
-        取消原因<Text className='act__opt'>（可不填）</Text>
+        取消原因<Text className='xf-form__opt'>（可不填）</Text>
       </View>
       <Textarea
         id='cancel-reason'
-        className='act__textarea xf-input-fill'
+        className='xf-form__textarea xf-input-fill'
         value={reason}
         maxlength={200}
         placeholder='如：问题已经自己解决了'
@@ -154,11 +154,11 @@ export function ConfirmPanel({ order, onDone }: { order: OrderView; onDone: (o: 
           </View>
           <View className='act__star-word'>{draft.stars ? `${draft.stars}星 · ${STAR_WORDS[draft.stars]}` : '点星星打分'}</View>
           <View className='act__label'>
-            说几句<Text className='act__opt'>（可不填）</Text>
+            说几句<Text className='xf-form__opt'>（可不填）</Text>
           </View>
           <Textarea
             id='rating-comment'
-            className='act__textarea xf-input-fill'
+            className='xf-form__textarea xf-input-fill'
             value={draft.comment}
             maxlength={300}
             placeholder='如：来得快，修得好'
@@ -170,11 +170,11 @@ export function ConfirmPanel({ order, onDone }: { order: OrderView; onDone: (o: 
       {draft.fixed === false && (
         <>
           <View className='act__label'>
-            哪里还没解决<Text className='act__req'>（必填）</Text>
+            哪里还没解决<Text className='xf-form__req'>（必填）</Text>
           </View>
           <Textarea
             id='not-fixed-reason'
-            className='act__textarea xf-input-fill'
+            className='xf-form__textarea xf-input-fill'
             value={draft.reason}
             maxlength={200}
             placeholder='如：水管还在漏水'

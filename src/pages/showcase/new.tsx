@@ -187,12 +187,12 @@ export default function NewShowcase() {
       </View>
 
       <View className='xf-card'>
-        <View className='showcase-new__label'>
-          说说这次服务<Text className='showcase-new__req'>（10到500字）</Text>
+        <View className='xf-form__label'>
+          说说这次服务<Text className='xf-form__opt'>（10到500字）</Text>
         </View>
         <Textarea
           id='showcase-story'
-          className='showcase-new__textarea xf-input-fill'
+          className='xf-form__textarea xf-input-fill'
           value={story}
           maxlength={STORY_MAX}
           placeholder='如：志愿者半小时就到，很快修好了，感谢服务队！'
@@ -201,12 +201,12 @@ export default function NewShowcase() {
             if (fieldError) setFieldError('')
           }}
         />
-        <View className={`showcase-new__count${story.trim().length && story.trim().length < STORY_MIN ? ' showcase-new__count--short' : ''}`}>
+        <View className={`xf-form__count${story.trim().length && story.trim().length < STORY_MIN ? ' showcase-new__count--short' : ''}`}>
           {story.trim().length}/{STORY_MAX}
         </View>
 
-        <View className='showcase-new__label'>
-          照片<Text className='showcase-new__req'>（至少1张，最多{MAX_PHOTOS}张）</Text>
+        <View className='xf-form__label'>
+          照片<Text className='xf-form__opt'>（至少1张，最多{MAX_PHOTOS}张）</Text>
         </View>
         <View className='showcase-new__photos' id='showcase-photos'>
           {photos.map((p) => {

@@ -9,7 +9,6 @@ import { ApiError, call, newRequestId } from '@/api'
 import type { GridOption, OrderView, ServiceView } from '@/core/api'
 import { hotlineOrderInput } from '@/core/order'
 import { STORAGE, errorCode, go, load, query, save } from '@/components/util'
-import '@/workbench/form.scss'
 import './index.scss'
 
 type Field = 'gridId' | 'serviceId' | 'callerName' | 'callerPhone' | 'description'
@@ -150,7 +149,7 @@ export default function Hotline() {
 
   const err = (f: Field) =>
     fieldError?.field === f ? (
-      <View id='error-message' className='xw-form__error'>
+      <View id='error-message' className='xf-form__error'>
         {fieldError.message}
       </View>
     ) : null
@@ -169,19 +168,19 @@ export default function Hotline() {
         </View>
       )}
 
-      <View className='xf-card xw-form'>
-        <View className='xw-form__label' id='f-gridId'>
-          网格<Text className='xw-form__req'>（必填）</Text>
+      <View className='xf-card xf-form'>
+        <View className='xf-form__label' id='f-gridId'>
+          网格<Text className='xf-form__req'>（必填）</Text>
         </View>
         {grid && (
-          <View id='h-grid' className='xw-form__chosen'>
+          <View id='h-grid' className='xf-form__chosen'>
             <View>
-              <View className='xw-form__chosen-name'>{grid.name}</View>
+              <View className='xf-form__chosen-name'>{grid.name}</View>
               <View className='xf-muted'>
                 {grid.townshipName} · {grid.villageName} · {grid.code}
               </View>
             </View>
-            <View id='h-grid-change' className='xw-form__change' hoverClass='xf-pressed' onClick={() => setGrid(null)}>
+            <View id='h-grid-change' className='xf-form__change' hoverClass='xf-pressed' onClick={() => setGrid(null)}>
               更换
             </View>
           </View>
@@ -190,7 +189,7 @@ export default function Hotline() {
           <>
             <Input
               id='h-grid-q'
-              className={`xw-form__input xf-input-fill${fieldError?.field === 'gridId' ? ' xw-form__bad' : ''}`}
+              className={`xf-form__input xf-input-fill${fieldError?.field === 'gridId' ? ' xf-form__bad' : ''}`}
               value={q}
               maxlength={20}
               focus
@@ -199,7 +198,7 @@ export default function Hotline() {
             />
             {searching && <Loading small text='正在查找…' />}
             {!!searchError && !searching && <ErrorBox error={searchError} />}
-            {results && !searching && results.length === 0 && <View className='xw-form__tip'>没有找到，换个名称或编码试试</View>}
+            {results && !searching && results.length === 0 && <View className='xf-form__tip'>没有找到，换个名称或编码试试</View>}
             {results && results.length > 0 && (
               <View id='h-grid-results' className='xf-list hotline__results'>
                 {results.map((g) => (
@@ -227,8 +226,8 @@ export default function Hotline() {
         )}
         {err('gridId')}
 
-        <View className='xw-form__label' id='f-serviceId'>
-          服务<Text className='xw-form__req'>（必填）</Text>
+        <View className='xf-form__label' id='f-serviceId'>
+          服务<Text className='xf-form__req'>（必填）</Text>
         </View>
         {!services && !servicesError && <Loading small text='正在加载服务清单…' />}
         {!services && !!servicesError && <ErrorBox error={servicesError} onRetry={loadCatalogue} />}
@@ -237,11 +236,11 @@ export default function Hotline() {
             {groups(services).map((g) => (
               <View key={g.category}>
                 <View className='hotline__category'>{g.category}</View>
-                <View className='xw-form__chips'>
+                <View className='xf-form__chips'>
                   {g.items.map((s) => (
                     <View
                       key={s.id}
-                      className={`h-service-item xw-form__chip${serviceId === s.id ? ' xw-form__chip--on' : ''}`}
+                      className={`h-service-item xf-form__chip${serviceId === s.id ? ' xf-form__chip--on' : ''}`}
                       onClick={() => {
                         setServiceId(s.id)
                         clear('serviceId')
@@ -310,14 +309,14 @@ export default function Hotline() {
           {submitting ? '录入中…' : '录入诉求'}
         </Btn>
         {uncertain && !submitting ? (
-          <View id='h-uncertain' className='xw-form__retry-tip'>
+          <View id='h-uncertain' className='xf-form__retry-tip'>
             上次提交可能已经成功，请先到诉求处理里查看，避免重复录入；如需修改内容，请点「重新填写」
             <Text id='h-restart' className='xf-link hotline__restart' onClick={restart}>
               重新填写
             </Text>
           </View>
         ) : (
-          !!submitError && !submitting && <View className='xw-form__retry-tip'>填的内容都还在，再点一次“录入诉求”不会重复录入。</View>
+          !!submitError && !submitting && <View className='xf-form__retry-tip'>填的内容都还在，再点一次“录入诉求”不会重复录入。</View>
         )}
         <View className='xf-hint'>录入后在“诉求处理”里派单。</View>
       </View>
