@@ -31,6 +31,14 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('scope_rating', ['scopePath', 'rating.status', '-rating.at']),
       // dispatch suggestions: current load
       idx('status_assignee', ['status', 'assignee.id']),
+      // the sweep: orders whose clock has a next step, by when; open 督办 by reply deadline
+      idx('clock_next', ['clock.armed', 'clock.nextAt']),
+      idx('supervision_due', ['supervision.status', 'supervision.replyBy']),
+      // staff work lists, most urgent first
+      idx('scope_status_due', ['scopePath', 'status', 'clock.dueAt']),
+      idx('scope_overdue_due', ['scopePath', 'clock.overdue', 'clock.dueAt']),
+      idx('scope_supervision', ['scopePath', 'supervision.status', 'supervision.replyBy']),
+      idx('scope_extension', ['scopePath', 'extension.status', 'extension.at']),
     ],
   },
   {
@@ -60,6 +68,8 @@ export const COLLECTIONS: CollectionSpec[] = [
   // long-running jobs (signboard batches): progress for polling clients
   { name: 'jobs', indexes: [idx('owner_created', ['owner', '-createdAt'])] },
   { name: 'inbox', indexes: [idx('user_created', ['userId', '-createdAt']), idx('user_read', ['userId', 'read'])] },
+  // county settings: timeliness_<countyId> → time limits, reminders, follow-ups, working calendar
+  { name: 'settings', indexes: [] },
   { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt']), idx('status_next', ['status', 'nextAttemptAt'])] },
 ]
 

@@ -1,5 +1,6 @@
 import type { Result } from '../src/core'
 import type { Invocation } from '../cloudfunctions/shared/handler'
+import { run as clock } from '../cloudfunctions/clock'
 import { run as grid } from '../cloudfunctions/grid'
 import { run as inbox } from '../cloudfunctions/inbox'
 import { run as notify } from '../cloudfunctions/notify'
@@ -11,6 +12,7 @@ import { run as volunteer } from '../cloudfunctions/volunteer'
 
 /**
  * The deployable functions, the same modules the cloud runs (their `run`, without the cloud entry).
- * `notify` is the outbox sender (a timer in the cloud); locally it runs when called.
+ * `notify` (the outbox sender) and `clock` (the sweep) are timers in the cloud; locally the
+ * runtime calls `clock` every minute (runtime/main.ts) and both run when called.
  */
-export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { grid, inbox, notify, order, showcase, signboard, user, volunteer }
+export const FUNCTIONS: Record<string, (event: unknown, inv: Invocation) => Promise<Result<unknown>>> = { clock, grid, inbox, notify, order, showcase, signboard, user, volunteer }

@@ -36,7 +36,13 @@ async function main() {
 演示账号（在开发登录页点选）:
 ${DEMO_ACCOUNTS.map((a) => `  - ${a.label}`).join('\n')}
 按 Ctrl+C 停止。`)
+  // the cloud runs the sweep on a timer (function `clock`); here, every minute
+  const SWEEP_MS = 60_000
+  const timer = setInterval(() => {
+    rt.invoke('clock', {}, null).catch((e) => console.error('[clock]', e))
+  }, SWEEP_MS)
   const stop = async () => {
+    clearInterval(timer)
     await rt.close()
     process.exit(0)
   }

@@ -39,8 +39,8 @@ export type Runtime = {
   sessions: DevSessions
   /** the WeChat port the functions use here */
   wechat: WechatPort
-  /** call a function as `openId`, as POST /fn/<name> does */
-  invoke(name: string, event: unknown, openId: string | null): Promise<unknown>
+  /** call a function as `openId`, as POST /fn/<name> does (`now`: an injected clock, for tests) */
+  invoke(name: string, event: unknown, openId: string | null, now?: () => Date): Promise<unknown>
   close(): Promise<void>
 }
 
@@ -65,10 +65,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const wechat = opts.wechat ?? localWechat()
 
   let publicUrl = ''
-  async function invoke(name: string, event: unknown, openId: string | null) {
+  async function invoke(name: string, event: unknown, openId: string | null, now?: () => Date) {
     const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
     if (!fn) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数 ${name} 不存在` }
-    return fn(event, { db: db!, openId, wechat, files, publicUrl })
+    return fn(event, { db: db!, openId, wechat, files, publicUrl, ...(now ? { now } : {}) })
   }
 
   async function devUsers() {

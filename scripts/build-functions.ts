@@ -44,6 +44,11 @@ const FUNCTIONS: Record<string, FunctionConfig> = {
     triggers: [{ name: 'notifyEvery5Minutes', type: 'timer', config: '0 */5 * * * * *' }],
     openapi: ['subscribeMessage.send'],
   },
+  // the sweep of order clocks (催办, 超时, 上报, 回访): its own timer
+  clock: {
+    timeout: 120,
+    triggers: [{ name: 'clockEvery5Minutes', type: 'timer', config: '0 */5 * * * * *' }],
+  },
 }
 
 async function main() {

@@ -1,6 +1,7 @@
 import { createFunction } from '../shared/handler'
 import { cloudMain } from '../shared/cloud'
 import { catalogue, resolveGrid } from '../services/grid'
+import { getTimeliness, saveTimeliness } from '../services/timeliness'
 import { createNode, importCsv, moveNode, searchGrids, setNodeActive, tree, updateNode } from '../services/tree'
 
 /** grid: public lookups for the scan landing, and the grid tree's administration. */
@@ -14,5 +15,7 @@ export const run = createFunction('grid', {
   setActive: setNodeActive,
   importCsv,
   search: searchGrids,
+  timeliness: getTimeliness,
+  saveTimeliness,
 })
 export const main = cloudMain(run)

@@ -3,6 +3,7 @@ import { cloudMain } from '../shared/cloud'
 import { incomingOrders, myOrders, orderDetail, placeHotlineOrder, placeOrder } from '../services/order'
 import { approvals, approve, rejectApproval, suggest } from '../services/review'
 import { accept, cancel, checkIn, close, complete, confirm, decline, dispatch, escalate, openPool, redispatch, refer, reject, tasks } from '../services/loop'
+import { answerSupervision, decideExtension, followUp, handBack, recall, requestExtension, supervise } from '../services/supervision'
 
 /** order: the order lifecycle (点、派、接、评、晒). */
 export const run = createFunction('order', {
@@ -25,6 +26,13 @@ export const run = createFunction('order', {
   decline,
   checkIn,
   complete,
+  handBack,
+  recall,
+  followUp,
+  supervise,
+  answerSupervision,
+  requestExtension,
+  decideExtension,
   suggest,
   approvals,
   approve,

@@ -4,6 +4,9 @@
 import {
   AppError,
   authorize,
+  countyOf,
+  startClock,
+  type ActorRole,
   historyEntry,
   movedOnMessage,
   noticesFor,
@@ -12,7 +15,6 @@ import {
   type Order,
   type OrderAction,
   type OrderView,
-  type Role,
   type TasksInput,
   type Team,
   type User,
@@ -23,15 +25,19 @@ import { deliver } from './inbox'
 import { requireStoredPhotos } from '../shared/files'
 import { requireCleanText } from './showcase'
 import { orderPhotoUrls, toOrderView, type UrlMap } from './views'
+import { loadTimeliness, type Timeliness } from './timeliness'
 
 type Fields = Record<string, unknown>
-type Plan = {
+export type Plan = {
   reason?: string
   /** extra fields to set (after authorization; may read what it needs) */
-  fields?: (ctx: { order: Order; caller: Caller; role: Role; now: Date }) => Promise<{ set?: Fields; unset?: string[]; addToSet?: Fields; captainId?: string }>
+  fields?: (ctx: { order: Order; caller: Caller; role: ActorRole; now: Date; rules: Timeliness }) => Promise<Changes> | Changes
+  /** extra conditions of the compare-and-set (e.g. "no 督办 open"), beyond the status read */
+  guard?: (order: Order) => Fields
 }
+type Changes = { set?: Fields; unset?: string[]; addToSet?: Fields; captainId?: string }
 
-async function readOrder(db: Db, id: string): Promise<Order> {
+export async function readOrder(db: Db, id: string): Promise<Order> {
   const order = (await db.collection('orders').doc(id).get()).data[0] as Order | undefined
   if (!order) throw notFound('订单')
   return order
@@ -39,15 +45,25 @@ async function readOrder(db: Db, id: string): Promise<Order> {
 
 /**
  * One transition of one order. Round trips: caller and order (1 + 1, at once),
- * whatever `plan.fields` reads, the conditional update (1), notifications
- * (inbox + outbox inserts, at once; best effort). A lost race costs one more
- * read (to say what happened).
+ * then as `applyTransition`.
  */
 export async function transition(deps: Deps, id: string, action: OrderAction, plan: Plan = {}): Promise<Order> {
   if (!deps.openId) throw unauthenticated()
-  const { db } = deps
-  const [caller, order] = await Promise.all([deps.caller(), readOrder(db, id)])
-  let decided: { role: Role; to: Order['status'] }
+  const [caller, order] = await Promise.all([deps.caller(), readOrder(deps.db, id)])
+  return applyTransition({ db: deps.db, now: deps.now() }, order, caller, action, plan)
+}
+
+/**
+ * Decide (core: role × state × scope × reason), then apply with one compare-and-set
+ * on the status the decision was based on (plus the plan's guard). A move to
+ * another state starts that stage's clock (county rules: cached, usually no round
+ * trip). Round trips: whatever `plan.fields` reads, the conditional update (1),
+ * notifications (inbox + outbox inserts, at once; best effort). A lost race costs
+ * one more read (to say what happened).
+ */
+export async function applyTransition(ctx: { db: Db; now: Date }, order: Order, caller: Caller, action: OrderAction, plan: Plan = {}): Promise<Order> {
+  const { db, now } = ctx
+  let decided: { role: ActorRole; to: Order['status'] }
   try {
     decided = authorize(order, caller, action, plan.reason)
   } catch (e) {
@@ -57,8 +73,13 @@ export async function transition(deps: Deps, id: string, action: OrderAction, pl
     }
     throw e
   }
-  const now = deps.now()
-  const extra = plan.fields ? await plan.fields({ order, caller, role: decided.role, now }) : {}
+  const rules = await loadTimeliness(db, countyOf(order), now.getTime())
+  const extra: Changes = plan.fields ? await plan.fields({ order, caller, role: decided.role, now, rules }) : {}
+  const set: Fields = { ...extra.set }
+  // a new stage (or a new volunteer) gets a fresh clock; the plan may set one itself
+  if (!('clock' in set) && (decided.to !== order.status || action === 'redispatch')) {
+    set.clock = startClock({ status: decided.to, serviceId: order.serviceId, now, ...rules })
+  }
   const entry = historyEntry({ at: now, action, from: order.status, to: decided.to, caller, role: decided.role, reason: plan.reason })
   const _ = db.command
   const update: Fields = {
@@ -67,16 +88,19 @@ export async function transition(deps: Deps, id: string, action: OrderAction, pl
     history: _.push([entry]),
   }
   // whole sub-documents replace what was there (a plain object would be merged field by field)
-  for (const [k, v] of Object.entries(extra.set ?? {})) update[k] = v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? _.set(v) : v
+  for (const [k, v] of Object.entries(set)) update[k] = v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? _.set(v) : v
   for (const f of extra.unset ?? []) update[f] = _.remove()
   for (const [k, v] of Object.entries(extra.addToSet ?? {})) update[k] = _.addToSet(v)
-  const res = await db.collection('orders').where({ _id: id, status: order.status }).update(update)
+  const res = await db
+    .collection('orders')
+    .where({ ...plan.guard?.(order), _id: order._id, status: order.status })
+    .update(update)
   if (!res.updated) {
-    const current = await readOrder(db, id)
+    const current = await readOrder(db, order._id)
     throw new AppError('CONFLICT', movedOnMessage(action, current, caller.openId))
   }
   // the stored document now, without reading it again
-  const after: Order = { ...order, status: decided.to, updatedAt: now, history: [...order.history, entry], ...(extra.set as Partial<Order>) }
+  const after: Order = { ...order, status: decided.to, updatedAt: now, history: [...order.history, entry], ...(set as Partial<Order>) }
   for (const f of extra.unset ?? []) delete (after as Fields)[f]
   for (const [k, v] of Object.entries(extra.addToSet ?? {})) {
     const cur = ((after as Fields)[k] as unknown[] | undefined) ?? []

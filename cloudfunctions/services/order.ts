@@ -17,8 +17,13 @@ import {
   type Order,
   type OrderView,
   type PlaceOrderInput,
+  type Service,
+  type SupervisionStatus,
+  type WorkList,
+  startClock,
 } from '../../src/core'
-import type { Deps } from '../shared/context'
+import type { Db, Deps } from '../shared/context'
+import { loadTimeliness } from './timeliness'
 import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
 import { activeServices, findOrderableGrid } from './grid'
 import { orderPhotoUrls, toOrderView } from './views'
@@ -40,7 +45,8 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
   if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
 
   const id = orderIdFor(openId, input.requestId)
-  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || '村民', role: 'villager' }, source: 'scan' })
+  const clock = await dispatchClock(db, grid, service, now)
+  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || '村民', role: 'villager' }, source: 'scan', clock })
   return insertOnce(deps, order)
 }
 
@@ -72,8 +78,15 @@ export async function placeHotlineOrder(deps: Deps, input: HotlineOrderInput): P
     input: { ...input, contactName: input.callerName, contactPhone: input.callerPhone },
     by: { openId, name: caller.name, role: grant.role },
     source: 'hotline',
+    clock: await dispatchClock(db, grid, service, now),
   })
   return insertOnce(deps, order)
+}
+
+/** The first stage's clock (the county's rules are cached: usually no round trip). */
+async function dispatchClock(db: Db, grid: GridNode, service: Service, now: Date) {
+  const rules = await loadTimeliness(db, grid.path[0], now.getTime())
+  return startClock({ status: 'pending', serviceId: service._id, now, ...rules })
 }
 
 /** Insert a new order; a retry of a submission that already landed answers with what was stored. */
@@ -108,7 +121,7 @@ export async function myOrders(deps: Deps, q: ListQueryInput): Promise<OrderView
     .get()
   const list = res.data as Order[]
   const urls = await orderPhotoUrls(deps.files, list)
-  return list.map((o) => toOrderView(o, urls))
+  return list.map((o) => toOrderView(o, urls, deps.now().getTime()))
 }
 
 /** One order: its villager, or staff whose subtree holds its grid. */
@@ -122,21 +135,62 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
     // volunteers read what they were given or served, with the villager's phone masked unless serving it now
     const caller = await deps.caller()
     if (!(e instanceof AppError) || !volunteerMayRead(order, caller)) throw e
-    return { ...toOrderView(order, await orderPhotoUrls(deps.files, [order])), contactPhone: phoneFor(order, caller.openId) }
+    return { ...toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime()), contactPhone: phoneFor(order, caller.openId) }
   }
-  return toOrderView(order, await orderPhotoUrls(deps.files, [order]))
+  return toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime())
+}
+
+/** Each work list: its filter (beyond scope), sort field and the cursor it pages by. */
+function workList(deps: Deps, q: { list: WorkList; supervision?: SupervisionStatus }) {
+  const _ = deps.db.command
+  const open = { status: _.in([...OPEN_STATES]) }
+  switch (q.list) {
+    case 'dispatch':
+      return { where: { status: _.in(['pending', 'escalated']) }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+    case 'open':
+      return { where: open, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+    case 'overdue':
+      return { where: { ...open, 'clock.overdue': true }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+    case 'followUp':
+      return { where: { status: 'completed', 'clock.followUp': true }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+    case 'supervision':
+      return {
+        where: { 'supervision.status': q.supervision ?? _.in(['open', 'answered', 'overdue']) },
+        sort: 'supervision.replyBy',
+        cursor: (o: Order) => o.supervision?.replyBy,
+      }
+    case 'extension':
+      return { where: { 'extension.status': 'pending' }, sort: 'extension.at', cursor: (o: Order) => o.extension?.at }
+  }
 }
 
 /**
- * The station's incoming list: orders in the subtree of the caller's staff
- * node, open ones unless a status is asked for. Round trips: caller (1), orders (1).
+ * Staff lists of the caller's subtree. Without `list`: open orders (or one status),
+ * newest first. With `list`: a work list, most urgent first (see WORK_LISTS).
+ * Round trips: caller (1), orders (1), photo URLs when any (1).
  */
-export async function incomingOrders(deps: Deps, q: ListQueryInput & { nodeId?: string }): Promise<OrderView[]> {
+export async function incomingOrders(
+  deps: Deps,
+  q: ListQueryInput & { nodeId?: string; list?: WorkList; supervision?: SupervisionStatus; after?: number },
+): Promise<OrderView[]> {
   const caller = await deps.caller()
   const grants = staffGrants(caller)
   if (grants.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以查看待办订单')
   const grant = q.nodeId ? requireGrantAt(caller, STAFF_ROLES, q.nodeId) : grants[0]
   const _ = deps.db.command
+  const now = deps.now().getTime()
+  if (q.list) {
+    const l = workList(deps, { list: q.list, supervision: q.supervision })
+    const res = await deps.db
+      .collection('orders')
+      .where({ scopePath: grant.nodeId, ...l.where, ...(q.after !== undefined ? { [l.sort]: _.gte(new Date(q.after)) } : {}) })
+      .orderBy(l.sort, 'asc')
+      .limit(q.limit)
+      .get()
+    const list = res.data as Order[]
+    const urls = await orderPhotoUrls(deps.files, list)
+    return list.map((o) => ({ ...toOrderView(o, urls, now), cursor: new Date(l.cursor(o) ?? o.createdAt).getTime() }))
+  }
   const res = await deps.db
     .collection('orders')
     .where({
@@ -149,5 +203,5 @@ export async function incomingOrders(deps: Deps, q: ListQueryInput & { nodeId?: 
     .get()
   const list = res.data as Order[]
   const urls = await orderPhotoUrls(deps.files, list)
-  return list.map((o) => toOrderView(o, urls))
+  return list.map((o) => toOrderView(o, urls, now))
 }

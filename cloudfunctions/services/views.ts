@@ -1,11 +1,32 @@
-import type { ApprovalItemView, Order, OrderView, Service, ServiceView, Showcase, ShowcaseView } from '../../src/core'
+import { dueLine, formatLimit, holderOf, type ApprovalItemView, type ClockView, type Order, type OrderView, type Service, type ServiceView, type Showcase, type ShowcaseView } from '../../src/core'
 import { urlsFor, type FilesPort } from '../shared/files'
 
 /** fileID → http(s) temp URL, as resolved by storage (see photos.ts); missing ids are left out of photoUrls. */
 export type UrlMap = ReadonlyMap<string, string>
 export const urlsOf = (ids: readonly string[], urls?: UrlMap): string[] => (urls ? ids.map((id) => urls.get(id)).filter((u): u is string => !!u) : [])
 
-export function toOrderView(o: Order, urls?: UrlMap): OrderView {
+const ms = (d: Date | string | number) => new Date(d).getTime()
+
+/** The clock as people see it; the villager's line is worded at `now`. */
+export function toClockView(o: Order, now: number): ClockView | null {
+  const c = o.clock
+  if (!c) return null
+  const plain = { dueAt: ms(c.dueAt), overdue: c.overdue, closeAt: c.closeAt ? ms(c.closeAt) : null }
+  return {
+    stage: c.stage,
+    dueAt: plain.dueAt,
+    remindAt: c.remindAt ? ms(c.remindAt) : null,
+    overdue: c.overdue,
+    followUp: c.followUp,
+    limitText: c.limit ? formatLimit(c.limit) : null,
+    holder: holderOf(o),
+    line: dueLine(o, plain, now),
+  }
+}
+
+export function toOrderView(o: Order, urls?: UrlMap, now = Date.now()): OrderView {
+  const s = o.supervision
+  const x = o.extension
   return {
     id: o._id,
     no: o.no,
@@ -40,6 +61,30 @@ export function toOrderView(o: Order, urls?: UrlMap): OrderView {
         }
       : null,
     showcase: o.showcase ? { id: o.showcase.id, status: o.showcase.status, reason: o.showcase.reason ?? null } : null,
+    clock: toClockView(o, now),
+    supervision: s
+      ? {
+          byName: s.byName,
+          role: s.role,
+          instruction: s.instruction,
+          at: ms(s.at),
+          replyBy: ms(s.replyBy),
+          status: s.status,
+          reply: s.reply ? { text: s.reply.text, at: ms(s.reply.at), byName: s.reply.byName } : null,
+        }
+      : null,
+    extension: x
+      ? {
+          byName: x.byName,
+          role: x.role,
+          reason: x.reason,
+          workdays: x.workdays,
+          at: ms(x.at),
+          status: x.status,
+          decision: x.decision ? { byName: x.decision.byName, at: ms(x.decision.at), reason: x.decision.reason ?? null } : null,
+        }
+      : null,
+    extensionsUsed: o.extensionsUsed ?? 0,
   }
 }
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import dayjs from 'dayjs'
-import { formatPlate, localDay, orderNumber, ORDER_STATES, VOLUNTEER_SKILLS as SKILLS, type GridNode, type Order, type Team, type User } from '../../src/core'
+import { timelinessOf } from '../../cloudfunctions/services/timeliness'
+import { timelinessSeed } from './timeliness'
+import { formatPlate, localDay, orderNumber, ORDER_STATES, startClock, TERMINAL_STATES, VOLUNTEER_SKILLS as SKILLS, type GridNode, type Order, type Team, type User } from '../../src/core'
 import { catalogue, demoCounty, TreeBuilder, volunteerRecords, type DemoAccount, type SeedData } from './demo'
 
 /** The reference county (昔阳县's published scale). */
@@ -136,13 +138,15 @@ export function referenceCounty(onProgress?: (what: string, done: number, total:
   const services = catalogue()
   const orders: Order[] = []
   const now = dayjs('2026-11-20T00:00:00Z')
-  const states = ORDER_STATES
+  const closed = ORDER_STATES.filter((st) => TERMINAL_STATES.includes(st))
+  const rules = timelinessOf(timelinessSeed(t.nodes, services).settings)
   for (let i = 0; i < COUNTY_SCALE.orders; i++) {
     const g = grids[Math.floor(rand() * grids.length)]
     const s = pick(services)
-    const at = now.subtract(Math.floor(rand() * 700 * 24 * 60), 'minute').toDate()
-    // history is mostly closed: ~3% still open
-    const status = rand() < 0.03 ? pick(['pending', 'dispatched', 'accepted', 'completed'] as const) : rand() < 0.9 ? 'fixed' : pick(states)
+    // history is mostly closed: ~3% still open, placed in the last week, their clocks running
+    const open = rand() < 0.03
+    const status = open ? pick(['pending', 'escalated', 'dispatched', 'accepted', 'completed'] as const) : rand() < 0.9 ? 'fixed' : pick(closed)
+    const at = now.subtract(Math.floor(rand() * (open ? 7 : 700) * 24 * 60), 'minute').toDate()
     const villager = `u_h${String(Math.floor(rand() * 60_000)).padStart(5, '0')}`
     const id = createHash('sha1').update(`order${i}`).digest('hex').slice(0, 32)
     orders.push({
@@ -164,6 +168,8 @@ export function referenceCounty(onProgress?: (what: string, done: number, total:
       contactPhone: `15${String(100000000 + i).slice(-9)}`,
       villagerId: villager,
       history: [{ at, action: 'place', from: null, to: 'pending', by: villager, byName: '村民', role: 'villager' }],
+      // the current stage started when the order was placed (seed histories have only that step)
+      clock: startClock({ status, serviceId: s._id, now: at, ...rules }),
       createdAt: at,
       updatedAt: at,
     })

@@ -15,6 +15,7 @@ const TONE: Record<OrderState, string> = {
   referred: 'end',
   closed: 'end',
   cancelled: 'end',
+  unconfirmed: 'end',
 }
 
 /** The order's state as a coloured label: orange waits, blue is being worked on, green is solved, grey is closed. */

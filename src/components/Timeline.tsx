@@ -1,12 +1,12 @@
 import { View } from '@tarojs/components'
 import type { HistoryView } from '@/core/api'
 import { TRANSITIONS } from '@/core/order'
-import { ROLE_LABEL } from '@/core/schemas'
+import { ACTOR_LABEL } from '@/core/schemas'
 import { formatTime } from '@/core/time'
 import './timeline.scss'
 
 const who = (h: HistoryView) => {
-  const role = ROLE_LABEL[h.role]
+  const role = ACTOR_LABEL[h.role]
   return !h.byName || h.byName === role ? role : `${h.byName}（${role}）`
 }
 const label = (h: HistoryView) => (TRANSITIONS as Record<string, { label: string }>)[h.action]?.label || h.action

@@ -1,7 +1,28 @@
 import { z } from 'zod'
 import { gridCodeSchema } from './grid'
-import { idSchema, type Role } from './schemas'
+import { idSchema, type Role, type StaffRole } from './schemas'
+
+/**
+ * Staff work lists (most urgent first): dispatch = waiting for the caller's level to
+ * dispatch; open = every open order; overdue = past a deadline (or an unanswered 督办);
+ * supervision = orders with a 督办 (filter by its status); followUp = completed, not
+ * confirmed, due for a call back; extension = extension requests waiting for a decision.
+ */
+export const WORK_LISTS = ['dispatch', 'open', 'overdue', 'supervision', 'followUp', 'extension'] as const
+export type WorkList = (typeof WORK_LISTS)[number]
 import { hotlineOrderInput, listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
+import { timelinessSettingsSchema, type Stage, type TimelinessSettings } from './timeliness'
+import {
+  answerSupervisionInput,
+  decideExtensionInput,
+  followUpInput,
+  requestExtensionInput,
+  superviseInput,
+  SUPERVISION_FILTERS,
+  type Extension,
+  type SupervisionStatus,
+} from './supervision'
+import type { TimeLimit } from './calendar'
 import {
   createNodeInput,
   grantInput,
@@ -67,6 +88,9 @@ export const API = {
     importCsv: importCsvInput,
     /** grids (signboard levels) of the caller's subtree by name or code: hotline entry */
     search: searchGridsInput,
+    /** the county's time limits, reminder share, follow-up times and working calendar (county admin) */
+    timeliness: z.object({ countyId: idSchema.optional() }),
+    saveTimeliness: z.object({ countyId: idSchema.optional(), settings: timelinessSettingsSchema }),
   },
   signboard: {
     /** a print-ready PDF of signboards; runs to completion, poll `progress` meanwhile */
@@ -79,7 +103,17 @@ export const API = {
     placeHotline: hotlineOrderInput,
     mine: listQueryInput,
     detail: z.object({ id: idSchema }),
-    incoming: listQueryInput.extend({ nodeId: idSchema.optional() }),
+    /**
+     * Staff work lists of the caller's subtree. Without `list`: newest first by createdAt
+     * (`status`, `before`). With `list`: most urgent first, paged by `after` = the last
+     * item's `cursor` (the next page starts AT it; drop the ones you have).
+     */
+    incoming: listQueryInput.extend({
+      nodeId: idSchema.optional(),
+      list: z.enum(WORK_LISTS).optional(),
+      supervision: z.enum(SUPERVISION_FILTERS).optional(),
+      after: z.number().int().nonnegative().max(8.64e15).optional(),
+    }),
     // 派 (station / township)
     dispatch: dispatchInput,
     openPool: openPoolInput,
@@ -97,6 +131,17 @@ export const API = {
     decline: withReasonInput,
     checkIn: orderIdInput,
     complete: completeInput,
+    /** 退单: the volunteer hands an accepted order back before arriving */
+    handBack: withReasonInput,
+    // keeping orders moving (station / township / county)
+    /** 收回: take an order back from the volunteer who accepted it */
+    recall: withReasonInput,
+    /** 回访: record what the villager said on the phone */
+    followUp: followUpInput,
+    supervise: superviseInput,
+    answerSupervision: answerSupervisionInput,
+    requestExtension: requestExtensionInput,
+    decideExtension: decideExtensionInput,
     // 派: ranked volunteers and teams for an order (station / township / county)
     suggest: suggestInput,
     // 评/晒 approvals (station / township / county, within their subtree)
@@ -200,7 +245,63 @@ export type OrderView = {
   rating?: { fixed: boolean; stars: number; comment: string; status: ReviewStatus; at: number | null; reason: string | null } | null
   /** the order's showcase, if one was submitted; reason when rejected */
   showcase?: { id: string; status: ReviewStatus; reason: string | null } | null
+  /** the current stage's clock; null once closed */
+  clock?: ClockView | null
+  /** the latest 督办 */
+  supervision?: SupervisionView | null
+  /** the latest extension request, and how many were granted */
+  extension?: ExtensionView | null
+  extensionsUsed?: number
+  /** work lists: the sort key of this item (pass the last one as `after`) */
+  cursor?: number
 }
+
+export type ClockView = {
+  stage: Stage
+  /** ms */
+  dueAt: number
+  remindAt: number | null
+  overdue: boolean
+  /** confirm stage: waiting for a follow-up call */
+  followUp: boolean
+  /** e.g. 半个工作日 (null in the confirm stage) */
+  limitText: string | null
+  /** who has the order now, e.g. 东关村实践站 / 志愿者刘志刚 */
+  holder: string
+  /** the villager's plain-language line (who, by when, what if late) */
+  line: string | null
+}
+export type SupervisionView = {
+  byName: string
+  role: StaffRole
+  instruction: string
+  at: number
+  replyBy: number
+  status: SupervisionStatus
+  reply: { text: string; at: number; byName: string } | null
+}
+export type ExtensionView = {
+  byName: string
+  role: StaffRole
+  reason: string
+  workdays: number
+  at: number
+  status: Extension['status']
+  decision: { byName: string; at: number; reason: string | null } | null
+}
+
+export type TimelinessView = {
+  countyId: string
+  countyName: string
+  settings: TimelinessSettings
+  /** the active catalogue, for per-service limits */
+  services: { id: string; name: string; category: string }[]
+  /** years the built-in national holiday arrangement covers; other years need the county's own entries */
+  nationalYears: number[]
+  updatedAt: number | null
+  updatedBy: string | null
+}
+export type { TimeLimit }
 
 /** A showcase (晒). Public views (feed) carry no phone numbers and no user ids. */
 export type ShowcaseView = {
@@ -371,6 +472,8 @@ export type VerifyView = {
 
 export type ActionOutput = {
   grid: {
+    timeliness: TimelinessView
+    saveTimeliness: TimelinessView
     resolve: GridView
     catalogue: ServiceView[]
     tree: TreeView
@@ -403,6 +506,13 @@ export type ActionOutput = {
     decline: OrderView
     checkIn: OrderView
     complete: OrderView
+    handBack: OrderView
+    recall: OrderView
+    followUp: OrderView
+    supervise: OrderView
+    answerSupervision: OrderView
+    requestExtension: OrderView
+    decideExtension: OrderView
     suggest: SuggestView
     approvals: ApprovalItemView[]
     approve: ApprovalItemView

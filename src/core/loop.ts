@@ -5,7 +5,9 @@ import { z } from 'zod'
 import { AppError } from './errors'
 import { maskPhone, nextState, STATE_LABEL, TRANSITIONS, type HistoryEntry, type Order, type OrderAction, type OrderState } from './order'
 import { isStaff, type Caller } from './permissions'
-import { idSchema, type Role, type StaffRole } from './schemas'
+import { idSchema, type ActorRole, type Role, type StaffRole } from './schemas'
+import { STAGE_LABEL, stationName } from './timeliness'
+import { formatShort } from './time'
 
 // ---------- scope ----------
 const VOLUNTEER_ROLES: readonly Role[] = ['volunteer', 'leader']
@@ -20,8 +22,10 @@ const VOLUNTEER_ROLES: readonly Role[] = ['volunteer', 'leader']
  *   by the team's leader. Check-in and complete need the accepted assignee,
  *   which is "assigned to them" too (the state check does the rest).
  */
-export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction): Role[] {
-  const roles: Role[] = []
+export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction): ActorRole[] {
+  const roles: ActorRole[] = []
+  // the sweep: built by the server (SYSTEM_CALLER), never from a users document or a client
+  if (caller.system) roles.push('system')
   if (order.villagerId === caller.openId) roles.push('villager')
   for (const g of caller.roles) {
     if (roles.includes(g.role)) continue
@@ -43,8 +47,8 @@ export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction):
  * reason. Returns the role acted as and the next state, or throws the AppError
  * that says why not (FORBIDDEN / INVALID_TRANSITION / VALIDATION).
  */
-export function authorize(order: Order, caller: Caller, action: OrderAction, reason?: string): { role: Role; to: OrderState } {
-  const allowed = TRANSITIONS[action].roles as readonly Role[]
+export function authorize(order: Order, caller: Caller, action: OrderAction, reason?: string): { role: ActorRole; to: OrderState } {
+  const allowed = TRANSITIONS[action].roles as readonly ActorRole[]
   const inScope = rolesOnOrder(order, caller, action).filter((r) => allowed.includes(r))
   if (inScope.length === 0) {
     const held = caller.roles.filter((g) => allowed.includes(g.role))
@@ -59,7 +63,7 @@ export function authorize(order: Order, caller: Caller, action: OrderAction, rea
 }
 
 /** The audit entry of one transition (the source of the villager's timeline). */
-export function historyEntry(p: { at: Date; action: OrderAction; from: OrderState; to: OrderState; caller: Caller; role: Role; reason?: string }): HistoryEntry {
+export function historyEntry(p: { at: Date; action: OrderAction; from: OrderState; to: OrderState; caller: Caller; role: ActorRole; reason?: string }): HistoryEntry {
   return {
     at: p.at,
     action: p.action,
@@ -162,6 +166,11 @@ export const NOTICE_KINDS = [
   'order_returned', // to the dispatcher: declined or not fixed, back to pending
   'order_escalated', // to the township: escalated
   'review_result', // to the villager: rating / showcase approved or rejected
+  'reminder', // 催办: to whoever must act, before the stage's deadline
+  'overdue', // 超时: to the responsible level and the level above
+  'supervision', // 督办 opened / answered
+  'extension', // 延期 asked / decided
+  'follow_up', // 回访: a completed order the villager has not confirmed
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
@@ -171,6 +180,7 @@ export type Notice = { to: Recipient; kind: NoticeKind; text: string }
 /** The village node of an order (county → township → village → grid…). */
 export const villageOf = (o: Pick<Order, 'scopePath'>) => o.scopePath[2] ?? o.scopePath[o.scopePath.length - 1]
 export const townshipOf = (o: Pick<Order, 'scopePath'>) => o.scopePath[1] ?? o.scopePath[0]
+export const countyOf = (o: Pick<Order, 'scopePath'>) => o.scopePath[0]
 
 /**
  * Who is told about a transition, in plain Chinese. `captainId` is the captain
@@ -191,6 +201,14 @@ export function noticesFor(p: { action: OrderAction; before: Order; after: Order
     if (lastDispatcher) toUser(lastDispatcher.by, 'order_returned', text)
     else out.push({ to: { role: 'station', nodeId: villageOf(after) }, kind: 'order_returned', text })
   }
+  const toStaff = (role: StaffRole, kind: NoticeKind, text: string) => {
+    const nodeId = role === 'station' ? villageOf(after) : role === 'township' ? townshipOf(after) : countyOf(after)
+    out.push({ to: { role, nodeId }, kind, text })
+  }
+  /** the staff level that must dispatch: the village station, or the township once escalated */
+  const dispatcherLevel: StaffRole = before.status === 'escalated' ? 'township' : 'station'
+  const due = after.clock ? formatShort(after.clock.dueAt) : ''
+  const stage = after.clock ? STAGE_LABEL[after.clock.stage] : ''
   switch (action) {
     case 'cancel':
       toUser(before.assignee?.id, 'task_withdrawn', `村民已取消${what}，无需再上门`)
@@ -233,6 +251,75 @@ export function noticesFor(p: { action: OrderAction; before: Order; after: Order
     case 'confirmNotFixed':
       toStation(`村民反馈${what}未解决${why}，订单已重新打开，请重新派单`)
       toUser(before.assignee?.id, 'order_update', `村民反馈${what}未解决${why}`)
+      break
+    case 'recall':
+      toUser(before.assignee?.id, 'task_withdrawn', `${what}已被工作人员收回${why}，无需再上门`)
+      villager(`您的${what}正在重新安排志愿者`)
+      break
+    case 'handBack':
+      toStation(`志愿者${before.assignee?.name ?? ''}退回了${what}${why}，请重新派单`)
+      villager(`您的${what}正在重新安排志愿者`)
+      break
+    case 'followUpFixed':
+      toUser(before.assignee?.id, 'order_update', `经电话回访，村民确认${what}已解决，感谢您的服务`)
+      break
+    case 'followUpNotFixed':
+      toUser(before.assignee?.id, 'order_update', `经电话回访，村民反映${what}未解决${why}`)
+      break
+    case 'supervise': {
+      const s = after.supervision
+      toStaff(dispatcherLevel, 'supervision', `${s?.byName ?? ''}督办${what}${why}，请在${s ? formatShort(s.replyBy) : ''}前答复办理情况`)
+      break
+    }
+    case 'answerSupervision':
+      toUser(before.supervision?.by, 'supervision', `${stationName(after.villageName)}已答复督办：${what}${why}`)
+      break
+    case 'requestExtension':
+      toStaff(after.extension?.role === 'township' ? 'county' : 'township', 'extension', `${after.extension?.byName ?? ''}申请将${what}延期${after.extension?.workdays ?? ''}个工作日${why}，请审批`)
+      break
+    case 'approveExtension':
+      toUser(before.extension?.by, 'extension', `${what}的延期申请已同意，新的办理时限：${due}`)
+      villager(`您的${what}办理时限已延长至${due}`)
+      break
+    case 'refuseExtension':
+      toUser(before.extension?.by, 'extension', `${what}的延期申请未同意${why}`)
+      break
+    case 'remind': {
+      const text = `催办：${what}将于${due}超时，请尽快${stage}`
+      if (after.clock?.stage === 'dispatch') toStaff(dispatcherLevel, 'reminder', text)
+      else if (after.assignee) toUser(after.assignee.id, 'reminder', text)
+      else if (after.team) toUser(p.captainId, 'reminder', text)
+      break
+    }
+    case 'markOverdue': {
+      const text = `${what}已超过${stage}时限（${due}），请督促办理`
+      if (after.clock?.stage === 'dispatch' && after.status === 'escalated') {
+        toStaff('township', 'overdue', text)
+        toStaff('county', 'overdue', `${after.townshipName}的${what}超过派单时限，已列入县级督办`)
+      } else {
+        toStaff('station', 'overdue', text)
+        toStaff('township', 'overdue', `${after.villageName}的${what}已超过${stage}时限`)
+        if (after.assignee) toUser(after.assignee.id, 'overdue', `${what}已超过${stage}时限，请尽快办理或联系实践站`)
+      }
+      break
+    }
+    case 'autoEscalate':
+      toStaff('township', 'order_escalated', `${after.villageName}的${what}超过派单时限未派单，已自动上报，请尽快处理`)
+      toStaff('station', 'overdue', `${what}超过派单时限，已自动上报乡镇`)
+      villager(`您的${what}已上报乡镇处理`)
+      break
+    case 'superviseOverdue': {
+      const s = before.supervision
+      toUser(s?.by, 'overdue', `您督办的${what}超过答复期限仍未答复`)
+      if (s?.role === 'township') toStaff('county', 'overdue', `${after.townshipName}督办的${what}超期未答复`)
+      toStaff(dispatcherLevel, 'overdue', `${what}的督办已超过答复期限，请立即答复`)
+      break
+    }
+    case 'followUpDue':
+      toStaff('station', 'follow_up', `${what}已办完，村民尚未确认，请电话回访`)
+      break
+    case 'autoClose':
+      villager(`您的${what}已办结（您没有确认）。如仍有问题，可以重新点单或拨打服务热线`)
       break
     case 'place':
       break

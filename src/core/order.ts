@@ -3,7 +3,9 @@ import { AppError } from './errors'
 import { gridCodeSchema } from './grid'
 import { placeNames } from './grid'
 import { localDay } from './time'
-import { idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, ROLES, type GridNode, type Role, type Service } from './schemas'
+import { ACTOR_ROLES, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, type ActorRole, type GridNode, type Role, type Service } from './schemas'
+import { clockSchema, type Clock } from './timeliness'
+import { extensionSchema, supervisionSchema } from './supervision'
 
 // ---------- the order state machine (点、派、接、评、晒) ----------
 export const ORDER_STATES = [
@@ -19,6 +21,7 @@ export const ORDER_STATES = [
   'referred', // closed: not our remit, referred elsewhere
   'closed', // closed without action, with a reason
   'cancelled', // villager withdrew it before it was accepted
+  'unconfirmed', // completed, but the villager never confirmed nor could be reached (not a confirmed fix)
 ] as const
 export type OrderState = (typeof ORDER_STATES)[number]
 
@@ -35,19 +38,27 @@ export const STATE_LABEL: Record<OrderState, string> = {
   referred: '已转办',
   closed: '已关闭',
   cancelled: '已取消',
+  unconfirmed: '已完成，未经确认',
 }
 
-export const TERMINAL_STATES: readonly OrderState[] = ['fixed', 'rejected', 'referred', 'closed', 'cancelled']
+export const TERMINAL_STATES: readonly OrderState[] = ['fixed', 'rejected', 'referred', 'closed', 'cancelled', 'unconfirmed']
 /** Orders someone still has to act on. */
 export const OPEN_STATES = ORDER_STATES.filter((s) => !TERMINAL_STATES.includes(s))
 
+/** `to` of an action that records something on the order without moving it (督办, 催办, 延期…) */
+export const SAME = 'same'
 type Transition = {
   from: readonly OrderState[] | null // null: creates the order
-  to: OrderState
-  roles: readonly Role[]
+  to: OrderState | typeof SAME
+  roles: readonly ActorRole[]
   label: string
   needsReason?: boolean
 }
+
+// from-state groups of the supervision actions
+/** states whose stage has a time limit: 催办, 超时, 延期 apply */
+const TIMED = ['pending', 'escalated', 'dispatched', 'pooled', 'accepted', 'in_service'] as const
+const OPEN = [...TIMED, 'completed'] as const
 
 /**
  * Every action: who may do it, from which states, and where it leads.
@@ -70,22 +81,42 @@ export const TRANSITIONS = {
   complete: { from: ['accepted', 'in_service'], to: 'completed', roles: ['volunteer', 'leader'], label: '完成服务' },
   confirmFixed: { from: ['completed'], to: 'fixed', roles: ['villager'], label: '确认已解决' },
   confirmNotFixed: { from: ['completed'], to: 'pending', roles: ['villager'], label: '未解决，重新处理', needsReason: true },
+  // nobody's order is ever stuck: staff take it back, a volunteer hands it back before arriving
+  recall: { from: ['accepted', 'in_service'], to: 'pending', roles: ['station', 'township'], label: '收回', needsReason: true },
+  handBack: { from: ['accepted'], to: 'pending', roles: ['volunteer', 'leader'], label: '退单', needsReason: true },
+  // 回访: staff call a villager who has not confirmed and record the answer for them
+  followUpFixed: { from: ['completed'], to: 'fixed', roles: ['station', 'township'], label: '电话回访：已解决' },
+  followUpNotFixed: { from: ['completed'], to: 'pending', roles: ['station', 'township'], label: '电话回访：未解决', needsReason: true },
+  // 督办: the level above instructs, the responsible level answers
+  supervise: { from: OPEN, to: SAME, roles: ['township', 'county'], label: '督办', needsReason: true },
+  answerSupervision: { from: OPEN, to: SAME, roles: ['station', 'township'], label: '答复督办', needsReason: true },
+  // 延期: the responsible staff ask, the level above decides (at most MAX_EXTENSIONS)
+  requestExtension: { from: TIMED, to: SAME, roles: ['station', 'township'], label: '申请延期', needsReason: true },
+  approveExtension: { from: TIMED, to: SAME, roles: ['township', 'county'], label: '同意延期' },
+  refuseExtension: { from: TIMED, to: SAME, roles: ['township', 'county'], label: '不同意延期', needsReason: true },
+  // the sweep (系统): reminders, deadlines, follow-ups
+  remind: { from: TIMED, to: SAME, roles: ['system'], label: '催办' },
+  markOverdue: { from: TIMED, to: SAME, roles: ['system'], label: '超时' },
+  autoEscalate: { from: ['pending'], to: 'escalated', roles: ['system'], label: '超时自动上报乡镇' },
+  superviseOverdue: { from: OPEN, to: SAME, roles: ['system'], label: '督办超期未答复' },
+  followUpDue: { from: ['completed'], to: SAME, roles: ['system'], label: '待电话回访' },
+  autoClose: { from: ['completed'], to: 'unconfirmed', roles: ['system'], label: '超期未确认，自动办结' },
 } as const satisfies Record<string, Transition>
 
 export type OrderAction = keyof typeof TRANSITIONS
 export const ORDER_ACTIONS = Object.keys(TRANSITIONS) as OrderAction[]
 
-export function canTransition(action: OrderAction, from: OrderState | null, role: Role): boolean {
+export function canTransition(action: OrderAction, from: OrderState | null, role: ActorRole): boolean {
   const t: Transition = TRANSITIONS[action]
-  if (!(t.roles as readonly Role[]).includes(role)) return false
+  if (!t.roles.includes(role)) return false
   if (t.from === null) return from === null
   return from !== null && t.from.includes(from)
 }
 
 /** The next state, or an AppError that says why not (in Chinese). */
-export function nextState(action: OrderAction, from: OrderState | null, role: Role, reason?: string): OrderState {
+export function nextState(action: OrderAction, from: OrderState | null, role: ActorRole, reason?: string): OrderState {
   const t: Transition = TRANSITIONS[action]
-  if (!(t.roles as readonly Role[]).includes(role)) {
+  if (!t.roles.includes(role)) {
     throw new AppError('FORBIDDEN', `当前身份不能执行「${t.label}」`)
   }
   if (!canTransition(action, from, role)) {
@@ -93,7 +124,7 @@ export function nextState(action: OrderAction, from: OrderState | null, role: Ro
     throw new AppError('INVALID_TRANSITION', `订单当前状态为「${state}」，不能${t.label}`)
   }
   if (t.needsReason && !reason?.trim()) throw new AppError('VALIDATION', `「${t.label}」需要填写原因`)
-  return t.to
+  return t.to === SAME ? from! : t.to
 }
 
 // ---------- stored order ----------
@@ -104,7 +135,7 @@ export const historyEntrySchema = z.object({
   to: z.enum(ORDER_STATES),
   by: z.string(), // openId
   byName: z.string(),
-  role: z.enum(ROLES),
+  role: z.enum(ACTOR_ROLES),
   reason: z.string().optional(),
 })
 export type HistoryEntry = z.infer<typeof historyEntrySchema>
@@ -161,6 +192,13 @@ export const orderSchema = z.object({
     .optional(),
   /** the order's showcase (晒), mirrored from the showcases collection */
   showcase: z.object({ id: idSchema, status: z.enum(['pending', 'approved', 'rejected']), reason: z.string().optional() }).optional(),
+  /** the current stage's deadline and what the sweep does next (absent or null once closed) */
+  clock: clockSchema.nullable().optional(),
+  /** the latest 督办 (earlier ones are in the history) */
+  supervision: supervisionSchema.optional(),
+  /** the latest extension request, and how many were approved */
+  extension: extensionSchema.optional(),
+  extensionsUsed: z.number().int().min(0).optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 })
@@ -211,6 +249,8 @@ export function newOrder(p: {
   input: Pick<PlaceOrderInput, 'requestId' | 'description' | 'contactPhone' | 'contactName' | 'preferredTime'> & { privacyVersion?: string }
   by: { openId: string; name: string; role: Role }
   source: (typeof ORDER_SOURCES)[number]
+  /** the dispatch stage's clock (see timeliness.ts) */
+  clock: Clock | null
 }): Order {
   const { id, now, grid, service, input, by } = p
   const to = nextState('place', null, by.role)
@@ -236,6 +276,7 @@ export function newOrder(p: {
     villagerId: by.openId,
     ...(p.source === 'hotline' ? { enteredBy: by.openId } : {}),
     history: [{ at: now, action: 'place', from: null, to, by: by.openId, byName: by.name, role: by.role }],
+    clock: p.clock,
     createdAt: now,
     updatedAt: now,
   }

@@ -9,7 +9,12 @@ export type Caller = {
   roles: RoleGrant[]
   /** the volunteer's team, if any */
   teamId?: string
+  /** the sweep (reminders, deadlines, follow-ups); only server code builds such a caller */
+  system?: true
 }
+
+/** The sweep as a caller: it acts as role 'system' on every order (see TRANSITIONS). */
+export const SYSTEM_CALLER: Caller = { openId: 'system', name: '系统', roles: [], system: true }
 
 export const isStaff = (r: Role): r is StaffRole => (STAFF_ROLES as readonly Role[]).includes(r)
 

@@ -29,6 +29,14 @@ export const ROLE_LABEL: Record<Role, string> = {
   county: '县级管理员',
 }
 
+/** Who can act on an order: a role holder, or the system (the sweep: reminders, deadlines). Nobody can be granted 'system'. */
+export const ACTOR_ROLES = [...ROLES, 'system'] as const
+export type ActorRole = (typeof ACTOR_ROLES)[number]
+export const ACTOR_LABEL: Record<ActorRole, string> = { ...ROLE_LABEL, system: '系统' }
+
+/** Staff levels, lowest first: the level above approves, supervises and takes over. */
+export const STAFF_RANK: Record<StaffRole, number> = { station: 1, township: 2, county: 3 }
+
 /** A role held at a node of the grid tree; the holder acts on that node's subtree. */
 export const roleGrantSchema = z.object({
   role: z.enum(ROLES),

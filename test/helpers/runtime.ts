@@ -5,7 +5,11 @@ import { startRuntime, type Runtime } from '../../runtime/server'
 import { seed } from '../../runtime/seed'
 import { DEMO_ACCOUNTS } from '../../runtime/seed/demo'
 
-export type TestRuntime = Runtime & { dataDir: string; call: (fn: string, action: string, data: unknown, openId: string | null) => Promise<any> }
+export type TestRuntime = Runtime & {
+  dataDir: string
+  /** call a function action as `openId`; `at`: the instant the function sees as now (injected clock) */
+  call: (fn: string, action: string, data: unknown, openId: string | null, at?: Date) => Promise<any>
+}
 
 /** A fresh local runtime on a random port with its own data dir, seeded with the demo county. */
 export async function startTestRuntime(opts: { h5Dir?: string } = {}): Promise<TestRuntime> {
@@ -15,7 +19,8 @@ export async function startTestRuntime(opts: { h5Dir?: string } = {}): Promise<T
   const close = rt.close
   return Object.assign(rt, {
     dataDir,
-    call: (fn: string, action: string, data: unknown, openId: string | null) => rt.invoke(fn, { action, data }, openId) as Promise<any>,
+    call: (fn: string, action: string, data: unknown, openId: string | null, at?: Date) =>
+      rt.invoke(fn, { action, data }, openId, at ? () => at : undefined) as Promise<any>,
     async close() {
       await close()
       rmSync(dataDir, { recursive: true, force: true })

@@ -26,7 +26,7 @@ describe('which grids take orders', () => {
 
 describe('a new order', () => {
   const now = new Date('2026-11-23T17:30:00Z') // 01:30 on the 24th in Shanghai
-  const order = newOrder({ id: 'abcdef0123456789abcdef0123456789', now, grid, service, input, by: { openId: 'u1', name: '张大爷', role: 'villager' }, source: 'scan' })
+  const order = newOrder({ id: 'abcdef0123456789abcdef0123456789', now, grid, service, input, by: { openId: 'u1', name: '张大爷', role: 'villager' }, source: 'scan', clock: null })
 
   test('knows its grid ancestry, service and first history entry', () => {
     expect(order).toMatchObject({ status: 'pending', scopePath: grid.path, villageName: '东关村', townshipName: '东关镇', serviceName: '水电维修', villagerId: 'u1', privacyVersion: PRIVACY_VERSION })
@@ -36,7 +36,7 @@ describe('a new order', () => {
     expect(order.no).toBe('20261124-456789')
   })
   test('volunteers cannot place orders', () => {
-    expect(() => newOrder({ id: 'x'.repeat(32), now, grid, service, input, by: { openId: 'v', name: '王', role: 'volunteer' }, source: 'scan' })).toThrow(AppError)
+    expect(() => newOrder({ id: 'x'.repeat(32), now, grid, service, input, by: { openId: 'v', name: '王', role: 'volunteer' }, source: 'scan', clock: null })).toThrow(AppError)
   })
 })
 

@@ -1,0 +1,126 @@
+// The sweep: every few minutes (a timer in the cloud, a loop in the local runtime,
+// or any outside scheduler calling the `clock` function) it does what the clocks
+// of open orders say is due — 催办, 超时 (and the automatic 上报 of an undispatched
+// village order), 待回访, the unconfirmed close — and marks overdue 督办.
+//
+// Due orders are found through an index (`clock.armed` + `clock.nextAt`, and open
+// 督办 by `supervision.replyBy`), never by scanning. Each step is one transition
+// with a compare-and-set on the exact event read (status + clock.next + clock.nextAt,
+// or the 督办's deadline), so overlapping or retried sweeps do each step exactly once;
+// a step done leaves the query, so a sweep cut short resumes where it stopped.
+import { clockAfter, SYSTEM_CALLER, type Clock, type ClockEvent, type Order, type OrderAction, type Team } from '../../src/core'
+import type { Db } from '../shared/context'
+import { applyTransition, type Plan } from './loop'
+
+const PAGE = 100
+const PARALLEL = 10
+
+export type SweepReport = { picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; ms: number }
+
+/**
+ * The event to do now: a reminder whose deadline has passed too (the sweep did not run
+ * for a while) is skipped for the deadline; likewise a follow-up whose close time passed.
+ */
+function dueEvent(c: Clock, now: Date): ClockEvent {
+  if (c.next === 'remind' && c.dueAt.getTime() <= now.getTime()) return 'overdue'
+  if (c.next === 'followUp' && c.closeAt && c.closeAt.getTime() <= now.getTime()) return 'autoClose'
+  return c.next!
+}
+
+/** What the clock's event does to an order in this status. */
+function stepFor(order: Order, event: ClockEvent): { action: OrderAction; key: keyof SweepReport } {
+  switch (event) {
+    case 'remind':
+      return { action: 'remind', key: 'reminded' }
+    case 'overdue':
+      // 大事不出乡: an undispatched village order goes up to its township when late
+      return order.status === 'pending' ? { action: 'autoEscalate', key: 'escalated' } : { action: 'markOverdue', key: 'overdue' }
+    case 'followUp':
+      return { action: 'followUpDue', key: 'followUps' }
+    case 'autoClose':
+      return { action: 'autoClose', key: 'autoClosed' }
+  }
+}
+
+async function captainOf(db: Db, order: Order): Promise<string | undefined> {
+  if (!order.team || order.assignee) return undefined
+  const team = (await db.collection('teams').doc(order.team.id).get()).data[0] as Team | undefined
+  return team?.captainId
+}
+
+/**
+ * Do what is due at `now`. Round trips: one query per page of due orders, then per
+ * order its compare-and-set (1), notifications (1–2, at once) and, for a reminder to
+ * a team, the team (1). `maxOrders` bounds one run (a timer run must end in time);
+ * what is left is found by the next run.
+ */
+export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }): Promise<SweepReport> {
+  const { db } = p
+  const started = Date.now()
+  const now = p.now()
+  const _ = db.command
+  const report: SweepReport = { picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, ms: 0 }
+  const seen = new Set<string>()
+  const max = p.maxOrders ?? 2000
+
+  async function one(order: Order) {
+    const s = order.supervision
+    if (s?.status === 'open' && s.replyBy.getTime() <= now.getTime()) {
+      const plan: Plan = {
+        guard: () => ({ 'supervision.status': 'open', 'supervision.at': s.at }),
+        // an unanswered 督办 is overdue itself: the order joins the overdue lists
+        fields: () => ({ set: { supervision: { ...s, status: 'overdue' }, ...(order.clock ? { clock: { ...order.clock, overdue: true } } : {}) } }),
+      }
+      if (await attempt(order, 'superviseOverdue', plan)) report.supervisionsOverdue++
+      return // the clock's own event (if also due) is taken by the next page or run, on the fresh document
+    }
+    const c = order.clock
+    if (!c?.next || !c.nextAt || c.nextAt.getTime() > now.getTime()) return
+    const event = dueEvent(c, now)
+    const step = stepFor(order, event)
+    const after: Clock | null = clockAfter(c, event)
+    const plan: Plan = {
+      guard: () => ({ 'clock.next': c.next, 'clock.nextAt': c.nextAt }),
+      // autoEscalate and autoClose move the order: the transition starts the next stage's clock (or none)
+      fields: async () => ({
+        ...(step.action === 'autoEscalate' || step.action === 'autoClose' ? {} : { set: { clock: after } }),
+        ...(step.action === 'remind' ? { captainId: await captainOf(db, order) } : {}),
+      }),
+    }
+    if (await attempt(order, step.action, plan)) report[step.key]++
+  }
+
+  /** true when this run did the step; false when another run (or a person) got there first */
+  async function attempt(order: Order, action: OrderAction, plan: Plan): Promise<boolean> {
+    try {
+      await applyTransition({ db, now }, order, SYSTEM_CALLER, action, plan)
+      return true
+    } catch (e) {
+      const code = (e as { code?: string }).code
+      if (code === 'CONFLICT' || code === 'INVALID_TRANSITION') report.lost++
+      else {
+        report.failed++
+        console.error('[sweep] order', order._id, action, e)
+      }
+      return false
+    }
+  }
+
+  while (report.picked < max) {
+    const res = await db
+      .collection('orders')
+      .where(_.or([{ 'clock.armed': true, 'clock.nextAt': _.lte(now) }, { 'supervision.status': 'open', 'supervision.replyBy': _.lte(now) }]))
+      .limit(PAGE)
+      .get()
+    // a page may bring back orders a failed step left as they were: stop once nothing is new
+    const fresh = (res.data as Order[]).filter((o) => !seen.has(o._id))
+    if (fresh.length === 0) break
+    for (const o of fresh) seen.add(o._id)
+    report.picked += fresh.length
+    for (let i = 0; i < fresh.length; i += PARALLEL) await Promise.all(fresh.slice(i, i + PARALLEL).map(one))
+    if (res.data.length < PAGE) break
+  }
+  report.ms = Date.now() - started
+  if (report.picked) console.log('[sweep]', JSON.stringify(report))
+  return report
+}
