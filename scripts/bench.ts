@@ -87,6 +87,40 @@ async function loopRows(rt: Runtime, run: string, station: string) {
   return rows
 }
 
+/**
+ * The sweep of order clocks (function `clock`), as the timer runs it: a catch-up run at
+ * `at` (everything whose step is due, e.g. after the timer was down), the runs that
+ * finish that backlog, then a steady-state run five minutes later. Wall time and DB
+ * requests, which must grow with the due orders, not with all orders.
+ */
+async function sweepRows(rt: Runtime, at: Date) {
+  const open = (await rt.db.collection('orders').where({ 'clock.armed': true }).count()).total
+  const all = (await rt.db.collection('orders').count()).total
+  console.log(`  sweep: ${all} orders, ${open} with a running clock`)
+  const runs: { label: string; at: Date }[] = [
+    { label: 'catch-up', at },
+    { label: 'catch-up (rest)', at },
+    { label: 'steady +5 min', at: new Date(at.getTime() + 5 * 60_000) },
+    { label: 'steady +10 min', at: new Date(at.getTime() + 10 * 60_000) },
+  ]
+  const rows = []
+  for (const r of runs) {
+    const before = rt.emulator.stats().total
+    const t0 = performance.now()
+    const res = (await rt.invoke('clock', {}, null, () => r.at)) as { ok: boolean; data: { picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; lost: number; failed: number } }
+    const ms = performance.now() - t0
+    const trips = rt.emulator.stats().total - before
+    if (!res.ok) throw new Error('sweep failed')
+    const d = res.data
+    const steps = d.reminded + d.overdue + d.escalated + d.followUps + d.autoClosed
+    console.log(
+      `  ${`clock.sweep ${r.label}`.padEnd(30)} ${ms.toFixed(0).padStart(6)} ms   due ${String(d.picked).padStart(5)}   steps ${steps} (催办 ${d.reminded}, 超时 ${d.overdue}, 上报 ${d.escalated}, 回访 ${d.followUps}, 办结 ${d.autoClosed})   DB requests ${trips} (${d.picked ? (trips / d.picked).toFixed(1) : '-'} per due order)`,
+    )
+    rows.push({ action: `clock.sweep ${r.label}`, ms, due: d.picked, steps, db_requests: trips })
+  }
+  return rows
+}
+
 async function benchScale(scale: Scale) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `xf-bench-${scale}-`))
   const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS })
@@ -98,6 +132,7 @@ async function benchScale(scale: Scale) {
     const villager = await login(rt, 'u_villager_zhang')
     const station = await login(rt, 'u_station_dg')
     const countyAdmin = await login(rt, 'u_county')
+    const township = await login(rt, 'u_township_dg')
     const grid = (await rt.db.collection('grids').where({ level: 'grid' }).limit(1).get()).data[0] as { _id: string; code: string; name: string }
     // a grid of the station's village, for hotline entry
     const stationUser = (await rt.db.collection('users').doc('u_station_dg').get()).data[0] as { roles: { nodeId: string }[] }
@@ -125,6 +160,13 @@ async function benchScale(scale: Scale) {
       await measure(rt, 'grid.search county', countyAdmin, 'grid', () => ({ action: 'search', data: { q: grid.name.slice(-4) } })),
       ...(plated ? [await measure(rt, 'volunteer.verify plate', villager, 'volunteer', () => ({ action: 'verify', data: { plate: plated.plate } }))] : []),
       ...(await loopRows(rt, run, station)),
+      // the seed's open orders were placed in the week before it; their clocks are due by now
+      ...(await sweepRows(rt, new Date())),
+      // work lists, most urgent first (after the sweep marked what is late): the 超时 tab of a
+      // township and of the county, the county's open orders
+      await measure(rt, 'overdue list township', township, 'order', () => ({ action: 'incoming', data: { list: 'overdue' } })),
+      await measure(rt, 'overdue list county', countyAdmin, 'order', () => ({ action: 'incoming', data: { list: 'overdue' } })),
+      await measure(rt, 'open by urgency county', countyAdmin, 'order', () => ({ action: 'incoming', data: { list: 'open' } })),
     ]
     return { scale, rows }
   } finally {

@@ -17,8 +17,8 @@ export default defineAppConfig({
   subPackages: [
     { root: 'staff', pages: ['incoming/index', 'order/index', 'approvals/index', 'hotline/index', 'volunteers/index'] },
     { root: 'volunteer', pages: ['tasks/index', 'order/index', 'badge/index'] },
-    // county / township administration: grid tree, CSV import, signboards, staff roles
-    { root: 'admin', pages: ['tree/index', 'import/index', 'staff/index'] },
+    // county / township administration: grid tree, CSV import, signboards, staff roles, time limits
+    { root: 'admin', pages: ['tree/index', 'import/index', 'staff/index', 'timeliness/index'] },
     // anyone: volunteer registration and the public badge check (亮证)
     { root: 'join', pages: ['register/index', 'verify/index'] },
   ],

@@ -4,7 +4,6 @@
 import {
   AppError,
   DEFAULT_TIMELINESS,
-  requireGrantAt,
   timelinessSettingsSchema,
   WorkCalendar,
   type GridNode,
@@ -50,8 +49,8 @@ export async function loadTimeliness(db: Db, countyId: string, nowMs = Date.now(
 
 async function countyFor(deps: Deps, countyId: string | undefined) {
   const caller = await deps.caller()
-  const grant = countyId ? requireGrantAt(caller, ['county'], countyId) : caller.roles.find((r) => r.role === 'county')
-  if (!grant) throw new AppError('FORBIDDEN', '只有县级管理员可以设置办理时限')
+  const grant = caller.roles.find((r) => r.role === 'county' && (!countyId || r.nodeId === countyId))
+  if (!grant) throw new AppError('FORBIDDEN', '只有本县的县级管理员可以设置办理时限')
   const node = (await deps.db.collection('grids').doc(grant.nodeId).get()).data[0] as GridNode | undefined
   if (!node) throw new AppError('NOT_FOUND', '没有找到本县的网格数据')
   return { caller, node }
@@ -77,11 +76,19 @@ export async function getTimeliness(deps: Deps, input: { countyId?: string }): P
 }
 
 /** Save the county's settings (whole document). New limits apply to stages that start from now on. */
-export async function saveTimeliness(deps: Deps, input: { countyId?: string; settings: TimelinessSettings }): Promise<TimelinessView> {
+export async function saveTimeliness(
+  deps: Deps,
+  input: { countyId?: string; settings: TimelinessSettings; baseUpdatedAt?: number | null },
+): Promise<TimelinessView> {
   const { caller, node } = await countyFor(deps, input.countyId)
-  const services = await activeServices(deps.db, deps.now())
+  const [services, current] = await Promise.all([activeServices(deps.db, deps.now()), readSettings(deps.db, node._id)])
   const unknown = Object.keys(input.settings.services).filter((id) => !services.some((s) => s._id === id))
   if (unknown.length) throw new AppError('VALIDATION', '时限设置里有不存在或已下架的服务，请刷新后重试')
+  const stored = current.updatedAt ? new Date(current.updatedAt).getTime() : null
+  if (input.baseUpdatedAt !== undefined && input.baseUpdatedAt !== stored) {
+    throw new AppError('CONFLICT', `${current.updatedBy ?? '其他管理员'}刚刚修改了设置，请刷新后再改`)
+  }
+  // the check above and this write are two steps: two saves in the same instant can still both land (last wins)
   await deps.db
     .collection('settings')
     .doc(docId(node._id))

@@ -90,7 +90,8 @@ export const API = {
     search: searchGridsInput,
     /** the county's time limits, reminder share, follow-up times and working calendar (county admin) */
     timeliness: z.object({ countyId: idSchema.optional() }),
-    saveTimeliness: z.object({ countyId: idSchema.optional(), settings: timelinessSettingsSchema }),
+    /** `baseUpdatedAt`: the `updatedAt` the edit started from (null: never saved); a save by someone else since is refused */
+    saveTimeliness: z.object({ countyId: idSchema.optional(), settings: timelinessSettingsSchema, baseUpdatedAt: z.number().int().nonnegative().nullable().optional() }),
   },
   signboard: {
     /** a print-ready PDF of signboards; runs to completion, poll `progress` meanwhile */

@@ -367,9 +367,14 @@ describe('the county’s settings', () => {
     expect((await rt.call('grid', 'timeliness', {}, COUNTY)).data.settings).toEqual(v.settings) // nothing changed
 
     const next = { ...v.settings, defaults: { ...v.settings.defaults, dispatch: { value: 2, unit: 'hours' } }, calendar: [{ date: '2026-12-14', kind: 'holiday', note: '县里活动' }] }
-    const saved = await rt.call('grid', 'saveTimeliness', { settings: next }, COUNTY)
+    expect(v.updatedAt).toBeNull() // the seed's settings were never saved by anyone
+    const saved = await rt.call('grid', 'saveTimeliness', { settings: next, baseUpdatedAt: null }, COUNTY)
     expect(saved.ok).toBe(true)
     expect(saved.data.updatedBy).toBe('周主任')
+    // a second admin editing from the version before that save is refused, not silently overwriting it
+    const stale = await rt.call('grid', 'saveTimeliness', { settings: v.settings, baseUpdatedAt: null }, COUNTY)
+    expect(stale).toMatchObject({ ok: false, code: 'CONFLICT', message: '周主任刚刚修改了设置，请刷新后再改' })
+    expect((await rt.call('grid', 'timeliness', {}, COUNTY)).data.settings.defaults.dispatch).toEqual({ value: 2, unit: 'hours' })
     try {
       const id = await place(at('2026-12-14T09:00:00+08:00'), 'svc_02')
       expect((await stored(id)).clock.dueAt.toISOString()).toBe(at('2026-12-14T11:00:00+08:00').toISOString()) // hours ignore the calendar

@@ -279,6 +279,15 @@ export default function TreePage() {
                   <Text className='xf-cell__arrow'>›</Text>
                 </View>
               )}
+              {node && node.parentId === null && data.canEdit && (
+                <View id='link-timeliness' className='xf-cell' hoverClass='xf-pressed' onClick={() => go(`/admin/timeliness/index?${query({ id: node.id })}`)}>
+                  <View className='xf-cell__main'>
+                    <View className='xf-cell__title'>办理时限</View>
+                    <View className='xf-cell__desc'>各环节时限、催办和回访、工作日历</View>
+                  </View>
+                  <Text className='xf-cell__arrow'>›</Text>
+                </View>
+              )}
               {node && (
                 <View id='link-staff' className='xf-cell' hoverClass='xf-pressed' onClick={() => go(`/admin/staff/index?${query({ id: node.id })}`)}>
                   <View className='xf-cell__main'>

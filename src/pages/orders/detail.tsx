@@ -52,6 +52,12 @@ export default function OrderDetail() {
               <View className='detail__desc'>{order.description}</View>
             </View>
 
+            {order.clock?.line && (
+              <View id='order-due' className={`detail__due${order.clock.overdue ? ' detail__due--late' : ''}`}>
+                {order.clock.line}
+              </View>
+            )}
+
             <View className='xf-card detail__facts'>
               <Fact label='服务类别' value={order.category} />
               <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}`} />

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { call } from '@/api'
-import type { MeView } from '@/core/api'
+import type { MeView, OrderView, WorkList } from '@/core/api'
+import { SUPERVISION_LABEL, type SupervisionStatus } from '@/core/supervision'
+import DueChip from '@/workbench/DueChip'
 import { ROLE_LABEL } from '@/core/schemas'
 import { isStaff } from '@/core/permissions'
 import { formatShort } from '@/core/time'
 import PageState from '@/components/PageState'
-import { ListFooter, PAGE, StaleNotice, usePagedOrders } from '@/components/PagedList'
+import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
 import { callPhone, go, query } from '@/components/util'
 import { Tag } from '@nutui/nutui-react-taro'
@@ -14,18 +16,43 @@ import './index.scss'
 import Tabs from '@/workbench/Tabs'
 import { useTabbedList } from '@/workbench/useTabbedList'
 
-type Tab = 'pending' | 'all'
-const TABS: { key: Tab; label: string }[] = [
-  { key: 'pending', label: '待派单' },
-  { key: 'all', label: '全部' },
+// work lists, most urgent first (the server sorts by deadline)
+type Tab = WorkList
+const TABS: { key: Tab; label: string; empty: string }[] = [
+  { key: 'dispatch', label: '待派单', empty: '没有待派单的诉求' },
+  { key: 'overdue', label: '超时', empty: '没有超时的诉求' },
+  { key: 'supervision', label: '督办', empty: '没有督办' },
+  { key: 'followUp', label: '回访', empty: '没有需要电话回访的诉求' },
+  { key: 'extension', label: '延期审批', empty: '没有待审批的延期申请' },
+  { key: 'open', label: '全部在办', empty: '没有正在处理的诉求' },
 ]
-const fetchTab = (tab: Tab) => (before?: number) =>
-  call('order', 'incoming', { limit: PAGE, ...(tab === 'pending' ? { status: 'pending' as const } : {}), ...(before ? { before } : {}) })
+type SupFilter = SupervisionStatus | 'all'
+const SUP_FILTERS: { key: SupFilter; label: string }[] = [
+  { key: 'all', label: '全部' },
+  { key: 'open', label: SUPERVISION_LABEL.open },
+  { key: 'overdue', label: SUPERVISION_LABEL.overdue },
+  { key: 'answered', label: SUPERVISION_LABEL.answered },
+]
+const fetchTab = (tab: Tab, sup: SupFilter = 'all') => (after?: number) =>
+  call('order', 'incoming', { limit: PAGE, list: tab, ...(tab === 'supervision' && sup !== 'all' ? { supervision: sup } : {}), ...(after !== undefined ? { after } : {}) })
+const byCursor = (o: OrderView) => o.cursor ?? o.createdAt
 
 export default function Incoming() {
-  const [tab, setTab] = useState<Tab>('pending')
-  const lists = { pending: usePagedOrders(fetchTab('pending')), all: usePagedOrders(fetchTab('all')) }
+  const [tab, setTab] = useState<Tab>('dispatch')
+  const [sup, setSup] = useState<SupFilter>('all')
+  const lists: Record<Tab, ReturnType<typeof usePaged<OrderView>>> = {
+    dispatch: usePaged(fetchTab('dispatch'), byCursor),
+    overdue: usePaged(fetchTab('overdue'), byCursor),
+    supervision: usePaged(fetchTab('supervision', sup), byCursor),
+    followUp: usePaged(fetchTab('followUp'), byCursor),
+    extension: usePaged(fetchTab('extension'), byCursor),
+    open: usePaged(fetchTab('open'), byCursor),
+  }
   const list = lists[tab]
+  const supervisionList = lists.supervision
+  useEffect(() => {
+    if (tab === 'supervision') supervisionList.refresh()
+  }, [sup])
   const [me, setMe] = useState<MeView | null>(null)
 
   const loadMe = useCallback(() => {
@@ -79,10 +106,24 @@ export default function Incoming() {
               网格管理 ›
             </View>
           )}
+          {staffRoles.some((r) => r.role === 'county') && (
+            <View id='link-timeliness' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/timeliness/index')}>
+              办理时限 ›
+            </View>
+          )}
         </View>
       </View>
 
       <Tabs tabs={TABS} value={tab} onChange={setTab} />
+      {tab === 'supervision' && (
+        <View className='incoming__filters'>
+          {SUP_FILTERS.map((f) => (
+            <View key={f.key} id={`sup-${f.key}`} className={`incoming__filter${sup === f.key ? ' incoming__filter--on' : ''}`} onClick={() => setSup(f.key)}>
+              {f.label}
+            </View>
+          ))}
+        </View>
+      )}
 
       {!!error && orders && <StaleNotice error={error} />}
       <PageState
@@ -90,7 +131,7 @@ export default function Incoming() {
         error={!orders ? error : null}
         onRetry={list.refresh}
         empty={!!orders && orders.length === 0}
-        emptyText={tab === 'pending' ? '没有待派单的诉求' : '没有正在处理的诉求'}
+        emptyText={TABS.find((t) => t.key === tab)!.empty}
       >
         <View id='incoming-list'>
           {orders?.map((o) => (
@@ -106,6 +147,19 @@ export default function Incoming() {
                   {o.source === 'hotline' && <Tag type='warning'>热线</Tag>}
                 </View>
                 <StatusTag status={o.status} />
+              </View>
+              <View className='incoming__due'>
+                <DueChip clock={o.clock} />
+                {o.supervision && tab === 'supervision' && (
+                  <Text className='incoming__sup'>
+                    督办{SUPERVISION_LABEL[o.supervision.status]} · 限{formatShort(o.supervision.replyBy)}前答复
+                  </Text>
+                )}
+                {o.extension && tab === 'extension' && (
+                  <Text className='incoming__sup'>
+                    {o.extension.byName}申请延期{o.extension.workdays}个工作日
+                  </Text>
+                )}
               </View>
               <View className='xf-muted incoming__meta'>
                 {o.no} · {o.villageName} {o.gridName}

@@ -18,6 +18,7 @@ import './index.scss'
 import { useOrder } from '@/components/useOrder'
 import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
+import Supervision from './Supervision'
 
 const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
@@ -120,6 +121,8 @@ export default function StaffOrder() {
               <View className='xf-muted sorder__no'>订单号：{order.no}</View>
               <View className='sorder__desc'>{order.description}</View>
             </View>
+
+            <Supervision order={order} me={me} onOrder={setOrder} />
 
             <View className='xf-card'>
               <Fact label='服务类别' value={order.category} />
@@ -236,6 +239,7 @@ const TERMINAL_HINT: Partial<Record<OrderState, string>> = {
   referred: '本单已转办。',
   closed: '本单已关闭。',
   cancelled: '村民已取消本单。',
+  unconfirmed: '志愿者已办完，村民超期未确认、回访未联系上，本单已办结（未经村民确认）。',
 }
 
 function Picker({ order, mode, busy, onPick, onClose }: { order: OrderView; mode: Mode; busy: boolean; onPick: (t: { volunteerId: string } | { teamId: string }, name: string) => void; onClose: () => void }) {

@@ -11,6 +11,7 @@ import type { OrderView } from '@/core/api'
 import { formatTime } from '@/core/time'
 import { back, callPhone, decode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
+import DueChip from '@/workbench/DueChip'
 import Timeline from '@/components/Timeline'
 import './index.scss'
 import { useOrder } from '@/components/useOrder'
@@ -22,6 +23,11 @@ type Photo = { local: string; fileID: string }
 /** A phone number the volunteer may call: not masked (the server masks it until they accept). */
 const callable = (p: string) => !/\*/.test(p)
 
+const RETURN_TEXT = {
+  decline: { title: '拒单', warning: '拒单后任务退回文明实践站重新派单，请说明原因。', confirmText: '确认拒单', placeholder: '例如：今天在外地，赶不回来', done: '已拒单' },
+  handBack: { title: '退单', warning: '退单后任务退回文明实践站重新派单，村民会被告知正在重新安排。到达签到后就不能退单了。', confirmText: '确认退单', placeholder: '例如：临时有事，今天去不了', done: '已退单' },
+}
+
 export default function VolunteerOrder() {
   const { params } = useRouter()
   const id = decode(params.id)
@@ -29,7 +35,8 @@ export default function VolunteerOrder() {
   /** a failed action, in plain words, shown above the actions (e.g. 已被其他志愿者接单) */
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
-  const [declining, setDeclining] = useState(false)
+  /** the reason dialog open: 拒单 (before accepting) or 退单 (accepted, before arriving) */
+  const [returning, setReturning] = useState<'decline' | 'handBack' | null>(null)
   const [completing, setCompleting] = useState(false)
   const [note, setNote] = useState('')
   const [photos, setPhotos] = useState<Photo[]>([])
@@ -123,6 +130,7 @@ export default function VolunteerOrder() {
   const canAccept = s === 'dispatched' || s === 'pooled'
   const canDecline = s === 'dispatched'
   const canCheckIn = s === 'accepted'
+  const canHandBack = s === 'accepted'
   const canComplete = s === 'accepted' || s === 'in_service'
 
   return (
@@ -136,6 +144,11 @@ export default function VolunteerOrder() {
                 <View className='xf-h1 vorder__title'>{order.serviceName}</View>
                 <StatusTag id='vol-order-status' status={order.status} big />
               </View>
+              {order.clock && order.clock.stage !== 'confirm' && (
+                <View className='vorder__due'>
+                  <DueChip id='vol-order-due' clock={order.clock} />
+                </View>
+              )}
               <View className='xf-muted vorder__no'>订单号：{order.no}</View>
               <View className='vorder__desc'>{order.description}</View>
             </View>
@@ -183,7 +196,7 @@ export default function VolunteerOrder() {
                   </Btn>
                 )}
                 {canDecline && (
-                  <Btn id='btn-decline' type='default' disabled={busy} onClick={() => setDeclining(true)}>
+                  <Btn id='btn-decline' type='default' disabled={busy} onClick={() => setReturning('decline')}>
                     拒单
                   </Btn>
                 )}
@@ -195,6 +208,11 @@ export default function VolunteerOrder() {
                 {canComplete && !completing && (
                   <Btn id='btn-complete' type={canCheckIn ? 'default' : 'primary'} disabled={busy} onClick={() => setCompleting(true)}>
                     完成服务
+                  </Btn>
+                )}
+                {canHandBack && !completing && (
+                  <Btn id='btn-handback' type='default' disabled={busy} onClick={() => setReturning('handBack')}>
+                    退单
                   </Btn>
                 )}
               </View>
@@ -272,20 +290,17 @@ export default function VolunteerOrder() {
         )}
       </PageState>
 
-      {declining && order && (
+      {returning && order && (
         <ReasonDialog
-          title='拒单'
-          warning='拒单后任务退回文明实践站重新派单，请说明原因。'
-          confirmText='确认拒单'
-          placeholder='例如：今天在外地，赶不回来'
+          {...RETURN_TEXT[returning]}
           onSubmit={async (reason) => {
-            const next = await call('order', 'decline', { id: order.id, reason })
+            const next = await call('order', returning, { id: order.id, reason })
             setOrder(next)
-            setDeclining(false)
+            setReturning(null)
             setNotice('')
-            Taro.showToast({ title: '已拒单', icon: 'success' })
+            Taro.showToast({ title: RETURN_TEXT[returning].done, icon: 'success' })
           }}
-          onClose={() => setDeclining(false)}
+          onClose={() => setReturning(null)}
         />
       )}
     </View>

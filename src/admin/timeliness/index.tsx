@@ -1,0 +1,170 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
+import Btn from '@/components/Btn'
+import PageState from '@/components/PageState'
+import { call, errorMessage } from '@/api'
+import { describeZodError, type TimelinessView } from '@/core/api'
+import { STAGE_LABEL, timelinessSettingsSchema, type Stage, type TimelinessSettings } from '@/core/timeliness'
+import { formatTime } from '@/core/time'
+import { decode, IS_H5 } from '@/components/util'
+import LimitsEditor from './LimitsEditor'
+import ServiceLimits from './ServiceLimits'
+import ClockFields from './ClockFields'
+import CalendarEditor from './CalendarEditor'
+import './index.scss'
+
+const confirm = (title: string, content: string, confirmText: string) =>
+  Taro.showModal({ title, content, confirmText, cancelText: '取消' })
+    .then((r) => r.confirm)
+    .catch(() => false)
+
+/** The settings as the page edits them: limits of services no longer in the catalogue are dropped (the server refuses them). */
+function editable(v: TimelinessView): TimelinessSettings {
+  const services = Object.fromEntries(Object.entries(v.settings.services).filter(([id]) => v.services.some((s) => s.id === id)))
+  return { ...v.settings, services }
+}
+
+/** Equal settings compare equal whatever order services were switched in. */
+const canonical = (s: TimelinessSettings) => JSON.stringify({ ...s, services: Object.keys(s.services).sort().map((id) => [id, s.services[id]]) })
+
+/** Where a schema issue is, in the page's words: 默认时限 · 派单：… / 水电维修 · 办结：… / 日历 2027-01-01：… */
+function whereOf(path: readonly PropertyKey[], v: TimelinessView, draft: TimelinessSettings): string {
+  const [section, key, stage] = path
+  const label = STAGE_LABEL[stage as Stage] ?? ''
+  if (section === 'defaults') return `默认时限 · ${STAGE_LABEL[key as Stage] ?? ''}：`
+  if (section === 'services') return `${v.services.find((s) => s.id === key)?.name ?? '服务'}${label ? ` · ${label}` : ''}：`
+  if (section === 'calendar' && typeof key === 'number') return `日历 ${draft.calendar[key]?.date ?? ''}：`
+  return ''
+}
+
+/**
+ * 办理时限设置 (county admin): default limits per stage, per-service limits, 催办 and
+ * 回访 times, working hours and the county's own calendar. Edits stay on the page until
+ * 保存设置 writes the whole document; `?id=` names the county (else the caller's).
+ */
+export default function TimelinessPage() {
+  const { params } = useRouter()
+  const countyId = decode(params.id)
+  const [view, setView] = useState<TimelinessView | null>(null)
+  const [draft, setDraft] = useState<TimelinessSettings | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [saving, setSaving] = useState(false)
+  const [invalid, setInvalid] = useState('')
+  const alive = useRef(true)
+
+  const load = useCallback(async () => {
+    setError(null)
+    try {
+      const v = await call('grid', 'timeliness', countyId ? { countyId } : {})
+      if (!alive.current) return
+      setView(v)
+      setDraft(editable(v))
+    } catch (e) {
+      if (alive.current) setError(e)
+    }
+  }, [countyId])
+
+  useEffect(() => {
+    alive.current = true
+    load()
+    return () => {
+      alive.current = false
+    }
+  }, [load])
+
+  const dirty = !!view && !!draft && canonical(draft) !== canonical(view.settings)
+  // WeChat asks before the back button throws the edits away (H5 has no such API)
+  useEffect(() => {
+    if (IS_H5) return
+    if (dirty) Taro.enableAlertBeforeUnload({ message: '修改还没有保存，离开后将丢失。确定离开吗？' })
+    else Taro.disableAlertBeforeUnload()
+  }, [dirty])
+  useEffect(() => setInvalid(''), [draft])
+
+  const patch = (p: Partial<TimelinessSettings>) => setDraft((d) => (d ? { ...d, ...p } : d))
+
+  const discard = async () => {
+    if (view && (await confirm('放弃修改', '放弃还没有保存的修改，恢复成上次保存的设置？', '放弃修改'))) setDraft(editable(view))
+  }
+
+  const save = async () => {
+    if (!view || !draft || saving) return
+    const parsed = timelinessSettingsSchema.safeParse(draft)
+    if (!parsed.success) return setInvalid(whereOf(parsed.error.issues[0]?.path ?? [], view, draft) + describeZodError(parsed.error))
+    const ok = await confirm('保存设置', '新的时限只对保存以后开始的环节生效；已经在计时的环节仍按原来的时限。确定保存吗？', '确认保存')
+    if (!ok) return
+    const sent = draft
+    setSaving(true)
+    try {
+      // the version this edit started from: another admin's save in between is refused, not overwritten
+      const v = await call('grid', 'saveTimeliness', { ...(countyId ? { countyId } : {}), settings: parsed.data, baseUpdatedAt: view.updatedAt })
+      if (!alive.current) return
+      setView(v)
+      // edits made while the save was on its way stay on the page (and stay unsaved)
+      setDraft((cur) => (cur === sent ? editable(v) : cur))
+      Taro.showToast({ title: '已保存', icon: 'success' })
+    } catch (e) {
+      Taro.showModal({ title: '保存没有成功', content: errorMessage(e), showCancel: false })
+    } finally {
+      if (alive.current) setSaving(false)
+    }
+  }
+
+  const stale = view ? Object.keys(view.settings.services).filter((id) => !view.services.some((s) => s.id === id)).length : 0
+
+  return (
+    <View className='xf-page timeliness'>
+      <PageState loading={!view && !error} error={!view ? error : null} onRetry={load}>
+        {view && draft && (
+          <>
+            <View className='xf-card'>
+              <View id='tl-county' className='xf-h1'>
+                {view.countyName} · 办理时限
+              </View>
+              <View id='tl-updated' className='xf-muted'>
+                {view.updatedAt ? `上次修改：${formatTime(view.updatedAt)} · ${view.updatedBy || '未知'}` : '还没有修改过，现在用的是初始设置'}
+              </View>
+              {dirty && <View className='tl-dirty'>有修改还没有保存，改好后请点页面最下面的「保存设置」。</View>}
+            </View>
+
+            <View className='xf-h2'>默认时限</View>
+            <View className='xf-hint'>工作日按上班时间计算，小时全天计算（紧急事项用小时）</View>
+            <View className='xf-card'>
+              <LimitsEditor idPrefix='tl-default' value={draft.defaults} onChange={(defaults) => patch({ defaults })} />
+            </View>
+
+            <View className='xf-h2'>各项服务</View>
+            {stale > 0 && <View className='xf-hint tl-warn'>有 {stale} 项已下架服务的单独时限，保存时会一并删除。</View>}
+            <ServiceLimits services={view.services} defaults={draft.defaults} own={draft.services} onChange={(services) => patch({ services })} />
+
+            <View className='xf-h2'>催办和回访</View>
+            <ClockFields value={draft} onChange={patch} />
+
+            <View className='xf-h2'>工作日历</View>
+            <CalendarEditor entries={draft.calendar} nationalYears={view.nationalYears} onChange={(calendar) => patch({ calendar })} />
+
+            <View className='xf-actions tl-save'>
+              {dirty && (
+                <View id='tl-dirty' className='tl-dirty'>
+                  有修改还没有保存。
+                  <Text id='tl-discard' className='xf-link tl-discard' onClick={discard}>
+                    放弃修改
+                  </Text>
+                </View>
+              )}
+              {!!invalid && (
+                <View id='tl-error' className='xf-form__error tl-error'>
+                  {invalid}
+                </View>
+              )}
+              <Btn id='tl-save' type='primary' disabled={saving || !dirty} onClick={save}>
+                {saving ? '正在保存…' : '保存设置'}
+              </Btn>
+            </View>
+          </>
+        )}
+      </PageState>
+    </View>
+  )
+}
