@@ -17,6 +17,7 @@ import {
   type Order,
   type OrderView,
   type PlaceOrderInput,
+  type Role,
   type Service,
   type SupervisionStatus,
   type WorkList,
@@ -141,12 +142,13 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
 }
 
 /** Each work list: its filter (beyond scope), sort field and the cursor it pages by. */
-function workList(deps: Deps, q: { list: WorkList; supervision?: SupervisionStatus }) {
+function workList(deps: Deps, q: { list: WorkList; supervision?: SupervisionStatus }, role: Role) {
   const _ = deps.db.command
   const open = { status: _.in([...OPEN_STATES]) }
   switch (q.list) {
     case 'dispatch':
-      return { where: { status: _.in(['pending', 'escalated']) }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+      // a station dispatches its village's pending orders; a township also those escalated to it
+      return { where: { status: role === 'station' ? 'pending' : _.in(['pending', 'escalated']) }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
     case 'open':
       return { where: open, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
     case 'overdue':
@@ -180,7 +182,7 @@ export async function incomingOrders(
   const _ = deps.db.command
   const now = deps.now().getTime()
   if (q.list) {
-    const l = workList(deps, { list: q.list, supervision: q.supervision })
+    const l = workList(deps, { list: q.list, supervision: q.supervision }, grant.role)
     const res = await deps.db
       .collection('orders')
       .where({ scopePath: grant.nodeId, ...l.where, ...(q.after !== undefined ? { [l.sort]: _.gte(new Date(q.after)) } : {}) })

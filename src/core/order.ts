@@ -4,8 +4,10 @@ import { gridCodeSchema } from './grid'
 import { placeNames } from './grid'
 import { localDay } from './time'
 import { ACTOR_ROLES, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, type ActorRole, type GridNode, type Role, type Service } from './schemas'
-import { clockSchema, type Clock } from './timeliness'
-import { extensionSchema, supervisionSchema } from './supervision'
+// type-only: the villager pages (main package) import this file; the clock and supervision
+// modules stay in the subpackages and the functions
+import type { Clock } from './timeliness'
+import type { Extension, Supervision } from './supervision'
 
 // ---------- the order state machine (点、派、接、评、晒) ----------
 export const ORDER_STATES = [
@@ -193,11 +195,11 @@ export const orderSchema = z.object({
   /** the order's showcase (晒), mirrored from the showcases collection */
   showcase: z.object({ id: idSchema, status: z.enum(['pending', 'approved', 'rejected']), reason: z.string().optional() }).optional(),
   /** the current stage's deadline and what the sweep does next (absent or null once closed) */
-  clock: clockSchema.nullable().optional(),
+  clock: z.custom<Clock>().nullable().optional(), // timeliness.ts clockSchema
   /** the latest 督办 (earlier ones are in the history) */
-  supervision: supervisionSchema.optional(),
+  supervision: z.custom<Supervision>().optional(), // supervision.ts supervisionSchema
   /** the latest extension request, and how many were approved */
-  extension: extensionSchema.optional(),
+  extension: z.custom<Extension>().optional(), // supervision.ts extensionSchema
   extensionsUsed: z.number().int().min(0).optional(),
   createdAt: z.date(),
   updatedAt: z.date(),

@@ -30,9 +30,11 @@ export default function DueChip({ clock, id }: { clock: ClockView | null | undef
     )
   }
   const u = urgencyOf(clock, now)
+  // 已超时2小时 past the deadline; just 已超时 when flagged before it (an unanswered 督办)
+  const text = u !== 'overdue' ? `${URGENCY_LABEL[u]} · ${countdown(clock.dueAt, now)}` : now >= clock.dueAt ? `已${countdown(clock.dueAt, now)}` : URGENCY_LABEL.overdue
   return (
     <Text id={id} className={`xw-due xw-due--${u}`}>
-      {URGENCY_LABEL[u]} · {countdown(clock.dueAt, now)}
+      {text}
     </Text>
   )
 }

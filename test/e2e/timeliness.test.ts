@@ -74,20 +74,23 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
 
     // 3. nobody accepts: the sweep runs after the accept deadline (the system, no person)
     const due = (await stored(id)).clock.dueAt as Date
-    const report = await sweepAt(new Date(due.getTime() + 60_000))
+    const late = new Date(due.getTime() + 2 * 60 * 60_000) // two hours past the deadline
+    const report = await sweepAt(late)
     expect(report.overdue).toBeGreaterThanOrEqual(1)
     expect((await stored(id)).clock.overdue).toBe(true)
+    // the staff's phones live at that moment too (their countdowns read the device clock)
+    await page.clock.setFixedTime(late)
 
     // 4. the township finds it under 超时 and opens a 督办
     await s.signIn('陈所长')
     await page.goto(`${rt.url}/#/staff/incoming/index`)
     await click('#tab-overdue')
-    const late = page.locator('#incoming-list').filter({ visible: true }).locator('[class*=incoming__item]').filter({ hasText: '院墙边的路灯坏了好几天了' }).first()
-    await late.waitFor()
-    await see(late.locator('.xw-due')).contains('已超时')
+    const lateItem = page.locator('#incoming-list').filter({ visible: true }).locator('[class*=incoming__item]').filter({ hasText: '院墙边的路灯坏了好几天了' }).first()
+    await lateItem.waitFor()
+    await see(lateItem.locator('.xw-due')).hasText('已超时2小时')
     await s.shot('township-overdue-tab')
-    await late.click()
-    await see(page.locator('#staff-order-due')).contains('已超时')
+    await lateItem.click()
+    await see(page.locator('#staff-order-due')).hasText('已超时2小时')
     await click('#btn-supervise')
     await click('#btn-choice-submit') // nothing chosen yet: the dialog says what is missing
     await see(page.locator('#choice-error')).hasText('请选择答复期限')
