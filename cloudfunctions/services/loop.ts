@@ -6,6 +6,8 @@ import {
   authorize,
   countyOf,
   startClock,
+  TERMINAL_STATES,
+  UNANSWERED,
   type ActorRole,
   historyEntry,
   movedOnMessage,
@@ -79,6 +81,14 @@ export async function applyTransition(ctx: { db: Db; now: Date }, order: Order, 
   // a new stage (or a new volunteer) gets a fresh clock; the plan may set one itself
   if (!('clock' in set) && (decided.to !== order.status || action === 'redispatch')) {
     set.clock = startClock({ status: decided.to, serviceId: order.serviceId, now, ...rules })
+  }
+  if (decided.to !== order.status) {
+    // an extension asked for the stage that just ended can no longer be decided
+    if (order.extension?.status === 'pending' && !('extension' in set)) set.extension = { ...order.extension, status: 'lapsed' }
+    // a 督办 of an order that has ended needs no answer any more
+    if (TERMINAL_STATES.includes(decided.to) && order.supervision && UNANSWERED.includes(order.supervision.status) && !('supervision' in set)) {
+      set.supervision = { ...order.supervision, status: 'closed' }
+    }
   }
   const entry = historyEntry({ at: now, action, from: order.status, to: decided.to, caller, role: decided.role, reason: plan.reason })
   const _ = db.command

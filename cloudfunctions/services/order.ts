@@ -141,39 +141,46 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
   return toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime())
 }
 
-/** Each work list: its filter (beyond scope), sort field and the cursor it pages by. */
-function workList(deps: Deps, q: { list: WorkList; supervision?: SupervisionStatus }, role: Role) {
+/** Each work list: its conditions (beyond scope) and the field it is sorted and paged by. */
+function workList(deps: Deps, q: { list: WorkList; supervision?: SupervisionStatus }, role: Role): { where: Fields[]; sort: string; key: (o: Order) => Date | undefined } {
   const _ = deps.db.command
   const open = { status: _.in([...OPEN_STATES]) }
+  const due = (o: Order) => o.clock?.dueAt
   switch (q.list) {
     case 'dispatch':
       // a station dispatches its village's pending orders; a township also those escalated to it
-      return { where: { status: role === 'station' ? 'pending' : _.in(['pending', 'escalated']) }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+      return { where: [{ status: role === 'station' ? 'pending' : _.in(['pending', 'escalated']) }], sort: 'clock.dueAt', key: due }
     case 'open':
-      return { where: open, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+      return { where: [open], sort: 'clock.dueAt', key: due }
     case 'overdue':
-      return { where: { ...open, 'clock.overdue': true }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+      // past a stage's deadline, or with a 督办 nobody answered in time
+      return { where: [open, _.or([{ 'clock.overdue': true }, { 'supervision.status': 'overdue' }])], sort: 'clock.dueAt', key: due }
     case 'followUp':
-      return { where: { status: 'completed', 'clock.followUp': true }, sort: 'clock.dueAt', cursor: (o: Order) => o.clock?.dueAt }
+      return { where: [{ status: 'completed', 'clock.followUp': true }], sort: 'clock.dueAt', key: due }
     case 'supervision':
       return {
-        where: { 'supervision.status': q.supervision ?? _.in(['open', 'answered', 'overdue']) },
+        where: [{ 'supervision.status': q.supervision ?? _.in(['open', 'overdue', 'answered', 'closed']) }],
         sort: 'supervision.replyBy',
-        cursor: (o: Order) => o.supervision?.replyBy,
+        key: (o) => o.supervision?.replyBy,
       }
     case 'extension':
-      return { where: { 'extension.status': 'pending' }, sort: 'extension.at', cursor: (o: Order) => o.extension?.at }
+      return { where: [{ 'extension.status': 'pending' }], sort: 'extension.at', key: (o) => o.extension?.at }
   }
 }
+/** A query condition: a plain filter or a command such as `_.or([...])`. */
+type Fields = Record<string, unknown> | ReturnType<Deps['db']['command']['or']>
+
+/** A work-list cursor: the sort key (ms) and the id of the last item, so equal keys never repeat or get lost. */
+const cursorOf = (key: Date | undefined, id: string) => `${key ? new Date(key).getTime() : 0}:${id}`
 
 /**
  * Staff lists of the caller's subtree. Without `list`: open orders (or one status),
- * newest first. With `list`: a work list, most urgent first (see WORK_LISTS).
- * Round trips: caller (1), orders (1), photo URLs when any (1).
+ * newest first. With `list`: a work list, most urgent first (see WORK_LISTS), paged by
+ * (sort key, _id). Round trips: caller (1), orders (1), photo URLs when any (1).
  */
 export async function incomingOrders(
   deps: Deps,
-  q: ListQueryInput & { nodeId?: string; list?: WorkList; supervision?: SupervisionStatus; after?: number },
+  q: ListQueryInput & { nodeId?: string; list?: WorkList; supervision?: SupervisionStatus; after?: string },
 ): Promise<OrderView[]> {
   const caller = await deps.caller()
   const grants = staffGrants(caller)
@@ -183,15 +190,22 @@ export async function incomingOrders(
   const now = deps.now().getTime()
   if (q.list) {
     const l = workList(deps, { list: q.list, supervision: q.supervision }, grant.role)
+    const conds: Fields[] = [{ scopePath: grant.nodeId }, ...l.where]
+    if (q.after) {
+      const [ms, id] = [Number(q.after.slice(0, q.after.indexOf(':'))), q.after.slice(q.after.indexOf(':') + 1)]
+      const at = new Date(ms)
+      conds.push(_.or([{ [l.sort]: _.gt(at) }, { [l.sort]: at, _id: _.gt(id) }]))
+    }
     const res = await deps.db
       .collection('orders')
-      .where({ scopePath: grant.nodeId, ...l.where, ...(q.after !== undefined ? { [l.sort]: _.gte(new Date(q.after)) } : {}) })
+      .where(_.and(conds as Parameters<typeof _.and>[0]))
       .orderBy(l.sort, 'asc')
+      .orderBy('_id', 'asc')
       .limit(q.limit)
       .get()
     const list = res.data as Order[]
     const urls = await orderPhotoUrls(deps.files, list)
-    return list.map((o) => ({ ...toOrderView(o, urls, now), cursor: new Date(l.cursor(o) ?? o.createdAt).getTime() }))
+    return list.map((o) => ({ ...toOrderView(o, urls, now), cursor: cursorOf(l.key(o), o._id) }))
   }
   const res = await deps.db
     .collection('orders')

@@ -6,13 +6,17 @@ import {
   extendClock,
   MAX_EXTENSIONS,
   phoneFor,
+  levelOn,
   REPLY_WITHIN,
-  requireAbove,
-  requireBelow,
+  requireAnswerer,
+  requireDecider,
+  requireRequester,
+  requireSupervisor,
+  responsibleLevel,
+  UNANSWERED,
   type Extension,
   type OrderView,
   type ReplyWithin,
-  type StaffRole,
   type Supervision,
 } from '../../src/core'
 import type { Deps } from '../shared/context'
@@ -20,19 +24,22 @@ import { transition } from './loop'
 import { orderPhotoUrls, toOrderView } from './views'
 
 const viewOf = async (deps: Deps, o: Parameters<typeof toOrderView>[0]) => toOrderView(o, o.completion?.photos.length ? await orderPhotoUrls(deps.files, [o]) : undefined)
-const staff = (role: string) => role as StaffRole
-
-/** 督办: township or county staff instruct the responsible level and set a reply deadline. One open 督办 at a time. */
+/**
+ * 督办: township or county staff instruct the level responsible for the order (its station, or
+ * the township once escalated) and set a reply deadline. One unanswered 督办 at a time.
+ */
 export async function supervise(deps: Deps, input: { id: string; instruction: string; replyWithin: ReplyWithin }): Promise<OrderView> {
   const o = await transition(deps, input.id, 'supervise', {
     reason: input.instruction,
-    guard: () => ({ 'supervision.status': deps.db.command.neq('open') }),
-    fields: ({ order, caller, role, now, rules }) => {
-      if (order.supervision?.status === 'open') throw new AppError('CONFLICT', '这条诉求已有待答复的督办，请等待答复后再督办')
+    guard: () => ({ 'supervision.status': deps.db.command.nin([...UNANSWERED]) }),
+    fields: ({ order, caller, now, rules }) => {
+      if (order.supervision && UNANSWERED.includes(order.supervision.status)) throw new AppError('CONFLICT', '这条诉求已有未答复的督办，请等待答复后再督办')
+      const to = responsibleLevel(order.status)
       const supervision: Supervision = {
         by: caller.openId,
         byName: caller.name,
-        role: staff(role),
+        role: requireSupervisor(levelOn(caller, order.scopePath), to),
+        to,
         instruction: input.instruction,
         at: now,
         replyBy: rules.calendar.addLimit(now, REPLY_WITHIN[input.replyWithin]),
@@ -48,12 +55,12 @@ export async function supervise(deps: Deps, input: { id: string; instruction: st
 export async function answerSupervision(deps: Deps, input: { id: string; reply: string }): Promise<OrderView> {
   const o = await transition(deps, input.id, 'answerSupervision', {
     reason: input.reply,
-    guard: (order) => ({ 'supervision.at': order.supervision?.at, 'supervision.status': deps.db.command.in(['open', 'overdue']) }),
-    fields: ({ order, caller, role, now }) => {
+    guard: (order) => ({ 'supervision.at': order.supervision?.at, 'supervision.status': deps.db.command.in([...UNANSWERED]) }),
+    fields: ({ order, caller, now }) => {
       const s = order.supervision
-      if (!s || s.status === 'answered') throw new AppError('INVALID_TRANSITION', '这条诉求没有待答复的督办')
-      requireBelow(role, s.role)
-      return { set: { supervision: { ...s, status: 'answered', reply: { text: input.reply, at: now, by: caller.openId, byName: caller.name, role: staff(role) } } } }
+      if (!s || !UNANSWERED.includes(s.status)) throw new AppError('INVALID_TRANSITION', '这条诉求没有待答复的督办')
+      requireAnswerer(caller, order.scopePath, s)
+      return { set: { supervision: { ...s, status: 'answered', reply: { text: input.reply, at: now, by: caller.openId, byName: caller.name, role: s.to } } } }
     },
   })
   return viewOf(deps, o)
@@ -64,11 +71,11 @@ export async function requestExtension(deps: Deps, input: { id: string; workdays
   const o = await transition(deps, input.id, 'requestExtension', {
     reason: input.reason,
     guard: () => ({ 'extension.status': deps.db.command.neq('pending') }),
-    fields: ({ order, caller, role, now }) => {
+    fields: ({ order, caller, now }) => {
       if (order.extension?.status === 'pending') throw new AppError('CONFLICT', '已有待审批的延期申请，请等待上级审批')
       if ((order.extensionsUsed ?? 0) >= MAX_EXTENSIONS) throw new AppError('INVALID_TRANSITION', `这条诉求已延期${MAX_EXTENSIONS}次，不能再延期`)
-      if (role === 'county') throw new AppError('FORBIDDEN', '县级不需要申请延期')
-      const extension: Extension = { by: caller.openId, byName: caller.name, role: staff(role), reason: input.reason, workdays: input.workdays, at: now, status: 'pending' }
+      const role = requireRequester(caller, order.scopePath, order.status)
+      const extension: Extension = { by: caller.openId, byName: caller.name, role, reason: input.reason, workdays: input.workdays, at: now, status: 'pending' }
       return { set: { extension } }
     },
   })
@@ -80,14 +87,14 @@ export async function decideExtension(deps: Deps, input: { id: string; approve: 
   const o = await transition(deps, input.id, input.approve ? 'approveExtension' : 'refuseExtension', {
     reason: input.reason,
     guard: (order) => ({ 'extension.status': 'pending', 'extension.at': order.extension?.at }),
-    fields: ({ order, caller, role, now, rules }) => {
+    fields: ({ order, caller, now, rules }) => {
       const ext = order.extension
       if (!ext || ext.status !== 'pending') throw new AppError('INVALID_TRANSITION', '这条诉求没有待审批的延期申请')
-      requireAbove(role, ext.role, '延期申请')
+      const role = requireDecider(caller, order.scopePath, ext)
       const decided: Extension = {
         ...ext,
         status: input.approve ? 'approved' : 'refused',
-        decision: { by: caller.openId, byName: caller.name, role: staff(role), at: now, ...(input.reason ? { reason: input.reason } : {}) },
+        decision: { by: caller.openId, byName: caller.name, role, at: now, ...(input.reason ? { reason: input.reason } : {}) },
       }
       if (!input.approve || !order.clock) return { set: { extension: decided } }
       return {

@@ -15,6 +15,8 @@ import { loadTimeliness } from './timeliness'
 
 const PAGE = 100
 const PARALLEL = 10
+/** a run gives up after this many orders it could not step (they are logged; the next run tries again) */
+const MAX_STUCK = 200
 
 export type SweepReport = { backfilled: number; picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; ms: number }
 
@@ -61,16 +63,17 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
   const now = p.now()
   const _ = db.command
   const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, ms: 0 }
-  const seen = new Set<string>()
+  /** orders a step failed on (they still match): left out of the next pages of this run */
+  const stuck: string[] = []
   const max = p.maxOrders ?? 2000
 
   async function one(order: Order) {
     const s = order.supervision
     if (s?.status === 'open' && s.replyBy.getTime() <= now.getTime()) {
+      // an unanswered 督办 is overdue itself (the 超时 lists show it too); the stage's own clock is left alone
       const plan: Plan = {
         guard: () => ({ 'supervision.status': 'open', 'supervision.at': s.at }),
-        // an unanswered 督办 is overdue itself: the order joins the overdue lists
-        fields: () => ({ set: { supervision: { ...s, status: 'overdue' }, ...(order.clock ? { clock: { ...order.clock, overdue: true } } : {}) } }),
+        fields: () => ({ set: { supervision: { ...s, status: 'overdue' } } }),
       }
       if (await attempt(order, 'superviseOverdue', plan)) report.supervisionsOverdue++
       return // the clock's own event (if also due) is taken by the next page or run, on the fresh document
@@ -91,16 +94,17 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
     if (await attempt(order, step.action, plan)) report[step.key]++
   }
 
-  /** true when this run did the step; false when another run (or a person) got there first */
+  /** true when this run did the step; false when another run (or a person) got there first, or it failed */
   async function attempt(order: Order, action: OrderAction, plan: Plan): Promise<boolean> {
     try {
       await applyTransition({ db, now }, order, SYSTEM_CALLER, action, plan)
       return true
     } catch (e) {
       const code = (e as { code?: string }).code
-      if (code === 'CONFLICT' || code === 'INVALID_TRANSITION') report.lost++
+      if (code === 'CONFLICT') report.lost++
       else {
         report.failed++
+        stuck.push(order._id)
         console.error('[sweep] order', order._id, action, e)
       }
       return false
@@ -108,19 +112,21 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
   }
 
   report.backfilled = await backfill(db, now)
-  while (report.picked < max) {
+  const due = _.or([
+    { 'clock.armed': true, 'clock.nextAt': _.lte(now) },
+    { 'supervision.status': 'open', 'supervision.replyBy': _.lte(now), status: _.in([...OPEN_STATES]) },
+  ])
+  // a done step takes its order out of the query, so each page is the next one
+  while (report.picked < max && stuck.length <= MAX_STUCK) {
     const res = await db
       .collection('orders')
-      .where(_.or([{ 'clock.armed': true, 'clock.nextAt': _.lte(now) }, { 'supervision.status': 'open', 'supervision.replyBy': _.lte(now) }]))
+      .where(stuck.length ? _.and([due, { _id: _.nin(stuck) }]) : due)
       .limit(PAGE)
       .get()
-    // a page may bring back orders a failed step left as they were: stop once nothing is new
-    const fresh = (res.data as Order[]).filter((o) => !seen.has(o._id))
-    if (fresh.length === 0) break
-    for (const o of fresh) seen.add(o._id)
-    report.picked += fresh.length
-    for (let i = 0; i < fresh.length; i += PARALLEL) await Promise.all(fresh.slice(i, i + PARALLEL).map(one))
-    if (res.data.length < PAGE) break
+    const page = res.data as Order[]
+    report.picked += page.length
+    for (let i = 0; i < page.length; i += PARALLEL) await Promise.all(page.slice(i, i + PARALLEL).map(one))
+    if (page.length < PAGE) break
   }
   report.ms = Date.now() - started
   if (report.picked) console.log('[sweep]', JSON.stringify(report))
@@ -129,7 +135,7 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
 
 /**
  * Open orders written before clocks existed (or by an import) get the clock of the stage
- * they are in, counted from their last change; a page per run, through the status index.
+ * they are in, starting now; a page per run, through the status index.
  * Once every open order has one, this is one query that finds nothing.
  */
 async function backfill(db: Db, now: Date): Promise<number> {
@@ -142,7 +148,8 @@ async function backfill(db: Db, now: Date): Promise<number> {
   let n = 0
   for (const o of res.data as Order[]) {
     const rules = await loadTimeliness(db, countyOf(o), now.getTime())
-    const clock = startClock({ status: o.status, serviceId: o.serviceId, now: new Date(o.updatedAt), ...rules })
+    // counted from now: nobody was told of a deadline before, so none has passed yet
+    const clock = startClock({ status: o.status, serviceId: o.serviceId, now, ...rules })
     const r = await db.collection('orders').where({ _id: o._id, status: o.status, clock: _.exists(false) }).update({ clock: _.set(clock) })
     n += r.updated ? 1 : 0
   }

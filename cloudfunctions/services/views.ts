@@ -11,7 +11,7 @@ const ms = (d: Date | string | number) => new Date(d).getTime()
 export function toClockView(o: Order, now: number): ClockView | null {
   const c = o.clock
   if (!c) return null
-  const plain = { dueAt: ms(c.dueAt), overdue: c.overdue, closeAt: c.closeAt ? ms(c.closeAt) : null }
+  const plain = { dueAt: ms(c.dueAt), overdue: c.overdue, closeAt: c.closeAt ? ms(c.closeAt) : null, followUp: c.followUp }
   return {
     stage: c.stage,
     dueAt: plain.dueAt,
@@ -66,6 +66,7 @@ export function toOrderView(o: Order, urls?: UrlMap, now = Date.now()): OrderVie
       ? {
           byName: s.byName,
           role: s.role,
+          to: s.to,
           instruction: s.instruction,
           at: ms(s.at),
           replyBy: ms(s.replyBy),

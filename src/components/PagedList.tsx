@@ -16,8 +16,8 @@ export function usePagedOrders(fetchPage: (before?: number) => Promise<OrderView
   return usePaged(fetchPage, (o) => o.createdAt)
 }
 
-/** The same for any list with ids, paged by `cursorOf(last item)` (inbox: createdAt, feed: approvedAt). */
-export function usePaged<T extends { id: string }>(fetchPage: (before?: number) => Promise<T[]>, cursorOf: (last: T) => number) {
+/** The same for any list with ids, paged by `cursorOf(last item)` (inbox: createdAt, feed: approvedAt, work lists: their cursor). */
+export function usePaged<T extends { id: string }, C = number>(fetchPage: (before?: C) => Promise<T[]>, cursorOf: (last: T) => C) {
   const [orders, setOrders] = useState<T[] | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [more, setMore] = useState(false)

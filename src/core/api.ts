@@ -107,13 +107,13 @@ export const API = {
     /**
      * Staff work lists of the caller's subtree. Without `list`: newest first by createdAt
      * (`status`, `before`). With `list`: most urgent first, paged by `after` = the last
-     * item's `cursor` (the next page starts AT it; drop the ones you have).
+     * item's `cursor` (the next page starts after it).
      */
     incoming: listQueryInput.extend({
       nodeId: idSchema.optional(),
       list: z.enum(WORK_LISTS).optional(),
       supervision: z.enum(SUPERVISION_FILTERS).optional(),
-      after: z.number().int().nonnegative().max(8.64e15).optional(),
+      after: z.string().regex(/^\d{1,16}:[A-Za-z0-9_-]{1,64}$/, '分页参数不正确').optional(),
     }),
     // 派 (station / township)
     dispatch: dispatchInput,
@@ -253,8 +253,8 @@ export type OrderView = {
   /** the latest extension request, and how many were granted */
   extension?: ExtensionView | null
   extensionsUsed?: number
-  /** work lists: the sort key of this item (pass the last one as `after`) */
-  cursor?: number
+  /** work lists: where this item stands in the list (pass the last one as `after`) */
+  cursor?: string
 }
 
 export type ClockView = {
@@ -275,6 +275,8 @@ export type ClockView = {
 export type SupervisionView = {
   byName: string
   role: StaffRole
+  /** the level that must answer */
+  to: StaffRole
   instruction: string
   at: number
   replyBy: number

@@ -5,8 +5,10 @@ import { z } from 'zod'
 import { AppError } from './errors'
 import { maskPhone, nextState, STATE_LABEL, TRANSITIONS, type HistoryEntry, type Order, type OrderAction, type OrderState } from './order'
 import { isStaff, type Caller } from './permissions'
-import { idSchema, type ActorRole, type Role, type StaffRole } from './schemas'
-import { STAGE_LABEL, stationName } from './timeliness'
+import { idSchema, STAFF_RANK, type ActorRole, type Role, type StaffRole } from './schemas'
+
+const rankOf = (r: ActorRole) => (isStaff(r as Role) ? STAFF_RANK[r as StaffRole] : 0)
+import { STAGE_LABEL } from './timeliness'
 import { formatShort } from './time'
 
 // ---------- scope ----------
@@ -57,8 +59,9 @@ export function authorize(order: Order, caller: Caller, action: OrderAction, rea
     if (held.length > 0) throw new AppError('FORBIDDEN', '该订单没有派给您或您的队伍')
     throw new AppError('FORBIDDEN', '只能处理自己的订单')
   }
-  // from-states do not depend on the role: any role in scope will do (a person may hold several)
-  const role = inScope[0]
+  // from-states do not depend on the role: any role in scope will do (a person may hold several);
+  // the history names the highest staff level held
+  const role = inScope.sort((a, b) => rankOf(b) - rankOf(a))[0]
   return { role, to: nextState(action, order.status, role, reason) }
 }
 
@@ -272,7 +275,7 @@ export function noticesFor(p: { action: OrderAction; before: Order; after: Order
       break
     }
     case 'answerSupervision':
-      toUser(before.supervision?.by, 'supervision', `${stationName(after.villageName)}已答复督办：${what}${why}`)
+      toUser(before.supervision?.by, 'supervision', `${after.supervision?.reply?.byName ?? ''}已答复督办：${what}${why}`)
       break
     case 'requestExtension':
       toStaff(after.extension?.role === 'township' ? 'county' : 'township', 'extension', `${after.extension?.byName ?? ''}申请将${what}延期${after.extension?.workdays ?? ''}个工作日${why}，请审批`)

@@ -194,17 +194,19 @@ export const orderSchema = z.object({
     .optional(),
   /** the order's showcase (晒), mirrored from the showcases collection */
   showcase: z.object({ id: idSchema, status: z.enum(['pending', 'approved', 'rejected']), reason: z.string().optional() }).optional(),
-  /** the current stage's deadline and what the sweep does next (absent or null once closed) */
-  clock: z.custom<Clock>().nullable().optional(), // timeliness.ts clockSchema
-  /** the latest 督办 (earlier ones are in the history) */
-  supervision: z.custom<Supervision>().optional(), // supervision.ts supervisionSchema
-  /** the latest extension request, and how many were approved */
-  extension: z.custom<Extension>().optional(), // supervision.ts extensionSchema
-  extensionsUsed: z.number().int().min(0).optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 })
-export type Order = z.infer<typeof orderSchema>
+/** A stored order: the fields above, plus its clock and supervision (schemas in timeliness.ts and supervision.ts). */
+export type Order = z.infer<typeof orderSchema> & {
+  /** the current stage's deadline and what the sweep does next (absent or null once closed) */
+  clock?: Clock | null
+  /** the latest 督办 (earlier ones are in the history) */
+  supervision?: Supervision
+  /** the latest extension request, and how many were approved */
+  extension?: Extension
+  extensionsUsed?: number
+}
 
 // ---------- action inputs ----------
 export const placeOrderInput = z.object({

@@ -6,7 +6,9 @@
 import { z } from 'zod'
 import { AppError } from './errors'
 import { type TimeLimit } from './calendar'
-import { idSchema, STAFF_RANK, STAFF_ROLES, type ActorRole, type StaffRole } from './schemas'
+import { grantsCovering, type Caller } from './permissions'
+import { idSchema, STAFF_RANK, STAFF_ROLES, type StaffRole } from './schemas'
+import type { OrderState } from './order'
 
 export const MAX_EXTENSIONS = 3
 export const MAX_EXTENSION_DAYS = 3
@@ -24,15 +26,20 @@ export const supervisionSchema = z.object({
   by: z.string(),
   byName: z.string(),
   role: staffRole,
+  /** the level that must answer (the one responsible for the order when it was opened) */
+  to: staffRole,
   instruction: z.string(),
   at: z.date(),
   replyBy: z.date(),
-  status: z.enum(['open', 'answered', 'overdue']),
+  /** closed: the order ended before anyone answered */
+  status: z.enum(['open', 'answered', 'overdue', 'closed']),
   reply: z.object({ text: z.string(), at: z.date(), by: z.string(), byName: z.string(), role: staffRole }).optional(),
 })
 export type Supervision = z.infer<typeof supervisionSchema>
 export type SupervisionStatus = Supervision['status']
-export const SUPERVISION_LABEL: Record<SupervisionStatus, string> = { open: '待答复', answered: '已答复', overdue: '超期未答复' }
+export const SUPERVISION_LABEL: Record<SupervisionStatus, string> = { open: '待答复', answered: '已答复', overdue: '超期未答复', closed: '已办结' }
+/** 督办 still waiting for an answer */
+export const UNANSWERED: readonly SupervisionStatus[] = ['open', 'overdue']
 
 export const extensionSchema = z.object({
   by: z.string(),
@@ -41,11 +48,12 @@ export const extensionSchema = z.object({
   reason: z.string(),
   workdays: z.number().int().min(1).max(MAX_EXTENSION_DAYS),
   at: z.date(),
-  status: z.enum(['pending', 'approved', 'refused']),
+  /** lapsed: the order moved to another stage before anyone decided */
+  status: z.enum(['pending', 'approved', 'refused', 'lapsed']),
   decision: z.object({ by: z.string(), byName: z.string(), role: staffRole, at: z.date(), reason: z.string().optional() }).optional(),
 })
 export type Extension = z.infer<typeof extensionSchema>
-export const EXTENSION_LABEL: Record<Extension['status'], string> = { pending: '待审批', approved: '已同意', refused: '未同意' }
+export const EXTENSION_LABEL: Record<Extension['status'], string> = { pending: '待审批', approved: '已同意', refused: '未同意', lapsed: '已失效（环节已变）' }
 
 // ---------- inputs ----------
 /** How long the responsible level has to answer a 督办. */
@@ -85,17 +93,41 @@ export const followUpInput = z.discriminatedUnion(
   { error: '请选择村民说「已解决」还是「未解决」' },
 )
 
-export const SUPERVISION_FILTERS = ['open', 'answered', 'overdue'] as const
+export const SUPERVISION_FILTERS = ['open', 'answered', 'overdue', 'closed'] as const
 
-// ---------- rank rules ----------
-const rankOf = (r: ActorRole) => (r in STAFF_RANK ? STAFF_RANK[r as StaffRole] : 0)
+// ---------- who answers, who decides ----------
+/** The staff level responsible for an order now: its village station, or the township once escalated. */
+export const responsibleLevel = (status: OrderState): StaffRole => (status === 'escalated' ? 'township' : 'station')
 
-/** Only a level above the one that asked may decide (station → township or county; township → county). */
-export function requireAbove(actor: ActorRole, other: StaffRole, what: string): void {
-  if (rankOf(actor) <= STAFF_RANK[other]) throw new AppError('FORBIDDEN', `${what}须由上一级审批或答复`)
+/** The highest staff level the caller holds over this order (a person may hold several). */
+export function levelOn(caller: Caller, scopePath: readonly string[]): StaffRole | null {
+  const held = grantsCovering(caller, STAFF_ROLES, scopePath).map((g) => g.role as StaffRole)
+  return held.sort((a, b) => STAFF_RANK[b] - STAFF_RANK[a])[0] ?? null
 }
 
-/** A 督办 is answered by a level below the one that opened it. */
-export function requireBelow(actor: ActorRole, supervisor: StaffRole): void {
-  if (rankOf(actor) >= STAFF_RANK[supervisor]) throw new AppError('FORBIDDEN', '督办由被督办的下级单位答复')
+/** 督办 comes from above the responsible level: a township cannot 督办 an order it holds itself. */
+export function requireSupervisor(level: StaffRole | null, to: StaffRole): StaffRole {
+  if (!level || STAFF_RANK[level] <= STAFF_RANK[to]) throw new AppError('FORBIDDEN', '督办由上级发起：这条诉求正由本级负责办理')
+  return level
+}
+
+/** The level the 督办 was sent to answers it, and never the person who opened it. */
+export function requireAnswerer(caller: Caller, scopePath: readonly string[], s: { to: StaffRole; by: string }): void {
+  if (s.by === caller.openId) throw new AppError('FORBIDDEN', '不能答复自己发起的督办')
+  if (grantsCovering(caller, [s.to], scopePath).length === 0) throw new AppError('FORBIDDEN', '督办由被督办的单位答复')
+}
+
+/** The responsible level asks for more time. */
+export function requireRequester(caller: Caller, scopePath: readonly string[], status: OrderState): StaffRole {
+  const to = responsibleLevel(status)
+  if (grantsCovering(caller, [to], scopePath).length === 0) throw new AppError('FORBIDDEN', '延期由正在负责办理的单位申请')
+  return to
+}
+
+/** The level above the requester decides, and never the requester. */
+export function requireDecider(caller: Caller, scopePath: readonly string[], ext: { role: StaffRole; by: string }): StaffRole {
+  if (ext.by === caller.openId) throw new AppError('FORBIDDEN', '不能审批自己提交的延期申请')
+  const level = levelOn(caller, scopePath)
+  if (!level || STAFF_RANK[level] <= STAFF_RANK[ext.role]) throw new AppError('FORBIDDEN', '延期申请须由上一级审批')
+  return level
 }

@@ -192,7 +192,7 @@ export function holderOf(o: { status: OrderState; villageName: string; townshipN
     case 'in_service':
       return o.assignee ? `志愿者${o.assignee.name}` : (o.team?.name ?? stationName(o.villageName))
     case 'completed':
-      return '等待您确认'
+      return '等待村民确认'
     default:
       return ''
   }
@@ -205,7 +205,7 @@ export function holderOf(o: { status: OrderState; villageName: string; townshipN
  */
 export function dueLine(
   o: { status: OrderState; villageName: string; townshipName: string; assignee?: { name: string } | null; team?: { name: string } | null },
-  c: { dueAt: number; overdue: boolean; closeAt: number | null } | null,
+  c: { dueAt: number; overdue: boolean; closeAt: number | null; followUp?: boolean } | null,
   now: number,
 ): string | null {
   if (!c) return null
@@ -226,6 +226,10 @@ export function dueLine(
     case 'in_service':
       return late ? `${who}未能按时办完，已通知${station}督促` : `${who}正在办理，${by}前办完；超时会通知${station}督促`
     case 'completed':
+      if (c.followUp || now >= c.dueAt) {
+        const close = c.closeAt ? `；${relativeTime(c.closeAt, now)}前仍未确认的，按“已完成，未经确认”办结` : ''
+        return `志愿者已办完，请确认是否解决。${station}会给您打电话回访${close}`
+      }
       return `志愿者已办完，请确认是否解决；${by}前没有确认的，${station}会给您打电话回访`
     default:
       return null

@@ -175,7 +175,7 @@ describe('what people see', () => {
     expect(ids.indexOf(early)).toBeLessThan(ids.indexOf(late))
     const dues = list.map((x: any) => x.clock.dueAt)
     expect([...dues].sort((a, b) => a - b)).toEqual(dues)
-    expect(list.every((x: any) => typeof x.cursor === 'number')).toBe(true)
+    expect(list.every((x: any) => /^\d+:/.test(x.cursor))).toBe(true)
   })
 })
 
@@ -217,7 +217,9 @@ describe('督办', () => {
     const o = await stored(id)
     expect(o.supervision.status).toBe('overdue')
     expect(actions(o).filter((x: string) => x === 'superviseOverdue')).toHaveLength(1)
-    expect(o.clock.overdue).toBe(true)
+    expect(o.clock.overdue).toBe(false) // the stage itself is still on time…
+    const overdue = await ok('incoming', { list: 'overdue' }, TOWNSHIP, at('2026-12-08T13:10:00+08:00'))
+    expect(overdue.map((x: any) => x.id)).toContain(id) // …but the order is in the 超时 list
     expect(await inbox(COUNTY, id, 'overdue')).toHaveLength(1) // the level above the township
     const list = await ok('incoming', { list: 'supervision', supervision: 'overdue' }, COUNTY, at('2026-12-08T13:10:00+08:00'))
     expect(list.map((x: any) => x.id)).toContain(id)
@@ -263,12 +265,80 @@ describe('延期', () => {
     expect((await stored(id)).extensionsUsed).toBe(3)
   })
 
-  test('a township’s own request goes to the county', async () => {
+  test('a township’s own request (an escalated order) goes to the county', async () => {
     const id = await place(at('2026-12-09T09:00:00+08:00'))
+    // the station is responsible while the order is in the village
+    expect((await refused('requestExtension', { id, workdays: 1, reason: '乡镇协调中' }, TOWNSHIP, T0)).message).toBe('延期由正在负责办理的单位申请')
+    await ok('escalate', { id, reason: '涉及两个村，需要乡镇协调' }, STATION, T0)
+    expect((await refused('requestExtension', { id, workdays: 1, reason: '村里想延期' }, STATION, T0)).code).toBe('FORBIDDEN')
     await ok('requestExtension', { id, workdays: 1, reason: '乡镇协调中' }, TOWNSHIP, T0)
     expect((await refused('decideExtension', { id, approve: true }, TOWNSHIP, T0)).code).toBe('FORBIDDEN')
     expect(await inbox(COUNTY, id, 'extension')).toHaveLength(1)
     await ok('decideExtension', { id, approve: true }, COUNTY, T0)
+  })
+})
+
+describe('who may answer and decide', () => {
+  test('a 督办 goes to the level responsible now; a township cannot 督办 what it holds itself', async () => {
+    const id = await place(T0)
+    await ok('escalate', { id, reason: '需要乡镇统一安排' }, STATION, T0)
+    expect((await refused('supervise', { id, instruction: '请乡镇尽快安排', replyWithin: '1d' }, TOWNSHIP, T0)).message).toBe('督办由上级发起：这条诉求正由本级负责办理')
+    const s = await ok('supervise', { id, instruction: '请乡镇尽快安排', replyWithin: '1d' }, COUNTY, T0)
+    expect(s.supervision).toMatchObject({ role: 'county', to: 'township' })
+    expect(await inbox(TOWNSHIP, id, 'supervision')).toHaveLength(1)
+    expect((await refused('answerSupervision', { id, reply: '村里来答复一下' }, STATION, T0)).message).toBe('督办由被督办的单位答复')
+    await ok('answerSupervision', { id, reply: '已协调两个村，明天上门' }, TOWNSHIP, T0)
+  })
+
+  test('one person holding two levels cannot approve their own extension', async () => {
+    const grant = await rt.call('user', 'grant', { userId: STATION, role: 'township', nodeId: 'g_XF01' }, COUNTY)
+    expect(grant.ok).toBe(true)
+    try {
+      const id = await place(T0)
+      const r = await ok('requestExtension', { id, workdays: 1, reason: '等配件' }, STATION, T0)
+      expect(r.extension.role).toBe('station')
+      expect((await refused('decideExtension', { id, approve: true }, STATION, T0)).message).toBe('不能审批自己提交的延期申请')
+      await ok('decideExtension', { id, approve: true }, TOWNSHIP, T0)
+    } finally {
+      await rt.call('user', 'revoke', { userId: STATION, role: 'township', nodeId: 'g_XF01' }, COUNTY)
+    }
+  })
+
+  test('a request for a stage that ended lapses; a 督办 of an order that ended closes and never blocks the sweep', async () => {
+    const id = await place(T0)
+    await ok('requestExtension', { id, workdays: 2, reason: '等配件' }, STATION, T0)
+    await ok('supervise', { id, instruction: '请说明情况并尽快派单', replyWithin: '4h' }, TOWNSHIP, T0)
+    const d = await ok('dispatch', { id, volunteerId: VOL }, STATION, mins(T0, 10))
+    expect(d.extension.status).toBe('lapsed')
+    expect((await refused('decideExtension', { id, approve: true }, TOWNSHIP, mins(T0, 11))).code).toBe('INVALID_TRANSITION')
+    expect(d.supervision.status).toBe('open') // still owed an answer while the order is open
+    const c = await ok('cancel', { id }, VILLAGER, mins(T0, 12))
+    expect(c.supervision.status).toBe('closed')
+    const report = await sweepAt(mins(T0, 10 * 60))
+    expect(report.failed).toBe(0)
+    expect(actions(await stored(id))).not.toContain('superviseOverdue')
+  })
+})
+
+describe('paging the work lists', () => {
+  test('orders with the same deadline are neither repeated nor skipped', async () => {
+    // placed on a Saturday: every one is due Monday 13:00 (08:00 + half a working day)
+    const sat = at('2026-12-12T10:00:00+08:00')
+    const ids = new Set<string>()
+    for (let i = 0; i < 25; i++) ids.add(await place(mins(sat, i)))
+    const when = at('2026-12-12T11:00:00+08:00')
+    const seen: string[] = []
+    let after: string | undefined
+    for (let page = 0; page < 10; page++) {
+      const list = await ok('incoming', { list: 'dispatch', limit: 20, ...(after ? { after } : {}) }, STATION, when)
+      seen.push(...list.map((x: any) => x.id))
+      if (list.length < 20) break
+      after = list[list.length - 1].cursor
+    }
+    expect(new Set(seen).size).toBe(seen.length) // no repeats
+    for (const id of ids) expect(seen).toContain(id) // nothing lost
+    const mine = (await Promise.all([...ids].map(stored))).map((o) => o.clock.dueAt.toISOString())
+    expect(new Set(mine)).toEqual(new Set([at('2026-12-14T13:00:00+08:00').toISOString()]))
   })
 })
 

@@ -32,15 +32,16 @@ const SUP_FILTERS: { key: SupFilter; label: string }[] = [
   { key: 'open', label: SUPERVISION_LABEL.open },
   { key: 'overdue', label: SUPERVISION_LABEL.overdue },
   { key: 'answered', label: SUPERVISION_LABEL.answered },
+  { key: 'closed', label: SUPERVISION_LABEL.closed },
 ]
-const fetchTab = (tab: Tab, sup: SupFilter = 'all') => (after?: number) =>
-  call('order', 'incoming', { limit: PAGE, list: tab, ...(tab === 'supervision' && sup !== 'all' ? { supervision: sup } : {}), ...(after !== undefined ? { after } : {}) })
-const byCursor = (o: OrderView) => o.cursor ?? o.createdAt
+const fetchTab = (tab: Tab, sup: SupFilter = 'all') => (after?: string) =>
+  call('order', 'incoming', { limit: PAGE, list: tab, ...(tab === 'supervision' && sup !== 'all' ? { supervision: sup } : {}), ...(after ? { after } : {}) })
+const byCursor = (o: OrderView) => o.cursor ?? ''
 
 export default function Incoming() {
   const [tab, setTab] = useState<Tab>('dispatch')
   const [sup, setSup] = useState<SupFilter>('all')
-  const lists: Record<Tab, ReturnType<typeof usePaged<OrderView>>> = {
+  const lists: Record<Tab, ReturnType<typeof usePaged<OrderView, string>>> = {
     dispatch: usePaged(fetchTab('dispatch'), byCursor),
     overdue: usePaged(fetchTab('overdue'), byCursor),
     supervision: usePaged(fetchTab('supervision', sup), byCursor),

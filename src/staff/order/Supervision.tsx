@@ -7,12 +7,11 @@ import { call, errorMessage } from '@/api'
 import type { MeView, OrderView } from '@/core/api'
 import { TRANSITIONS, type OrderState } from '@/core/order'
 import { ROLE_LABEL, STAFF_RANK, type Role, type StaffRole } from '@/core/schemas'
-import { EXTENSION_LABEL, MAX_EXTENSION_DAYS, MAX_EXTENSIONS, REPLY_WITHIN_LABEL, SUPERVISION_LABEL, type ReplyWithin } from '@/core/supervision'
+import { EXTENSION_LABEL, MAX_EXTENSION_DAYS, MAX_EXTENSIONS, REPLY_WITHIN_LABEL, responsibleLevel, SUPERVISION_LABEL, UNANSWERED, type ReplyWithin } from '@/core/supervision'
 import { STAGE_LABEL } from '@/core/timeliness'
 import { formatTime } from '@/core/time'
 import DueChip from '@/workbench/DueChip'
 import ReasonDialog from '@/workbench/ReasonDialog'
-import ChoiceDialog from './ChoiceDialog'
 
 const can = (action: keyof typeof TRANSITIONS, s: OrderState) => ((TRANSITIONS[action].from ?? []) as readonly OrderState[]).includes(s)
 const rankOf = (r: Role) => (r in STAFF_RANK ? STAFF_RANK[r as StaffRole] : 0)
@@ -56,10 +55,14 @@ export default function Supervision({ order, me, onOrder }: { order: OrderView; 
     }
   }
 
-  const canSupervise = myRank >= STAFF_RANK.township && can('supervise', s) && sup?.status !== 'open'
-  const canAnswer = !!sup && sup.status !== 'answered' && myRank > 0 && myRank < STAFF_RANK[sup.role] && can('answerSupervision', s)
-  const canExtend = myRank > 0 && myRank < STAFF_RANK.county && can('requestExtension', s) && ext?.status !== 'pending' && (order.extensionsUsed ?? 0) < MAX_EXTENSIONS
-  const canDecide = !!ext && ext.status === 'pending' && myRank > STAFF_RANK[ext.role] && can('approveExtension', s)
+  // the same rules as the server's (core/supervision.ts); it decides anyway
+  const holds = (r: StaffRole) => (me?.roles ?? []).some((g) => g.role === r)
+  const responsible = responsibleLevel(s)
+  const unanswered = !!sup && UNANSWERED.includes(sup.status)
+  const canSupervise = myRank > STAFF_RANK[responsible] && can('supervise', s) && !unanswered
+  const canAnswer = unanswered && holds(sup!.to) && sup!.byName !== me?.name && can('answerSupervision', s)
+  const canExtend = holds(responsible) && can('requestExtension', s) && ext?.status !== 'pending' && (order.extensionsUsed ?? 0) < MAX_EXTENSIONS
+  const canDecide = !!ext && ext.status === 'pending' && myRank > STAFF_RANK[ext.role] && ext.byName !== me?.name && can('approveExtension', s)
   const canRecall = myRank > 0 && myRank < STAFF_RANK.county && can('recall', s)
   const canFollowUp = myRank > 0 && myRank < STAFF_RANK.county && can('followUpFixed', s)
   const id = order.id
@@ -176,30 +179,27 @@ export default function Supervision({ order, me, onOrder }: { order: OrderView; 
       )}
 
       {dialog === 'supervise' && (
-        <ChoiceDialog
+        <ReasonDialog
           title='督办'
           warning={`${order.status === 'escalated' ? order.townshipName + '实践所' : order.villageName + '实践站'}须在期限内答复办理情况；超期未答复会自动上报。`}
-          choiceLabel='答复期限'
-          choices={REPLY_CHOICES}
+          choice={{ label: '答复期限', options: REPLY_CHOICES }}
           textLabel='督办要求'
           placeholder='例如：群众反映强烈，请今天安排志愿者上门'
           minLength={4}
           confirmText='发出督办'
-          onSubmit={(replyWithin, instruction) => send(() => call('order', 'supervise', { id, instruction, replyWithin }), '已督办')}
+          onSubmit={(instruction, replyWithin) => send(() => call('order', 'supervise', { id, instruction, replyWithin }), '已督办')}
           onClose={() => setDialog(null)}
         />
       )}
       {dialog === 'extend' && (
-        <ChoiceDialog
+        <ReasonDialog
           title='申请延期'
           warning={`由上一级审批；每单最多延期${MAX_EXTENSIONS}次（已用${order.extensionsUsed ?? 0}次），每次最多${MAX_EXTENSION_DAYS}个工作日。`}
-          choiceLabel='延期天数'
-          choices={DAY_CHOICES}
+          choice={{ label: '延期天数', options: DAY_CHOICES }}
           textLabel='延期原因'
           placeholder='例如：需要等配件，预计周五到货'
-          minLength={2}
           confirmText='提交申请'
-          onSubmit={(days, reason) => send(() => call('order', 'requestExtension', { id, workdays: Number(days), reason }), '已提交申请')}
+          onSubmit={(reason, days) => send(() => call('order', 'requestExtension', { id, workdays: Number(days), reason }), '已提交申请')}
           onClose={() => setDialog(null)}
         />
       )}
@@ -207,6 +207,9 @@ export default function Supervision({ order, me, onOrder }: { order: OrderView; 
         <ReasonDialog
           title='答复督办'
           warning={`督办要求：${sup?.instruction ?? ''}`}
+          textLabel='办理情况'
+          minLength={4}
+          maxLength={300}
           confirmText='提交答复'
           placeholder='写明办理情况，例如：已安排志愿者今天下午上门'
           onSubmit={(reply) => send(() => call('order', 'answerSupervision', { id, reply }), '已答复')}

@@ -10,6 +10,7 @@ import StatusTag from '@/components/StatusTag'
 import { go, query } from '@/components/util'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
+import DueChip from '@/workbench/DueChip'
 import { useTabbedList } from '@/workbench/useTabbedList'
 
 const TABS: { key: TaskTab; label: string; empty: string }[] = [
@@ -54,6 +55,11 @@ export default function Tasks() {
               <View className='xf-muted vtasks__meta'>
                 {o.villageName} {o.gridName} · {o.no}
               </View>
+              {tab !== 'done' && o.clock && o.clock.stage !== 'confirm' && (
+                <View className='vtasks__due'>
+                  <DueChip clock={o.clock} />
+                </View>
+              )}
               <View className='vtasks__desc xf-clamp2'>{o.description}</View>
               <View className='xf-row vtasks__foot'>
                 <View className='xf-muted'>{o.team && !o.assignee ? `派给：${o.team.name}` : o.preferredTime ? `期望：${o.preferredTime}` : ''}</View>
