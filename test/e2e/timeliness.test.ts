@@ -92,12 +92,12 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
     await lateItem.click()
     await see(page.locator('#staff-order-due')).hasText('已超时2小时')
     await click('#btn-supervise')
-    await click('#btn-choice-submit') // nothing chosen yet: the dialog says what is missing
-    await see(page.locator('#choice-error')).hasText('请选择答复期限')
+    await click('#btn-reason-submit') // nothing chosen yet: the dialog says what is missing
+    await see(page.locator('#reason-error')).hasText('请选择答复期限')
     await click('#choice-1d')
-    await fill('#choice-text', '群众反映几天了，请今天安排志愿者上门')
+    await fill('#reason-input', '群众反映几天了，请今天安排志愿者上门')
     await s.shot('township-supervise-dialog')
-    await click('#btn-choice-submit')
+    await click('#btn-reason-submit')
     await see(page.locator('#supervision-status')).hasText('待答复')
     await see(page.locator('#staff-order-supervision')).contains('群众反映几天了，请今天安排志愿者上门')
     await s.shot('township-supervised')

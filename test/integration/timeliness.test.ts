@@ -118,6 +118,15 @@ describe('the clock of the dispatch stage', () => {
     }
   })
 
+  test('a team’s grab-pool order not taken in time: the team captain is reminded', async () => {
+    const id = await place(T0)
+    await ok('openPool', { id, teamId: 'team_dg' }, STATION, T0) // accept within 1 working day: Tue 09:00
+    await sweepAt(at('2026-12-01T08:31:00+08:00')) // 75 %: 450 working minutes → Mon 16:30
+    const r = await inbox('u_vol_01', id, 'reminder') // 王建国, captain of team_dg
+    expect(r).toHaveLength(1)
+    expect(r[0].text).toMatch(/请尽快接单/)
+  })
+
   test('a sweep that comes after the deadline skips the reminder and escalates at once', async () => {
     const id = await place(at('2026-12-02T09:00:00+08:00'))
     await sweepAt(at('2026-12-02T14:01:00+08:00'))
