@@ -47,10 +47,20 @@ export type OutboxDoc = {
 /** What a notification is about (an order, or a rating / showcase of one). */
 export type About = { orderId: string; orderNo: string; serviceName: string; status: string }
 
+/** Who holds which staff role where, remembered for one run of many deliveries (the sweep). */
+export type StaffMemo = Map<string, Promise<string[]>>
+
 /** Staff holding `role` at `nodeId` (for notices addressed to a station or township). */
 async function staffAt(db: Db, role: string, nodeId: string): Promise<string[]> {
   const res = await db.collection('users').where({ 'roles.nodeId': nodeId }).limit(100).get()
   return (res.data as User[]).filter((u) => u.roles.some((r) => r.role === role && r.nodeId === nodeId)).map((u) => u._id)
+}
+function staffAtMemo(db: Db, role: string, nodeId: string, memo?: StaffMemo): Promise<string[]> {
+  if (!memo) return staffAt(db, role, nodeId)
+  const key = `${role}@${nodeId}`
+  let p = memo.get(key)
+  if (!p) memo.set(key, (p = staffAt(db, role, nodeId)))
+  return p
 }
 
 /**
@@ -59,17 +69,17 @@ async function staffAt(db: Db, role: string, nodeId: string): Promise<string[]> 
  * Round trips: one insert per collection (both at once), plus one users query
  * when a notice is addressed to a station or township rather than a person.
  */
-export async function deliver(db: Db, order: Order, notices: Notice[], now: Date): Promise<void> {
-  return deliverAbout(db, { orderId: order._id, orderNo: order.no, serviceName: order.serviceName, status: STATE_LABEL[order.status] }, notices, now)
+export async function deliver(db: Db, order: Order, notices: Notice[], now: Date, memo?: StaffMemo): Promise<void> {
+  return deliverAbout(db, { orderId: order._id, orderNo: order.no, serviceName: order.serviceName, status: STATE_LABEL[order.status] }, notices, now, memo)
 }
 
-export async function deliverAbout(db: Db, order: About, notices: Notice[], now: Date): Promise<void> {
+export async function deliverAbout(db: Db, order: About, notices: Notice[], now: Date, memo?: StaffMemo): Promise<void> {
   if (notices.length === 0) return
   try {
     const resolved: { userId: string; kind: NoticeKind; text: string }[] = []
     for (const n of notices) {
       if ('userId' in n.to) resolved.push({ userId: n.to.userId, kind: n.kind, text: n.text })
-      else for (const userId of await staffAt(db, n.to.role, n.to.nodeId)) resolved.push({ userId, kind: n.kind, text: n.text })
+      else for (const userId of await staffAtMemo(db, n.to.role, n.to.nodeId, memo)) resolved.push({ userId, kind: n.kind, text: n.text })
     }
     if (resolved.length === 0) return
     const inbox: InboxDoc[] = resolved.map((r) => ({ userId: r.userId, orderId: order.orderId, orderNo: order.orderNo, kind: r.kind, text: r.text, read: false, createdAt: now }))

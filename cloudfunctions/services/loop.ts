@@ -23,7 +23,7 @@ import {
 } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
 import { notFound, unauthenticated } from '../shared/errors'
-import { deliver } from './inbox'
+import { deliver, type StaffMemo } from './inbox'
 import { requireStoredPhotos } from '../shared/files'
 import { requireCleanText } from './showcase'
 import { orderPhotoUrls, toOrderView, type UrlMap } from './views'
@@ -63,7 +63,7 @@ export async function transition(deps: Deps, id: string, action: OrderAction, pl
  * notifications (inbox + outbox inserts, at once; best effort). A lost race costs
  * one more read (to say what happened).
  */
-export async function applyTransition(ctx: { db: Db; now: Date }, order: Order, caller: Caller, action: OrderAction, plan: Plan = {}): Promise<Order> {
+export async function applyTransition(ctx: { db: Db; now: Date; staff?: StaffMemo }, order: Order, caller: Caller, action: OrderAction, plan: Plan = {}): Promise<Order> {
   const { db, now } = ctx
   let decided: { role: ActorRole; to: Order['status'] }
   try {
@@ -116,7 +116,7 @@ export async function applyTransition(ctx: { db: Db; now: Date }, order: Order, 
     const cur = ((after as Fields)[k] as unknown[] | undefined) ?? []
     ;(after as Fields)[k] = cur.includes(v) ? cur : [...cur, v]
   }
-  await deliver(db, after, noticesFor({ action, before: order, after, actorId: caller.openId, reason: plan.reason, captainId: extra.captainId }), now)
+  await deliver(db, after, noticesFor({ action, before: order, after, actorId: caller.openId, reason: plan.reason, captainId: extra.captainId }), now, ctx.staff)
   return after
 }
 

@@ -10,6 +10,7 @@
 // a step done leaves the query, so a sweep cut short resumes where it stopped.
 import { clockAfter, countyOf, OPEN_STATES, startClock, SYSTEM_CALLER, type Clock, type ClockEvent, type Order, type OrderAction, type Team } from '../../src/core'
 import type { Db } from '../shared/context'
+import type { StaffMemo } from './inbox'
 import { applyTransition, type Plan } from './loop'
 import { loadTimeliness } from './timeliness'
 
@@ -53,8 +54,8 @@ async function captainOf(db: Db, order: Order): Promise<string | undefined> {
 
 /**
  * Do what is due at `now`. Round trips: one query per page of due orders, then per
- * order its compare-and-set (1), notifications (1–2, at once) and, for a reminder to
- * a team, the team (1). `maxOrders` bounds one run (a timer run must end in time);
+ * order its compare-and-set (1), notifications (inbox + outbox inserts, at once) and, for a
+ * reminder to a team, the team (1); staff of a village or township are read once per run. `maxOrders` bounds one run (a timer run must end in time);
  * what is left is found by the next run.
  */
 export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }): Promise<SweepReport> {
@@ -63,6 +64,8 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
   const now = p.now()
   const _ = db.command
   const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, ms: 0 }
+  /** the staff of each village and township, looked up once per run (notices go to many orders of the same ones) */
+  const staff: StaffMemo = new Map()
   /** orders a step failed on (they still match): left out of the next pages of this run */
   const stuck: string[] = []
   const max = p.maxOrders ?? 2000
@@ -97,7 +100,7 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
   /** true when this run did the step; false when another run (or a person) got there first, or it failed */
   async function attempt(order: Order, action: OrderAction, plan: Plan): Promise<boolean> {
     try {
-      await applyTransition({ db, now }, order, SYSTEM_CALLER, action, plan)
+      await applyTransition({ db, now, staff }, order, SYSTEM_CALLER, action, plan)
       return true
     } catch (e) {
       const code = (e as { code?: string }).code
