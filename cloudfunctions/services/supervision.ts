@@ -121,7 +121,7 @@ export async function handBack(deps: Deps, input: { id: string; reason: string }
 }
 
 /** 回访: staff called the villager and record the answer for them (the history says 电话回访 and who). */
-export async function followUp(deps: Deps, input: { id: string; fixed: true; note?: string } | { id: string; fixed: false; reason: string }): Promise<OrderView> {
+export async function followUp(deps: Deps, input: { id: string; fixed: boolean; note?: string; reason?: string }): Promise<OrderView> {
   if (input.fixed) {
     const note = input.note?.trim()
     return viewOf(deps, await transition(deps, input.id, 'followUpFixed', { ...(note ? { reason: note } : {}) }))

@@ -537,12 +537,5 @@ export type ActionOutput = {
   }
 }
 
-/** First issue of a zod error as one Chinese sentence. */
-export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0]
-  if (!issue) return '输入不正确'
-  const msg = issue.message
-  // zod's own (English) messages get a generic Chinese wrapper naming the field
-  if (/^[\x00-\x7F]*$/.test(msg)) return `输入不正确：${issue.path.join('.') || '请求'}（${msg}）`
-  return msg
-}
+// kept here for its callers; it lives in errors.ts so that pages need not load the whole contract
+export { describeZodError } from './errors'

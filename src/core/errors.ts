@@ -1,3 +1,5 @@
+import type { z } from 'zod'
+
 // Errors that cross the function boundary. `code` is stable for programs,
 // `message` is Chinese for people.
 export type ErrorCode =
@@ -21,3 +23,13 @@ export class AppError extends Error {
 export type Failure = { ok: false; code: ErrorCode; message: string; details?: unknown }
 export type Success<T> = { ok: true; data: T }
 export type Result<T> = Success<T> | Failure
+
+/** First issue of a zod error as one Chinese sentence. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0]
+  if (!issue) return '输入不正确'
+  const msg = issue.message
+  // zod's own (English) messages get a generic Chinese wrapper naming the field
+  if (/^[\x00-\x7F]*$/.test(msg)) return `输入不正确：${issue.path.join('.') || '请求'}（${msg}）`
+  return msg
+}

@@ -84,14 +84,15 @@ export const requestExtensionInput = z.object({
 export const decideExtensionInput = z
   .object({ id: idSchema, approve: z.boolean({ error: '请选择同意或不同意' }), reason: z.string().trim().max(200, '原因不能超过200字').optional() })
   .refine((v) => v.approve || (v.reason ?? '').length >= 2, { message: '不同意延期需要填写原因（至少2个字）', path: ['reason'] })
-export const followUpInput = z.discriminatedUnion(
-  'fixed',
-  [
-    z.object({ id: idSchema, fixed: z.literal(true), note: z.string().trim().max(200, '回访记录不能超过200字').optional() }),
-    z.object({ id: idSchema, fixed: z.literal(false), reason: text('村民反映的情况', 2, 200) }),
-  ],
-  { error: '请选择村民说「已解决」还是「未解决」' },
-)
+/** fixed: a note is optional; not fixed: what the villager said is required */
+export const followUpInput = z
+  .object({
+    id: idSchema,
+    fixed: z.boolean({ error: '请选择村民说「已解决」还是「未解决」' }),
+    note: z.string().trim().max(200, '回访记录不能超过200字').optional(),
+    reason: text('村民反映的情况', 2, 200).optional(),
+  })
+  .refine((v) => v.fixed || !!v.reason, { message: '请填写村民反映的情况（至少2个字）', path: ['reason'] })
 
 export const SUPERVISION_FILTERS = ['open', 'answered', 'overdue', 'closed'] as const
 

@@ -37,8 +37,13 @@ export type StageLimits = z.infer<typeof stageLimitsSchema>
 export const timelinessSettingsSchema = z.object({
   /** limits of every service without its own */
   defaults: stageLimitsSchema,
-  /** per service id: its own limits (urgent services in hours) */
-  services: z.record(idSchema, stageLimitsSchema).default({}),
+  /** per service id: its own limits (urgent services in hours); an object with catchall rather than
+   * z.record, which would add a zod class to the mini-program's shared vendor chunk */
+  services: z
+    .object({})
+    .catchall(stageLimitsSchema)
+    .refine((m) => Object.keys(m).every((k) => idSchema.safeParse(k).success), '服务编号不正确')
+    .default({}),
   /** share of a limit after which the responsible party is reminded (催办) */
   remindShare: z.number({ error: '请填写催办时点' }).min(0.5, '催办时点应在50%到95%之间').max(0.95, '催办时点应在50%到95%之间'),
   /** days a completed order waits for the villager before staff call back (回访) */

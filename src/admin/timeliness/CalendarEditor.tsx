@@ -4,7 +4,7 @@ import { Input, Picker, Text, View } from '@tarojs/components'
 import dayjs from 'dayjs'
 import Btn from '@/components/Btn'
 import { calendarEntrySchema, type CalendarEntry } from '@/core/calendar'
-import { describeZodError } from '@/core/api'
+import { describeZodError } from '@/core/errors'
 
 const KINDS: { key: CalendarEntry['kind']; label: string }[] = [
   { key: 'holiday', label: '放假' },
