@@ -102,6 +102,8 @@ async function sweepRows(rt: Runtime, at: Date) {
     { label: 'catch-up (rest)', at },
     { label: 'steady +5 min', at: new Date(at.getTime() + 5 * 60_000) },
     { label: 'steady +10 min', at: new Date(at.getTime() + 10 * 60_000) },
+    // the orders the catch-up escalated all started their township clock then: their reminders come together
+    { label: '+4 h (reminders)', at: new Date(at.getTime() + 4 * 3_600_000) },
   ]
   const rows = []
   for (const r of runs) {

@@ -54,9 +54,9 @@ async function captainOf(db: Db, order: Order): Promise<string | undefined> {
 
 /**
  * Do what is due at `now`. Round trips: one query per page of due orders, then per
- * order its compare-and-set (1), notifications (inbox + outbox inserts, at once) and, for a
- * reminder to a team, the team (1); staff of a village or township are read once per run. `maxOrders` bounds one run (a timer run must end in time);
- * what is left is found by the next run.
+ * order its compare-and-set (1), notifications (inbox + outbox inserts, at once) and, for
+ * a reminder to a team, the team (1); staff of a village or township are read once per
+ * run. `maxOrders` bounds one run (a timer run must end in time); the next run finds the rest.
  */
 export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }): Promise<SweepReport> {
   const { db } = p
@@ -79,10 +79,13 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
         fields: () => ({ set: { supervision: { ...s, status: 'overdue' } } }),
       }
       if (await attempt(order, 'superviseOverdue', plan)) report.supervisionsOverdue++
-      return // the clock's own event (if also due) is taken by the next page or run, on the fresh document
+      return // the clock's own event (if also due) comes back in a later page, on the fresh document
     }
     const c = order.clock
-    if (!c?.next || !c.nextAt || c.nextAt.getTime() > now.getTime()) return
+    if (!c?.next || !c.nextAt || c.nextAt.getTime() > now.getTime()) {
+      stuck.push(order._id) // matched the query but has nothing due (inconsistent data): don't pick it again
+      return
+    }
     const event = dueEvent(c, now)
     const step = stepFor(order, event)
     const after: Clock | null = clockAfter(c, event)
