@@ -43,7 +43,12 @@ const TYPES: Record<string, string> = {
 
 /** Serve a built H5 app: files as they are, anything else falls back to index.html. */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse) {
-  const rel = decodeURIComponent(urlPath.split('?')[0]).replace(/^\/+/, '')
+  let rel: string
+  try {
+    rel = decodeURIComponent(urlPath.split('?')[0]).replace(/^\/+/, '')
+  } catch {
+    return sendJson(res, 400, { error: 'malformed URL encoding' })
+  }
   let file = path.resolve(root, rel || 'index.html')
   const inside = path.relative(path.resolve(root), file)
   if (inside.startsWith('..') || path.isAbsolute(inside)) return sendJson(res, 403, { error: 'forbidden' })

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startRuntime } from './server'
 import { DEMO_ACCOUNTS } from './seed/demo'
-import { seed, type Scale } from './seed'
+import { seedOnce, type Scale } from './seed'
 
 /**
  * `npm start` → the local runtime: emulator + functions + dev sign-in + H5,
@@ -17,13 +17,8 @@ async function main() {
   const port = Number(values.port ?? process.env.XF_PORT ?? 8787)
   const dataDir = path.resolve(values['data-dir'] ?? process.env.XF_DATA_DIR ?? path.join(__dirname, '..', '.data'))
   const scale = (values.scale ?? process.env.XF_SEED_SCALE ?? 'demo') as Scale
+  await seedOnce(dataDir, scale)
   const rt = await startRuntime({ dataDir, port, accounts: DEMO_ACCOUNTS })
-  const { total } = await rt.db.collection('grids').count()
-  if (total === 0) {
-    console.log(`首次启动：写入演示数据（${scale === 'county' ? '县级规模' : '演示县'}）…`)
-    await seed(rt.emulator, scale, (what, done, all) => process.stdout.write(`\r  ${what} ${done}/${all}   `))
-    process.stdout.write('\n')
-  }
   const sampleGrid = scale === 'county' ? 'XY010101' : 'XF010101'
   console.log(`
 幸福+码 本地运行环境已启动

@@ -86,9 +86,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       })
   }
 
+  /** host names this runtime answers to; anything else is a rebound DNS name (a foreign page posing as same-origin) */
+  const allowedHosts = new Set<string>()
   const server = http.createServer(async (req, res) => {
     const url = req.url ?? '/'
     const pathname = url.split('?')[0]
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      req.resume()
+      return sendJson(res, 421, { error: 'unknown host name: open the runtime at its own address' })
+    }
     try {
       // H5 photo upload: multipart, so exempt from the JSON-only rule below; it demands the
       // sign-in bearer token, which a cross-site form cannot send.
@@ -136,6 +142,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { port } = server.address() as AddressInfo
   const base = `http://127.0.0.1:${port}`
   publicUrl = opts.publicUrl ?? base
+  for (const h of ['127.0.0.1', 'localhost', '[::1]', opts.host ?? '127.0.0.1']) allowedHosts.add(`${h}:${port}`)
+  allowedHosts.add(new URL(publicUrl).host.toLowerCase())
   emulator.setPublicUrl(publicUrl)
   // The real SDK, unchanged, pointed at the emulator; dummy credentials satisfy it.
   // TENCENTCLOUD tells it that it runs in a cloud function (as in production), so it does not

@@ -2,6 +2,8 @@
 // decides (role × state × scope × reason), the database applies it with one
 // compare-and-set on the status the decision was based on.
 import {
+  activeVolunteerGrant,
+  actsAsVolunteer,
   AppError,
   authorize,
   countyOf,
@@ -142,8 +144,9 @@ async function resolveTarget(db: Db, order: Order, t: { volunteerId?: string; te
     db.collection('teams').where({ gridIds: order.gridId }).limit(100).get(),
   ])
   const volunteer = userRes.data[0] as User | undefined
-  const grant = volunteer?.roles.find((r) => r.role === 'volunteer' || r.role === 'leader')
-  if (!volunteer || !grant) throw notFound('志愿者')
+  if (!volunteer) throw notFound('志愿者')
+  const grant = activeVolunteerGrant(volunteer)
+  if (!grant) throw new AppError('FORBIDDEN', volunteer.suspended ? `${volunteer.name}的志愿者身份已暂停，不能派单` : `${volunteer.name}不是志愿者`)
   const teams = teamsRes.data as Team[]
   const serves = order.scopePath.includes(grant.nodeId) || (!!volunteer.teamId && teams.some((tm) => tm._id === volunteer.teamId))
   if (!serves) throw new AppError('FORBIDDEN', `${volunteer.name}不在${order.villageName}的服务范围内，请选择本村的志愿者或队伍`)
@@ -250,7 +253,7 @@ export async function complete(deps: Deps, input: { id: string; note: string; ph
  */
 export async function tasks(deps: Deps, q: TasksInput): Promise<OrderView[]> {
   const caller = await deps.caller()
-  if (!caller.roles.some((r) => r.role === 'volunteer' || r.role === 'leader')) {
+  if (!actsAsVolunteer(caller)) {
     throw new AppError('FORBIDDEN', '只有注册志愿者可以查看任务')
   }
   const _ = deps.db.command

@@ -32,7 +32,8 @@ export async function sendDue(p: { db: Db; wechat: WechatPort; now: () => Date; 
       _.or([
         { status: 'pending' },
         { status: 'failed', attempts: _.lt(MAX_SEND_ATTEMPTS), nextAttemptAt: _.lte(now) },
-        { status: 'sending', attempts: _.lt(MAX_SEND_ATTEMPTS), claimedAt: _.lte(new Date(now.getTime() - CLAIM_TIMEOUT_MS)) },
+        // abandoned claims, including one abandoned on its last attempt (given up below, never left as 'sending')
+        { status: 'sending', claimedAt: _.lte(new Date(now.getTime() - CLAIM_TIMEOUT_MS)) },
       ]),
     )
     .orderBy('createdAt', 'asc')
@@ -42,6 +43,16 @@ export async function sendDue(p: { db: Db; wechat: WechatPort; now: () => Date; 
   const report: SendReport = { picked: records.length, sent: 0, failed: 0, gaveUp: 0, skipped: 0 }
 
   async function one(rec: OutboxDoc & { _id: string }) {
+    if (rec.attempts >= MAX_SEND_ATTEMPTS) {
+      // the sender died during the last attempt: whether it went out is unknown; stop here (the inbox has it)
+      const r = await db
+        .collection('outbox')
+        .where({ _id: rec._id, status: rec.status, attempts: rec.attempts })
+        .update({ status: 'failed', lastError: '最后一次发送中断，不再重试', nextAttemptAt: _.remove() })
+      if (r.updated) report.gaveUp++
+      else report.skipped++
+      return
+    }
     const attempts = rec.attempts + 1
     const claim = await db
       .collection('outbox')

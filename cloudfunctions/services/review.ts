@@ -1,5 +1,6 @@
 // 评 / 晒 approvals and 派 suggestions (staff).
 import {
+  activeVolunteerGrant,
   AppError,
   alreadyReviewed,
   rankVolunteers,
@@ -150,7 +151,8 @@ export const approve = (deps: Deps, input: { kind: ApprovalKind; id: string }) =
 export const rejectApproval = (deps: Deps, input: { kind: ApprovalKind; id: string; reason: string }) => decide(deps, { ...input, decision: 'rejected' })
 
 // ---------- 派: suggestions ----------
-const VOLUNTEER = (u: User) => u.roles.find((r) => r.role === 'volunteer' || r.role === 'leader')
+/** suspended volunteers are never suggested */
+const VOLUNTEER = activeVolunteerGrant
 
 /**
  * Ranked volunteers (and teams) for an order: same grid first, matching

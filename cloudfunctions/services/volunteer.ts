@@ -3,6 +3,7 @@
 import QRCode from 'qrcode'
 import {
   AppError,
+  isVolunteerRole,
   assertOrderable,
   formatPlate,
   grantsCovering,
@@ -66,7 +67,7 @@ export async function registerVolunteer(deps: Deps, input: RegisterInput): Promi
   if (existing && existing.requestId === input.requestId) return toVolunteerView(existing, await photoUrlOf(deps, existing))
   if (existing && ACTIVE.includes(existing.status)) throw alreadyRegistered(existing)
   const user = userRes.data[0] as User | undefined
-  if (user?.plate || user?.roles?.some((r) => r.role === 'volunteer' || r.role === 'leader')) {
+  if (user?.plate || user?.roles?.some((r) => isVolunteerRole(r.role))) {
     throw new AppError('CONFLICT', `您已提交过志愿者注册（已是注册志愿者${user.plate ? `，号牌 ${user.plate}` : ''}），请勿重复提交`)
   }
   if ((phoneRes.data as { _id: string }[]).some((v) => v._id !== openId)) throw new AppError('CONFLICT', PHONE_TAKEN)

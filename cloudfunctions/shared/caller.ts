@@ -1,8 +1,6 @@
-import { type Caller, type Role, type RoleGrant, roleGrantSchema } from '../../src/core'
+import { isVolunteerRole, type Caller, type RoleGrant, roleGrantSchema } from '../../src/core'
 import type { Db } from './context'
 import { unauthenticated } from './errors'
-
-const VOLUNTEER_ROLES: readonly Role[] = ['volunteer', 'leader']
 
 /**
  * The caller's roles, from the users collection. Anyone signed in is at
@@ -19,7 +17,7 @@ export async function loadCaller(db: Db, openId: string | null): Promise<Caller>
   // a suspended volunteer keeps the plate but acts as a villager until restored
   const suspended = user.suspended === true
   const roles = (user.roles ?? []).filter(
-    (r: unknown) => roleGrantSchema.safeParse(r).success && !(suspended && VOLUNTEER_ROLES.includes((r as RoleGrant).role)),
+    (r: unknown) => roleGrantSchema.safeParse(r).success && !(suspended && isVolunteerRole((r as RoleGrant).role)),
   )
   return { openId, name: user.name ?? '村民', roles, ...(typeof user.teamId === 'string' && !suspended ? { teamId: user.teamId } : {}) }
 }

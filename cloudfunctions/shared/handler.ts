@@ -3,6 +3,7 @@ import {
   AppError,
   API,
   describeZodError,
+  hasControlChars,
   type ActionName,
   type ActionOutput,
   type Failure,
@@ -49,6 +50,7 @@ export function createFunction<F extends FunctionName>(name: F, handlers: Handle
       }
       const parsed = schemas[ev.data.action].safeParse(ev.data.data ?? {})
       if (!parsed.success) throw new AppError('VALIDATION', describeZodError(parsed.error), parsed.error.issues)
+      if (hasControlChars(parsed.data)) throw new AppError('VALIDATION', '输入里有无法识别的字符（如控制字符），请检查后重新输入')
       const deps: Deps = {
         db: inv.db,
         openId: inv.openId,

@@ -1,5 +1,8 @@
 import type { GridNode, Service } from '../../src/core'
-import type { Emulator } from '../emulator'
+import { existsSync, promises as fs } from 'node:fs'
+import path from 'node:path'
+import { Emulator } from '../emulator'
+import { bootstrap } from '../server'
 import { demoCounty, type DemoAccount } from './demo'
 import { referenceCounty } from './county'
 import { timelinessSeed } from './timeliness'
@@ -23,3 +26,33 @@ export async function seed(emulator: Emulator, scale: Scale, onProgress?: Progre
   return { accounts: data.accounts, counts }
 }
 
+
+/**
+ * First start: seed a new data dir all-or-nothing. The seed is written into a sibling
+ * folder and renamed into place only when complete, so a kill -9 or Ctrl+C half-way leaves
+ * no data dir (the next start seeds again) rather than a half-seeded one. A data dir that
+ * exists is left as it is.
+ */
+export async function seedOnce(dataDir: string, scale: Scale, log: (s: string) => unknown = (s) => process.stdout.write(s)): Promise<boolean> {
+  const parent = path.dirname(dataDir)
+  const base = path.basename(dataDir)
+  await fs.mkdir(parent, { recursive: true })
+  // leftovers of an interrupted first start
+  for (const name of await fs.readdir(parent)) {
+    if (name.startsWith(`${base}.seeding-`)) await fs.rm(path.join(parent, name), { recursive: true, force: true })
+  }
+  if (existsSync(dataDir) && (await fs.readdir(dataDir)).length > 0) return false
+  const tmp = path.join(parent, `${base}.seeding-${process.pid}`)
+  log(`首次启动：写入演示数据（${scale === 'county' ? '县级规模' : '演示县'}）…\n`)
+  const emulator = await Emulator.open({ dataDir: tmp })
+  try {
+    await bootstrap(emulator)
+    await seed(emulator, scale, (what, done, all) => log(`\r  ${what} ${done}/${all}   `))
+  } finally {
+    await emulator.close()
+  }
+  log('\n')
+  await fs.rm(dataDir, { recursive: true, force: true }) // an empty dir, if any
+  await fs.rename(tmp, dataDir)
+  return true
+}

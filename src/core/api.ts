@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { gridCodeSchema } from './grid'
-import { idSchema, type Role, type StaffRole } from './schemas'
+import { cursorMsSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from './schemas'
 
 /**
  * Staff work lists (most urgent first): dispatch = waiting for the caller's level to
@@ -113,7 +113,11 @@ export const API = {
       nodeId: idSchema.optional(),
       list: z.enum(WORK_LISTS).optional(),
       supervision: z.enum(SUPERVISION_FILTERS).optional(),
-      after: z.string().regex(/^\d{1,16}:[A-Za-z0-9_-]{1,64}$/, '分页参数不正确').optional(),
+      after: z
+        .string()
+        .regex(/^\d{1,16}:[A-Za-z0-9_-]{1,64}$/, '分页参数不正确')
+        .refine((c) => Number(c.slice(0, c.indexOf(':'))) <= MAX_DATE_MS, '分页参数不正确')
+        .optional(),
     }),
     // 派 (station / township)
     dispatch: dispatchInput,
@@ -161,7 +165,7 @@ export const API = {
   inbox: {
     inbox: z.object({
       unreadOnly: z.boolean().default(false),
-      before: z.number().int().positive().optional(),
+      before: cursorMsSchema.optional(),
       limit: z.number().int().min(1).max(50).default(20),
     }),
     /** mark some messages read, or all of mine when `ids` is absent */

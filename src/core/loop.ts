@@ -4,15 +4,14 @@
 import { z } from 'zod'
 import { AppError } from './errors'
 import { maskPhone, nextState, STATE_LABEL, TRANSITIONS, type HistoryEntry, type Order, type OrderAction, type OrderState } from './order'
-import { isStaff, type Caller } from './permissions'
-import { idSchema, STAFF_RANK, type ActorRole, type Role, type StaffRole } from './schemas'
+import { actsAsVolunteer, isStaff, isVolunteerRole, type Caller } from './permissions'
+import { cursorMsSchema, idSchema, STAFF_RANK, type ActorRole, type Role, type StaffRole } from './schemas'
 
 const rankOf = (r: ActorRole) => (isStaff(r as Role) ? STAFF_RANK[r as StaffRole] : 0)
 import { STAGE_LABEL } from './timeliness'
 import { formatShort } from './time'
 
 // ---------- scope ----------
-const VOLUNTEER_ROLES: readonly Role[] = ['volunteer', 'leader']
 
 /**
  * The roles `caller` holds *on this order* for `action`, i.e. roles whose scope
@@ -35,7 +34,7 @@ export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction):
       if (order.scopePath.includes(g.nodeId)) roles.push(g.role)
       continue
     }
-    if (!VOLUNTEER_ROLES.includes(g.role)) continue
+    if (!isVolunteerRole(g.role)) continue
     const assigned = order.assignee?.id === caller.openId
     const ofTeam = !!order.team && !!caller.teamId && order.team.id === caller.teamId
     const ok = assigned || (ofTeam && (action === 'accept' || (action === 'decline' && g.role === 'leader' && !order.assignee)))
@@ -91,7 +90,7 @@ const OPEN_FOR_TEAM: readonly OrderState[] = ['dispatched', 'pooled']
 
 /** A volunteer may read an order assigned to them, pooled or dispatched to their team, or that they served. */
 export function volunteerMayRead(order: Order, caller: Caller): boolean {
-  if (!caller.roles.some((g) => VOLUNTEER_ROLES.includes(g.role))) return false
+  if (!actsAsVolunteer(caller)) return false
   return (
     order.assignee?.id === caller.openId ||
     (!!order.team && !!caller.teamId && order.team.id === caller.teamId && !order.assignee && OPEN_FOR_TEAM.includes(order.status)) ||
@@ -155,7 +154,7 @@ export type TaskTab = (typeof TASK_TABS)[number]
 export const tasksInput = z.object({
   tab: z.enum(TASK_TABS, { error: '未知的任务分类' }),
   /** page through by updatedAt (ms), like listQueryInput */
-  before: z.number().int().positive().optional(),
+  before: cursorMsSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
 })
 export type TasksInput = z.infer<typeof tasksInput>

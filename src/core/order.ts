@@ -3,7 +3,7 @@ import { AppError } from './errors'
 import { gridCodeSchema } from './grid'
 import { placeNames } from './grid'
 import { localDay } from './time'
-import { ACTOR_ROLES, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, type ActorRole, type GridNode, type Role, type Service } from './schemas'
+import { ACTOR_ROLES, cursorMsSchema, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, type ActorRole, type GridNode, type Role, type Service } from './schemas'
 // type-only: the villager pages (main package) import this file; the clock and supervision
 // modules stay in the subpackages and the functions
 import type { Clock } from './timeliness'
@@ -233,7 +233,7 @@ export const listQueryInput = z.object({
    * starts AT that instant (orders placed in the same millisecond are not skipped);
    * clients drop the ones they already have.
    */
-  before: z.number().int().positive().optional(),
+  before: cursorMsSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
 })
 export type ListQueryInput = z.infer<typeof listQueryInput>

@@ -1,6 +1,6 @@
 import { AppError } from './errors'
 import type { Order } from './order'
-import { STAFF_ROLES, type Role, type RoleGrant, type StaffRole } from './schemas'
+import { STAFF_ROLES, type Role, type RoleGrant, type StaffRole, type User } from './schemas'
 
 /** Who is calling, as resolved by the platform (never by the client). */
 export type Caller = {
@@ -17,6 +17,23 @@ export type Caller = {
 export const SYSTEM_CALLER: Caller = { openId: 'system', name: '系统', roles: [], system: true }
 
 export const isStaff = (r: Role): r is StaffRole => (STAFF_ROLES as readonly Role[]).includes(r)
+
+/** Roles that serve orders: a volunteer, or a grid leader (team captain). */
+export const VOLUNTEER_ROLES: readonly Role[] = ['volunteer', 'leader']
+export const isVolunteerRole = (r: Role) => VOLUNTEER_ROLES.includes(r)
+
+/**
+ * The grant under which a stored user may serve now: a volunteer or leader role, unless the
+ * volunteer is suspended (暂停: they keep the plate, but are not suggested, dispatched to or
+ * acting as a volunteer until restored). The one definition of "an active volunteer".
+ */
+export function activeVolunteerGrant(u: Pick<User, 'roles' | 'suspended'>): RoleGrant | undefined {
+  if (u.suspended === true) return undefined
+  return u.roles.find((g) => isVolunteerRole(g.role))
+}
+
+/** Does the caller act as a volunteer (loadCaller already dropped a suspended volunteer's roles)? */
+export const actsAsVolunteer = (c: Pick<Caller, 'roles'>) => c.roles.some((g) => isVolunteerRole(g.role))
 
 /** Grants of the given roles whose node lies on `scopePath` (the target's ancestry). */
 export function grantsCovering(caller: Caller, roles: readonly Role[], scopePath: readonly string[]): RoleGrant[] {

@@ -5,7 +5,7 @@ import { AppError } from './errors'
 import { reasonSchema } from './loop'
 import type { Order } from './order'
 import { isStaff, type Caller } from './permissions'
-import { idSchema, type Role, type StaffRole } from './schemas'
+import { cursorMsSchema, idSchema, type Role, type StaffRole } from './schemas'
 
 // ---------- approvals ----------
 export const APPROVAL_KINDS = ['rating', 'showcase'] as const
@@ -31,7 +31,7 @@ export const approvalsInput = z.object({
   /** the node whose subtree to list; default: the caller's (first) staff node */
   nodeId: idSchema.optional(),
   /** page through by submittedAt (ms): pass the last item's submittedAt */
-  before: z.number().int().positive().optional(),
+  before: cursorMsSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
 })
 export type ApprovalsInput = z.infer<typeof approvalsInput>
@@ -94,13 +94,13 @@ export const feedInput = z.object({
   /** a village or township (or the county); absent: everything approved */
   nodeId: idSchema.optional(),
   /** page through by approvedAt (ms): pass the last item's approvedAt */
-  before: z.number().int().positive().optional(),
+  before: cursorMsSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
 })
 export type FeedInput = z.infer<typeof feedInput>
 
 export const myShowcasesInput = z.object({
-  before: z.number().int().positive().optional(),
+  before: cursorMsSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
 })
 

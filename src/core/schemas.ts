@@ -11,6 +11,22 @@ export const requestIdSchema = z
   .string({ error: '缺少请求编号' })
   .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确')
 
+/** The latest instant a JS Date can hold (ms): a cursor beyond it would reach the database as an invalid date. */
+export const MAX_DATE_MS = 8.64e15
+/** A paging cursor: an instant in ms (the last item's time). */
+export const cursorMsSchema = z.number().int().positive().max(MAX_DATE_MS, '分页参数不正确')
+
+/**
+ * Control characters (NUL and the other C0 codes but tab and line breaks) have no place in
+ * anything a person types; the function boundary refuses any input that holds one.
+ */
+export function hasControlChars(v: unknown): boolean {
+  if (typeof v === 'string') return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v)
+  if (Array.isArray(v)) return v.some(hasControlChars)
+  if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, x]) => hasControlChars(k) || hasControlChars(x))
+  return false
+}
+
 /** Version of 用户隐私保护指引 (src/pages/privacy); bump it when the text changes so people agree again. */
 export const PRIVACY_VERSION = '2026-11'
 

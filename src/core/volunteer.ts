@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema } from './schemas'
+import { cursorMsSchema, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema } from './schemas'
 import { personNameSchema } from './tree'
 import type { VolunteerView } from './api'
 
@@ -68,7 +68,7 @@ export const volunteerListInput = z.object({
   /** a staff node of the caller; default the first */
   nodeId: idSchema.optional(),
   /** page by createdAt (ms), as order lists do */
-  before: z.number().int().positive().optional(),
+  before: cursorMsSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
 })
 export const approveVolunteerInput = z.object({
