@@ -39,6 +39,7 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('scope_overdue_due', ['scopePath', 'clock.overdue', 'clock.dueAt']),
       idx('scope_supervision', ['scopePath', 'supervision.status', 'supervision.replyBy']),
       idx('scope_extension', ['scopePath', 'extension.status', 'extension.at']),
+      idx('scope_status_updated', ['scopePath', 'status', '-updatedAt']),
     ],
   },
   {

@@ -3,6 +3,7 @@ import {
   AppError,
   newOrder,
   OPEN_STATES,
+  TERMINAL_STATES,
   phoneFor,
   volunteerMayRead,
   requireGrantAt,
@@ -142,7 +143,11 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
 }
 
 /** Each work list: its conditions (beyond scope) and the field it is sorted and paged by. */
-function workList(deps: Deps, q: { list: WorkList; supervision?: SupervisionStatus }, role: Role): { where: Fields[]; sort: string; key: (o: Order) => Date | undefined } {
+function workList(
+  deps: Deps,
+  q: { list: WorkList; supervision?: SupervisionStatus },
+  role: Role,
+): { where: Fields[]; sort: string; key: (o: Order) => Date | undefined; desc?: boolean } {
   const _ = deps.db.command
   const open = { status: _.in([...OPEN_STATES]) }
   const due = (o: Order) => o.clock?.dueAt
@@ -165,6 +170,9 @@ function workList(deps: Deps, q: { list: WorkList; supervision?: SupervisionStat
       }
     case 'extension':
       return { where: [{ 'extension.status': 'pending' }], sort: 'extension.at', key: (o) => o.extension?.at }
+    case 'closed':
+      // finished orders, the latest first: how each one ended
+      return { where: [{ status: _.in([...TERMINAL_STATES]) }], sort: 'updatedAt', key: (o) => o.updatedAt, desc: true }
   }
 }
 /** A query condition: a plain filter or a command such as `_.or([...])`. */
@@ -194,13 +202,15 @@ export async function incomingOrders(
     if (q.after) {
       const [ms, id] = [Number(q.after.slice(0, q.after.indexOf(':'))), q.after.slice(q.after.indexOf(':') + 1)]
       const at = new Date(ms)
-      conds.push(_.or([{ [l.sort]: _.gt(at) }, { [l.sort]: at, _id: _.gt(id) }]))
+      const past = l.desc ? _.lt : _.gt
+      conds.push(_.or([{ [l.sort]: past(at) }, { [l.sort]: at, _id: past(id) }]))
     }
+    const dir = l.desc ? 'desc' : 'asc'
     const res = await deps.db
       .collection('orders')
       .where(_.and(conds as Parameters<typeof _.and>[0]))
-      .orderBy(l.sort, 'asc')
-      .orderBy('_id', 'asc')
+      .orderBy(l.sort, dir)
+      .orderBy('_id', dir)
       .limit(q.limit)
       .get()
     const list = res.data as Order[]

@@ -6,9 +6,10 @@ import { cursorMsSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from
  * Staff work lists (most urgent first): dispatch = waiting for the caller's level to
  * dispatch; open = every open order; overdue = past a deadline (or an unanswered 督办);
  * supervision = orders with a 督办 (filter by its status); followUp = completed, not
- * confirmed, due for a call back; extension = extension requests waiting for a decision.
+ * confirmed, due for a call back; extension = extension requests waiting for a decision;
+ * closed = finished orders, the latest first.
  */
-export const WORK_LISTS = ['dispatch', 'open', 'overdue', 'supervision', 'followUp', 'extension'] as const
+export const WORK_LISTS = ['dispatch', 'open', 'overdue', 'supervision', 'followUp', 'extension', 'closed'] as const
 export type WorkList = (typeof WORK_LISTS)[number]
 import { hotlineOrderInput, listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
 import { timelinessSettingsSchema, type Stage, type TimelinessSettings } from './timeliness'

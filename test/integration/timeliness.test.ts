@@ -188,6 +188,20 @@ describe('what people see', () => {
   })
 })
 
+test('已办结: finished orders stay reachable from the list, the latest first, paged without repeats', async () => {
+  const ids: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const id = await place(T0)
+    await ok('close', { id, reason: '村民已自行解决' }, STATION, mins(T0, 10 + i))
+    ids.push(id)
+  }
+  const first = await ok('incoming', { list: 'closed', limit: 2 }, STATION, mins(T0, 20))
+  expect(first.map((x: any) => x.id)).toEqual([ids[2], ids[1]])
+  expect(first.every((x: any) => x.clock === null && x.status === 'closed')).toBe(true)
+  const next = await ok('incoming', { list: 'closed', limit: 2, after: first[1].cursor }, STATION, mins(T0, 20))
+  expect(next[0].id).toBe(ids[0])
+})
+
 describe('督办', () => {
   test('township opens one; the station answers in time; both are in the timeline', async () => {
     const id = await place(at('2026-12-08T09:00:00+08:00'))

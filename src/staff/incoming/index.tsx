@@ -25,6 +25,7 @@ const TABS: { key: Tab; label: string; empty: string }[] = [
   { key: 'followUp', label: '回访', empty: '没有需要电话回访的诉求' },
   { key: 'extension', label: '延期审批', empty: '没有待审批的延期申请' },
   { key: 'open', label: '全部在办', empty: '没有正在处理的诉求' },
+  { key: 'closed', label: '已办结', empty: '还没有办结的诉求' },
 ]
 type SupFilter = SupervisionStatus | 'all'
 const SUP_FILTERS: { key: SupFilter; label: string }[] = [
@@ -48,6 +49,7 @@ export default function Incoming() {
     followUp: usePaged(fetchTab('followUp'), byCursor),
     extension: usePaged(fetchTab('extension'), byCursor),
     open: usePaged(fetchTab('open'), byCursor),
+    closed: usePaged(fetchTab('closed'), byCursor),
   }
   const list = lists[tab]
   const supervisionList = lists.supervision
