@@ -7,12 +7,15 @@ import { AppError, BADGE_KID_RE, BADGE_TTL_MS, badgePayload, parseBadgeToken } f
 export type BadgeKey = { kid: string; secret: string }
 export type BadgeCheck = { ok: true; subject: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' }
 
-export const MIN_SECRET_LENGTH = 16
+/** 32 random bytes as base64 (or 64 hex digits): `openssl rand -base64 32` */
+export const MIN_SECRET_LENGTH = 43
+const SECRET_RE = /^[A-Za-z0-9+/=_-]+$/
 
 /**
  * XF_BADGE_KEYS = "kid1:secret1,kid0:secret0": the first key signs, every listed key verifies.
  * Rotation: put a new key first (old tokens still verify), drop the old one once its tokens
- * have expired (10 minutes). Secrets ≥ 16 characters; kids are [A-Za-z0-9_-]{1,16}.
+ * have expired (10 minutes). Secrets: at least 32 random bytes, written as base64 or hex
+ * (≥ 43 characters); kids are [A-Za-z0-9_-]{1,16}.
  * A bad value is a deployment error: refuse clearly (never name the secret).
  */
 export function parseBadgeKeys(value: string): BadgeKey[] {
@@ -22,7 +25,9 @@ export function parseBadgeKeys(value: string): BadgeKey[] {
     const kid = i > 0 ? part.slice(0, i).trim() : ''
     const secret = i > 0 ? part.slice(i + 1).trim() : ''
     if (!BADGE_KID_RE.test(kid)) throw new AppError('INTERNAL', '亮码密钥配置错误（XF_BADGE_KEYS 的密钥编号应为字母数字，如 k2:密钥），请联系管理员')
-    if (secret.length < MIN_SECRET_LENGTH) throw new AppError('INTERNAL', `亮码密钥配置错误（密钥 ${kid} 太短，至少 ${MIN_SECRET_LENGTH} 位），请联系管理员`)
+    if (secret.length < MIN_SECRET_LENGTH || !SECRET_RE.test(secret)) {
+      throw new AppError('INTERNAL', `亮码密钥配置错误（密钥 ${kid} 应为至少32字节的随机数的 base64 编码，如 openssl rand -base64 32 的结果），请联系管理员`)
+    }
     if (keys.some((k) => k.kid === kid)) throw new AppError('INTERNAL', `亮码密钥配置错误（密钥编号 ${kid} 重复），请联系管理员`)
     keys.push({ kid, secret })
   }

@@ -24,6 +24,29 @@ export function httpEvent(event: unknown): { event: unknown } | null {
 }
 
 /**
+ * The caller's openId from this invocation's own context, and from nothing else: the SDK's
+ * getCloudbaseContext (and app.auth().getUserInfo(), which uses it) falls back to process.env
+ * for keys the context lacks, and process.env is shared by every call an instance serves at
+ * once. The context carries `environment` (JSON, new runtime) or `environ` ("K=V;K=V", old one).
+ */
+export function openIdFromContext(context: unknown): string | null {
+  const c = context as { environment?: unknown; environ?: unknown } | null | undefined
+  if (!c || typeof c !== 'object') return null
+  let id: unknown
+  if (typeof c.environment === 'string' && c.environment) {
+    try {
+      id = (JSON.parse(c.environment) as Record<string, unknown>)?.WX_OPENID
+    } catch {
+      return null
+    }
+  } else if (typeof c.environ === 'string') {
+    const pair = c.environ.split(';').find((p) => p.startsWith('WX_OPENID='))
+    id = pair?.slice('WX_OPENID='.length)
+  }
+  return typeof id === 'string' && /^[A-Za-z0-9_-]{6,64}$/.test(id) ? id : null
+}
+
+/**
  * The cloud entry: the caller is who CloudBase says it is (the openId of the
  * mini-program user who called); the event carries no identity. The SDK is
  * initialised on first call, so importing a function (as the local runtime
@@ -34,7 +57,7 @@ export function cloudMain(run: (event: unknown, inv: Invocation) => Promise<Resu
   let db: Db | undefined
   let wechat: WechatPort | undefined
   let files: FilesPort | undefined
-  return async (event: unknown, context?: Parameters<typeof tcb.getCloudbaseContext>[0]): Promise<Result<unknown> | { result: Result<unknown> }> => {
+  return async (event: unknown, context?: unknown): Promise<Result<unknown> | { result: Result<unknown> }> => {
     app ??= tcb.init({ env: tcb.SYMBOL_CURRENT_ENV })
     db ??= app.database()
     wechat ??= cloudWechat(app)
@@ -44,8 +67,6 @@ export function cloudMain(run: (event: unknown, inv: Invocation) => Promise<Resu
       // anonymous; answered as the local runtime's POST /fn/<name> does, so the H5 client is the same
       return { result: await run(http.event, { db, openId: null, wechat, files, publicUrl: process.env.XF_PUBLIC_URL ?? '' }) }
     }
-    // read the caller from this invocation's context first (process.env is shared if an instance runs calls concurrently)
-    const openId = tcb.getCloudbaseContext(context).WX_OPENID || app.auth().getUserInfo().openId
-    return run(event, { db, openId: openId || null, wechat, files, publicUrl: process.env.XF_PUBLIC_URL ?? '' })
+    return run(event, { db, openId: openIdFromContext(context), wechat, files, publicUrl: process.env.XF_PUBLIC_URL ?? '' })
   }
 }

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto'
 import { BADGE_TTL_MS, parseBadgeToken, verifyUrlFor } from '../../src/core'
 import { badgeKeys, checkBadge, parseBadgeKeys, signBadge, type BadgeKey } from '../../cloudfunctions/shared/badge'
 
-const OLD: BadgeKey = { kid: 'k1', secret: 'old-secret-0123456789' }
-const NEW: BadgeKey = { kid: 'k2', secret: 'new-secret-9876543210' }
+const OLD: BadgeKey = { kid: 'k1', secret: 'b2xkLXNlY3JldC0wMTIzNDU2Nzg5LXRoaXJ0eS10d28tYnl0ZXM=' }
+const NEW: BadgeKey = { kid: 'k2', secret: 'bmV3LXNlY3JldC05ODc2NTQzMjEwLXRoaXJ0eS10d28tYnl0ZXM=' }
 const T0 = new Date('2026-11-23T08:00:00Z')
 const later = (ms: number) => new Date(T0.getTime() + ms)
 
@@ -43,7 +43,7 @@ describe('badge tokens (亮码)', () => {
     const foreign = `${payload}.${createHmac('sha256', 'attacker-secret-123456').update(payload).digest('base64url')}`
     expect(checkBadge(foreign, T0, [OLD])).toEqual({ ok: false, reason: 'bad_signature' })
     // a token made with another key set entirely
-    expect(checkBadge(signBadge('u_vol_02', T0, [{ kid: 'k1', secret: 'different-secret-000' }]).token, T0, [OLD])).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(checkBadge(signBadge('u_vol_02', T0, [{ kid: 'k1', secret: 'ZGlmZmVyZW50LXNlY3JldC0wMDAtdGhpcnR5LXR3by1ieXRlcw==' }]).token, T0, [OLD])).toEqual({ ok: false, reason: 'bad_signature' })
     expect(checkBadge(withPart(token, 1, 'k9'), T0, [OLD])).toEqual({ ok: false, reason: 'unknown_key' })
   })
 
@@ -68,12 +68,15 @@ describe('badge tokens (亮码)', () => {
   })
 
   test('XF_BADGE_KEYS: parsed in order; bad values refused; cloud without keys refuses', () => {
-    expect(parseBadgeKeys(' k2:new-secret-9876543210 , k1:old-secret-0123456789')).toEqual([NEW, OLD])
-    expect(() => parseBadgeKeys('k1:short')).toThrow(/至少 16 位/)
+    expect(parseBadgeKeys(' k2:bmV3LXNlY3JldC05ODc2NTQzMjEwLXRoaXJ0eS10d28tYnl0ZXM= , k1:b2xkLXNlY3JldC0wMTIzNDU2Nzg5LXRoaXJ0eS10d28tYnl0ZXM=')).toEqual([NEW, OLD])
+    expect(() => parseBadgeKeys('k1:short')).toThrow(/至少32字节/)
+    // long, but a phrase a person made up rather than random bytes
+    expect(() => parseBadgeKeys('k1:this is our county secret and it is long enough')).toThrow(/至少32字节/)
+    expect(() => parseBadgeKeys(`k1:${'a'.repeat(42)}`)).toThrow(/至少32字节/)
     expect(() => parseBadgeKeys('nokid')).toThrow(/密钥编号/)
-    expect(() => parseBadgeKeys('k.1:old-secret-0123456789')).toThrow(/密钥编号/)
-    expect(() => parseBadgeKeys('k1:old-secret-0123456789,k1:new-secret-9876543210')).toThrow(/重复/)
-    expect(badgeKeys({ XF_BADGE_KEYS: 'k2:new-secret-9876543210,k1:old-secret-0123456789' })).toEqual([NEW, OLD])
+    expect(() => parseBadgeKeys('k.1:b2xkLXNlY3JldC0wMTIzNDU2Nzg5LXRoaXJ0eS10d28tYnl0ZXM=')).toThrow(/密钥编号/)
+    expect(() => parseBadgeKeys('k1:b2xkLXNlY3JldC0wMTIzNDU2Nzg5LXRoaXJ0eS10d28tYnl0ZXM=,k1:bmV3LXNlY3JldC05ODc2NTQzMjEwLXRoaXJ0eS10d28tYnl0ZXM=')).toThrow(/重复/)
+    expect(badgeKeys({ XF_BADGE_KEYS: 'k2:bmV3LXNlY3JldC05ODc2NTQzMjEwLXRoaXJ0eS10d28tYnl0ZXM=,k1:b2xkLXNlY3JldC0wMTIzNDU2Nzg5LXRoaXJ0eS10d28tYnl0ZXM=' })).toEqual([NEW, OLD])
     expect(() => badgeKeys({ TENCENTCLOUD_RUNENV: 'SCF' })).toThrow(/XF_BADGE_KEYS/)
     expect(() => badgeKeys({ SCF_FUNCTIONNAME: 'volunteer' })).toThrow(/XF_BADGE_KEYS/)
     // locally: a random per-process key, stable within the process, never a known constant

@@ -1,18 +1,26 @@
-// The cloud entry's reading of HTTP access service invocations (anonymous H5 calls such as the badge check).
-import { httpEvent } from '../../cloudfunctions/shared/cloud'
+import { openIdFromContext } from '../../cloudfunctions/shared/cloud'
 
-test('a mini-program call is not an HTTP event', () => {
-  expect(httpEvent({ action: 'verify', data: { plate: 'XF01-0001' } })).toBeNull()
-  expect(httpEvent(null)).toBeNull()
-})
-
-test('POST with a JSON body (plain or base64) gives the event', () => {
-  const ev = { action: 'verify', data: { token: 'v1.k.x.y.z' } }
-  expect(httpEvent({ httpMethod: 'POST', body: JSON.stringify(ev) })).toEqual({ event: ev })
-  expect(httpEvent({ httpMethod: 'POST', body: Buffer.from(JSON.stringify(ev)).toString('base64'), isBase64Encoded: true })).toEqual({ event: ev })
-})
-
-test('other methods and bodies that are not JSON give an empty event (the function then refuses it)', () => {
-  expect(httpEvent({ httpMethod: 'GET', body: '' })).toEqual({ event: null })
-  expect(httpEvent({ httpMethod: 'POST', body: '{not json' })).toEqual({ event: null })
+describe('the cloud caller comes from the invocation context only', () => {
+  const OPENID = 'oABCD1234efgh5678ijkl'
+  test('new runtime: `environment` is JSON', () => {
+    expect(openIdFromContext({ environment: JSON.stringify({ WX_OPENID: OPENID, WX_APPID: 'wx1' }) })).toBe(OPENID)
+  })
+  test('old runtime: `environ` is K=V;K=V', () => {
+    expect(openIdFromContext({ environ: `WX_APPID=wx1;WX_OPENID=${OPENID};WX_UNIONID=` })).toBe(OPENID)
+  })
+  test('no openId in the context: nobody — never another call’s openId left in process.env', () => {
+    process.env.WX_OPENID = 'oSOMEONE_ELSE_123456'
+    try {
+      expect(openIdFromContext({ environment: JSON.stringify({ WX_APPID: 'wx1' }) })).toBeNull()
+      expect(openIdFromContext({ environ: 'WX_APPID=wx1' })).toBeNull()
+      expect(openIdFromContext(undefined)).toBeNull()
+    } finally {
+      delete process.env.WX_OPENID
+    }
+  })
+  test('garbage is nobody', () => {
+    expect(openIdFromContext({ environment: '{not json' })).toBeNull()
+    expect(openIdFromContext({ environment: JSON.stringify({ WX_OPENID: 'a;b=c' }) })).toBeNull()
+    expect(openIdFromContext('ctx')).toBeNull()
+  })
 })
