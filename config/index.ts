@@ -15,9 +15,14 @@ export default defineConfig<'webpack5'>(async (merge) => {
     },
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${env}`,
+    // the public H5 build goes beside the local one, never over it
+    outputRoot: env === 'h5' && process.env.XF_H5_PUBLIC === '1' ? 'dist/h5-public' : `dist/${env}`,
     plugins: ['@tarojs/plugin-html'],
-    defineConstants: { CLOUD_ENV: JSON.stringify(process.env.CLOUD_ENV || '') },
+    defineConstants: {
+      CLOUD_ENV: JSON.stringify(process.env.CLOUD_ENV || ''),
+      // false in the public H5 build: it has no dev sign-in page
+      DEV_SIGNIN: JSON.stringify(env === 'h5' && process.env.XF_H5_PUBLIC !== '1'),
+    },
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: { type: 'webpack5', prebundle: { enable: false } },

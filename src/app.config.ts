@@ -9,8 +9,9 @@ const pages = [
   'pages/showcase/feed',
   'pages/privacy/index',
 ]
-// The dev sign-in only exists in the H5 build served by the local runtime.
-if (process.env.TARO_ENV === 'h5') pages.push('pages/dev/index')
+// The dev sign-in only exists in the H5 build served by the local runtime; the public H5 build
+// (static hosting for badge checks: `npm run build:h5:public`) has no way to pick an identity.
+if (process.env.TARO_ENV === 'h5' && process.env.XF_H5_PUBLIC !== '1') pages.push('pages/dev/index')
 
 export default defineAppConfig({
   pages,

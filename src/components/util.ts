@@ -59,8 +59,12 @@ export function currentUrl(): string {
   return q ? `${path}?${q}` : path
 }
 
+declare const DEV_SIGNIN: boolean
+
+/** Sign in: the local runtime's dev sign-in; the public H5 build has none (people sign in through the mini-program). */
 export function goLogin() {
-  go(`/pages/dev/index?${query({ redirect: currentUrl() })}`)
+  if (DEV_SIGNIN) return go(`/pages/dev/index?${query({ redirect: currentUrl() })}`)
+  Taro.showModal({ title: '请在微信中使用', content: '请在微信里打开「幸福+码」小程序后再操作。', showCancel: false })
 }
 
 export const STORAGE = {
