@@ -19,6 +19,7 @@ import {
 import type { Deps } from '../shared/context'
 import { notFound } from '../shared/errors'
 import { subtreeOf } from './gridQueries'
+import { maskName } from './views'
 
 type GrantInput = { userId: string; role: StaffRole; nodeId: string }
 
@@ -52,24 +53,42 @@ const toStaffView = (u: User, g: RoleGrant, nodeName: string, showPhone: boolean
 
 /**
  * user.search — people by phone (exact 11 digits) or name (contains), for appointing staff.
- * County / township administrators only; phones masked. Round trips: caller (1), users (1).
+ * County / township administrators only, and only people of their own subtree: someone who
+ * holds a role there (in full, phone masked); someone who holds no role anywhere only by the
+ * exact phone number they gave (name masked, e.g. 李**, for a township). People whose roles
+ * are all elsewhere are not found. Round trips: caller (1), users (1), their role nodes (1).
  */
 export async function searchUsers(deps: Deps, { q }: { q: string }): Promise<UserOption[]> {
   const { db } = deps
+  const _ = db.command
   const caller = await deps.caller()
-  if (!caller.roles.some((g) => (ADMIN_ROLES as readonly string[]).includes(g.role))) {
-    throw new AppError('FORBIDDEN', '只有县级管理员或乡镇实践所可以查找人员')
-  }
+  const admin = caller.roles.filter((g) => (ADMIN_ROLES as readonly string[]).includes(g.role))
+  if (admin.length === 0) throw new AppError('FORBIDDEN', '只有县级管理员或乡镇实践所可以查找人员')
+  const byPhone = /^1\d{10}$/.test(q)
   const esc = q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const where = /^1\d{10}$/.test(q) ? { phone: q } : { name: db.RegExp({ regexp: esc }) }
-  const res = await db.collection('users').where(where).limit(20).get()
-  return (res.data as User[]).map((u) => ({
-    id: u._id,
-    name: u.name,
-    phone: u.phone ? maskPhone(u.phone) : null,
-    plate: u.plate ?? null,
-    roles: (u.roles ?? []).map((r) => ({ role: r.role, nodeId: r.nodeId })),
-  }))
+  const res = await db.collection('users').where(byPhone ? { phone: q } : { name: db.RegExp({ regexp: esc }) }).limit(50).get()
+  const users = res.data as User[]
+  const nodeIds = [...new Set(users.flatMap((u) => (u.roles ?? []).map((r) => r.nodeId)))]
+  const nodes = nodeIds.length ? ((await db.collection('grids').where({ _id: _.in(nodeIds) }).field({ path: true }).limit(1000).get()).data as GridNode[]) : []
+  const pathOf = new Map(nodes.map((n) => [n._id, n.path]))
+  const mine = (nodeId: string) => admin.some((g) => (pathOf.get(nodeId) ?? []).includes(g.nodeId))
+  const county = admin.some((g) => g.role === 'county')
+  const out: UserOption[] = []
+  for (const u of users) {
+    const roles = u.roles ?? []
+    const inScope = roles.some((r) => mine(r.nodeId))
+    // nobody's roles are elsewhere; a person without roles is found only by the phone they gave
+    if (!inScope && (roles.length > 0 || !byPhone)) continue
+    out.push({
+      id: u._id,
+      name: inScope || county ? u.name : maskName(u.name),
+      phone: u.phone ? maskPhone(u.phone) : null,
+      plate: inScope ? (u.plate ?? null) : null,
+      roles: roles.filter((r) => mine(r.nodeId)).map((r) => ({ role: r.role, nodeId: r.nodeId })),
+    })
+    if (out.length === 20) break
+  }
+  return out
 }
 
 /**

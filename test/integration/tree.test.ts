@@ -299,9 +299,14 @@ describe('tree and search', () => {
 describe('staff roles', () => {
   const roles = async (id: string) => ((await rt.db.collection('users').doc(id).get()).data[0] as any).roles
 
-  test('user.search: county / township only; phones masked', async () => {
+  test('user.search: county / township only, within their subtree; phones masked', async () => {
+    // a villager without roles: found by the exact phone they gave; the township sees the name masked
     const r = await rt.call('user', 'search', { q: '13800002222' }, TOWNSHIP)
-    expect(r.data).toEqual([expect.objectContaining({ id: 'u_villager_li', name: '李奶奶', phone: '138****2222' })])
+    expect(r.data).toEqual([expect.objectContaining({ id: 'u_villager_li', name: '李**', phone: '138****2222' })])
+    expect((await rt.call('user', 'search', { q: '李奶奶' }, TOWNSHIP)).data).toEqual([]) // not by name
+    // staff of another township's village are not found by a township…
+    expect((await rt.call('user', 'search', { q: '赵站长' }, TOWNSHIP)).data).toEqual([])
+    expect((await rt.call('user', 'search', { q: '刘站长' }, TOWNSHIP)).data.map((u: any) => u.id)).toEqual(['u_station_dg'])
     const byName = await rt.call('user', 'search', { q: '站长' }, COUNTY)
     expect(byName.data.map((u: any) => u.id).sort()).toEqual(['u_station_dg', 'u_station_xs'])
     expect(await rt.call('user', 'search', { q: '站长' }, STATION)).toMatchObject({ ok: false, code: 'FORBIDDEN' })
