@@ -18,7 +18,7 @@ export function toClockView(o: Order, now: number): ClockView | null {
     remindAt: c.remindAt ? ms(c.remindAt) : null,
     overdue: c.overdue,
     followUp: c.followUp,
-    limitText: c.limit ? formatLimit(c.limit) : null,
+    limitText: c.limit ? `${formatLimit(c.limit)}${c.extendedDays ? ` + 延期${c.extendedDays}个工作日` : ''}` : null,
     holder: holderOf(o),
     line: dueLine(o, plain, now),
   }

@@ -14,7 +14,7 @@ export const STAGES = ['dispatch', 'accept', 'complete', 'confirm'] as const
 export type Stage = (typeof STAGES)[number]
 export const LIMITED_STAGES = ['dispatch', 'accept', 'complete'] as const
 export type LimitedStage = (typeof LIMITED_STAGES)[number]
-export const STAGE_LABEL: Record<Stage, string> = { dispatch: '派单', accept: '接单', complete: '办结', confirm: '村民确认' }
+export const STAGE_LABEL: Record<Stage, string> = { dispatch: '派单', accept: '接单', complete: '办理', confirm: '村民确认' }
 
 const STAGE_OF: Partial<Record<OrderState, Stage>> = {
   pending: 'dispatch',
@@ -98,6 +98,8 @@ export const clockSchema = z.object({
   overdue: z.boolean(),
   /** confirm stage: waiting for staff to call the villager back */
   followUp: z.boolean(),
+  /** working days granted by extensions in this stage */
+  extendedDays: z.number().int().min(0).optional(),
 })
 export type Clock = z.infer<typeof clockSchema>
 
@@ -144,7 +146,7 @@ export function extendClock(c: Clock, workdays: number, now: Date, settings: Tim
   const dueAt = calendar.addLimit(from, extra)
   const remindAt = calendar.addLimit(from, extra, settings.remindShare)
   const remindLater = remindAt.getTime() > now.getTime()
-  return arm({ ...c, dueAt, remindAt, overdue: false, next: remindLater ? 'remind' : 'overdue', nextAt: remindLater ? remindAt : dueAt })
+  return arm({ ...c, dueAt, remindAt, overdue: false, next: remindLater ? 'remind' : 'overdue', nextAt: remindLater ? remindAt : dueAt, extendedDays: (c.extendedDays ?? 0) + workdays })
 }
 
 // ---------- what people see ----------

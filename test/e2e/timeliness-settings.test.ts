@@ -98,7 +98,7 @@ e2eSuite('timeliness settings: the county admin edits limits, an urgent service 
     await visible(`#tl-svc-${service._id}-urgent`).click()
     await see(page.locator('#tl-own-list')).contains('水电维修')
     await see(page.locator(`#tl-svc-${service._id}-dispatch`)).contains('派单时限：30分钟')
-    await see(page.locator(`#tl-svc-${service._id}-complete`)).contains('办结时限：24小时')
+    await see(page.locator(`#tl-svc-${service._id}-complete`)).contains('办理时限：24小时')
     await shot('limits-edited')
 
     // 2027-01-01 off: the built-in arrangement does not cover 2027 yet

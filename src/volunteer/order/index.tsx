@@ -144,7 +144,7 @@ export default function VolunteerOrder() {
                 <View className='xf-h1 vorder__title'>{order.serviceName}</View>
                 <StatusTag id='vol-order-status' status={order.status} big />
               </View>
-              {order.clock && order.clock.stage !== 'confirm' && (
+              {order.clock && (s === 'dispatched' || s === 'pooled' || s === 'accepted' || s === 'in_service') && (
                 <View className='vorder__due'>
                   <DueChip id='vol-order-due' clock={order.clock} />
                 </View>
