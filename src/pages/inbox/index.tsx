@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { View } from '@tarojs/components'
 import Btn from '@/components/Btn'
@@ -32,8 +32,14 @@ export default function Inbox() {
     (m) => m.createdAt,
   )
 
-  useDidShow(() => {
+  // load on mount, and again whenever the page is shown after that (a missed first show must not leave it loading)
+  const shown = useRef(false)
+  useEffect(() => {
     refresh()
+  }, [refresh])
+  useDidShow(() => {
+    if (shown.current) refresh()
+    shown.current = true
   })
   usePullDownRefresh(() => {
     refresh()
