@@ -31,7 +31,14 @@ export function e2eSuite(name: string, body: () => void) {
   return describe.skip(`${name} — skipped: ${missing}`, body)
 }
 
-export type Session = { rt: TestRuntime; browser: Browser; page: Page; shot: (name: string) => Promise<void>; signIn: (name: string) => Promise<void> }
+export type Session = {
+  rt: TestRuntime
+  browser: Browser
+  page: Page
+  shot: (name: string) => Promise<void>
+  /** sign in as a demo user; `to` (e.g. '/pages/inbox/index'): the page to land on, in the same navigation */
+  signIn: (name: string, to?: string) => Promise<void>
+}
 
 export async function openSession(suite: string): Promise<Session> {
   const rt = await startTestRuntime({ h5Dir: H5 })
@@ -54,8 +61,10 @@ export async function openSession(suite: string): Promise<Session> {
       await page.waitForTimeout(400) // let the H5 router's page transition finish
       await page.screenshot({ path: path.join(dir, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true })
     },
-    async signIn(name) {
-      await page.goto(`${rt.url}/#/pages/dev/index`)
+    async signIn(name, to) {
+      // landing on `to` through the sign-in's own redirect: a separate goto right after could race
+      // the sign-in's reLaunch to the role's home page (still loading its subpackage) and lose
+      await page.goto(`${rt.url}/#/pages/dev/index${to ? `?redirect=${encodeURIComponent(to)}` : ''}`)
       await page.locator('#dev-users').getByText(name).first().click()
       await page.waitForFunction(() => !location.hash.includes('pages/dev/index'))
     },

@@ -81,8 +81,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     const due0 = (await stored(id)).clock.dueAt as Date
 
     // the station asks for more time: the dialog wants the number of days first
-    await s.signIn('刘站长')
-    await page.goto(`${rt.url}/#/staff/order/index?id=${id}`)
+    await s.signIn('刘站长', `/staff/order/index?id=${id}`)
     await see(page.locator('#staff-order-status')).hasText('已接单')
     await click('#btn-extend')
     await see(page.locator('.xs-dialog__warn')).contains('由上一级审批')
@@ -97,8 +96,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     await s.shot('station-extension-pending')
 
     // the township finds it under 延期审批 and approves
-    await s.signIn('陈所长')
-    await page.goto(`${rt.url}/#/staff/incoming/index`)
+    await s.signIn('陈所长', `/staff/incoming/index`)
     await click('#tab-extension')
     const item = workItem(desc)
     await item.waitFor()
@@ -120,8 +118,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     expect(o.history.map((h: any) => h.action).slice(-2)).toEqual(['requestExtension', 'approveExtension'])
 
     // the villager reads the new deadline on the order
-    await s.signIn('张大爷')
-    await page.goto(`${rt.url}/#/pages/orders/detail?id=${id}`)
+    await s.signIn('张大爷', `/pages/orders/detail?id=${id}`)
     const now = Date.now()
     await see(page.locator('#order-due')).contains(`志愿者刘志刚正在办理，${relativeTime(due1, now)}前办完`)
     expect(await page.locator('#order-due').filter({ visible: true }).first().textContent()).not.toContain(relativeTime(due0, now))
@@ -133,8 +130,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     if (!extendedId) throw new Error('needs the accepted order of the 延期 test')
     const id = extendedId
 
-    await s.signIn('刘站长')
-    await page.goto(`${rt.url}/#/staff/order/index?id=${id}`)
+    await s.signIn('刘站长', `/staff/order/index?id=${id}`)
     await see(page.locator('#staff-order-status')).hasText('已接单')
     await click('#btn-recall')
     await see(page.locator('.xs-dialog__warn')).contains('从志愿者刘志刚手里收回，诉求回到待派单')
@@ -152,8 +148,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     expect(o.clock).toMatchObject({ stage: 'dispatch' })
 
     // the volunteer reads it in his messages
-    await s.signIn('刘志刚')
-    await page.goto(`${rt.url}/#/pages/inbox/index`)
+    await s.signIn('刘志刚', `/pages/inbox/index`)
     await see(page.locator('#inbox-list')).contains('已被工作人员收回，原因：刘志刚这几天联系不上，无需再上门')
     await s.shot('volunteer-inbox-recalled')
   }, 120_000)
@@ -162,8 +157,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     // setup: dispatched to 刘志刚 and accepted by him
     const id = await acceptedByLiu('帮忙把院子里倒了的晾衣杆重新立起来')
 
-    await s.signIn('刘志刚')
-    await page.goto(`${rt.url}/#/volunteer/order/index?id=${id}`)
+    await s.signIn('刘志刚', `/volunteer/order/index?id=${id}`)
     await see(page.locator('#vol-order-status')).hasText('已接单')
     await click('#btn-handback')
     await see(page.locator('.xs-dialog__warn')).contains('退单后任务退回文明实践站重新派单')
@@ -178,8 +172,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     expect(o.history.at(-1)).toMatchObject({ action: 'handBack', byName: '刘志刚', reason: '家里老人住院，这几天去不了' })
 
     // the station that dispatched it reads why it came back
-    await s.signIn('刘站长')
-    await page.goto(`${rt.url}/#/pages/inbox/index`)
+    await s.signIn('刘站长', `/pages/inbox/index`)
     await see(page.locator('#inbox-list')).contains('志愿者刘志刚退回了')
     await see(page.locator('#inbox-list')).contains('原因：家里老人住院，这几天去不了，请重新派单')
     await s.shot('station-inbox-handed-back')
@@ -205,8 +198,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     expect(swept.history.at(-1)).toMatchObject({ action: 'followUpDue', role: 'system' })
     await page.clock.setFixedTime(later)
 
-    await s.signIn('刘站长')
-    await page.goto(`${rt.url}/#/staff/incoming/index`)
+    await s.signIn('刘站长', `/staff/incoming/index`)
     await click('#tab-followUp')
     const item = workItem(desc)
     await item.waitFor()

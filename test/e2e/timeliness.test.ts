@@ -51,15 +51,13 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
     const id = placed.data.id as string
 
     // 1. the villager reads who has it, by when, and what happens if it is late
-    await s.signIn('张大爷')
-    await page.goto(`${rt.url}/#/pages/orders/detail?id=${id}`)
+    await s.signIn('张大爷', `/pages/orders/detail?id=${id}`)
     await see(page.locator('#order-due')).contains('东关村实践站正在安排志愿者')
     await see(page.locator('#order-due')).contains('前派单；超时会自动上报东关镇实践所')
     await s.shot('villager-due-line')
 
     // 2. the station sees the countdown on its work list and dispatches to a volunteer
-    await s.signIn('刘站长')
-    await page.goto(`${rt.url}/#/staff/incoming/index`)
+    await s.signIn('刘站长', `/staff/incoming/index`)
     const item = page.locator('#incoming-list').filter({ visible: true }).locator('[class*=incoming__item]').filter({ hasText: '院墙边的路灯坏了好几天了' }).first()
     await item.waitFor()
     await see(item.locator('.xw-due')).contains('正常 · 剩')
@@ -82,8 +80,7 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
     await page.clock.setFixedTime(late)
 
     // 4. the township finds it under 超时 and opens a 督办
-    await s.signIn('陈所长')
-    await page.goto(`${rt.url}/#/staff/incoming/index`)
+    await s.signIn('陈所长', `/staff/incoming/index`)
     await click('#tab-overdue')
     const lateItem = page.locator('#incoming-list').filter({ visible: true }).locator('[class*=incoming__item]').filter({ hasText: '院墙边的路灯坏了好几天了' }).first()
     await lateItem.waitFor()
@@ -103,8 +100,7 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
     await s.shot('township-supervised')
 
     // 5. the station answers it from its 督办 tab
-    await s.signIn('刘站长')
-    await page.goto(`${rt.url}/#/staff/incoming/index`)
+    await s.signIn('刘站长', `/staff/incoming/index`)
     await click('#tab-supervision')
     const supItem = page.locator('#incoming-list').filter({ visible: true }).locator('[class*=incoming__item]').filter({ hasText: '院墙边的路灯坏了好几天了' }).first()
     await supItem.waitFor()
@@ -119,16 +115,14 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
     await s.shot('station-answered')
 
     // 6. the township sees the answer under 督办 → 已答复
-    await s.signIn('陈所长')
-    await page.goto(`${rt.url}/#/staff/incoming/index`)
+    await s.signIn('陈所长', `/staff/incoming/index`)
     await click('#tab-supervision')
     await click('#sup-answered')
     await see(page.locator('#incoming-list')).contains('院墙边的路灯坏了好几天了')
     await s.shot('township-answered-filter')
 
     // 7. the villager reads that it is late and being chased, and the 督办 in the history
-    await s.signIn('张大爷')
-    await page.goto(`${rt.url}/#/pages/orders/detail?id=${id}`)
+    await s.signIn('张大爷', `/pages/orders/detail?id=${id}`)
     await see(page.locator('#order-due')).contains('志愿者刘志刚未能按时接单，已通知东关村实践站重新安排')
     await see(page.locator('#order-history')).contains('督办')
     await see(page.locator('#order-history')).contains('答复督办')
