@@ -124,7 +124,7 @@ export async function applyTransition(ctx: { db: Db; now: Date; staff?: StaffMem
 
 const view = (o: Order, urls?: UrlMap) => toOrderView(o, urls)
 /** The view after a transition; completion photos (if any) get temp URLs (one storage call, only then). */
-const viewOf = async (deps: Deps, o: Order) => toOrderView(o, o.completion?.photos.length ? await orderPhotoUrls(deps.files, [o]) : undefined)
+export const viewOf = async (deps: Deps, o: Order) => toOrderView(o, o.completion?.photos.length ? await orderPhotoUrls(deps.files, [o]) : undefined)
 
 // ---------- 派: station / township ----------
 

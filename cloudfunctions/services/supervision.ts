@@ -20,10 +20,8 @@ import {
   type Supervision,
 } from '../../src/core'
 import type { Deps } from '../shared/context'
-import { transition } from './loop'
-import { orderPhotoUrls, toOrderView } from './views'
+import { transition, viewOf } from './loop'
 
-const viewOf = async (deps: Deps, o: Parameters<typeof toOrderView>[0]) => toOrderView(o, o.completion?.photos.length ? await orderPhotoUrls(deps.files, [o]) : undefined)
 /**
  * 督办: township or county staff instruct the level responsible for the order (its station, or
  * the township once escalated) and set a reply deadline. One unanswered 督办 at a time.

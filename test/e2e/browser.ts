@@ -38,6 +38,14 @@ export type Session = {
   shot: (name: string) => Promise<void>
   /** sign in as a demo user; `to` (e.g. '/pages/inbox/index'): the page to land on, in the same navigation */
   signIn: (name: string, to?: string) => Promise<void>
+  /** tap the visible element (Taro keeps earlier pages hidden in the DOM) */
+  click: (selector: string) => Promise<void>
+  /** type into the visible input or textarea of `selector` */
+  fill: (selector: string, text: string) => Promise<void>
+  /** the confirmation modal: it must say `message` (when given); the person taps 确定 */
+  confirmModal: (message?: string) => Promise<void>
+  /** the sweep of order clocks (function `clock`), as the cloud timer runs it, at an instant of the test's choosing */
+  sweepAt: (at: Date) => Promise<any>
 }
 
 export async function openSession(suite: string): Promise<Session> {
@@ -60,6 +68,19 @@ export async function openSession(suite: string): Promise<Session> {
       mkdirSync(dir, { recursive: true })
       await page.waitForTimeout(400) // let the H5 router's page transition finish
       await page.screenshot({ path: path.join(dir, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true })
+    },
+    click: (sel) => page.locator(sel).filter({ visible: true }).first().click(),
+    fill: (sel, text) => page.locator(`${sel} textarea, ${sel} input, textarea${sel}, input${sel}`).filter({ visible: true }).first().fill(text),
+    async confirmModal(message) {
+      if (message) await see(page.locator('.taro-modal__text')).contains(message)
+      const ok = page.getByText('确定', { exact: true }).filter({ visible: true }).last()
+      await ok.waitFor({ timeout: 5000 })
+      await ok.click()
+    },
+    async sweepAt(at) {
+      const r = (await rt.invoke('clock', {}, null, () => at)) as { ok: boolean; data?: unknown; message?: string }
+      if (!r.ok) throw new Error(`sweep: ${r.message}`)
+      return r.data
     },
     async signIn(name, to) {
       // landing on `to` through the sign-in's own redirect: a separate goto right after could race

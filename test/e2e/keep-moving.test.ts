@@ -53,22 +53,11 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     return id
   }
   const stored = async (id: string) => (await rt.db.collection('orders').doc(id).get()).data[0] as any
-  /** the sweep, as the cloud timer would run it, at an instant of the test's choosing */
-  const sweepAt = async (at: Date) => {
-    const r = (await rt.invoke('clock', {}, null, () => at)) as any
-    expect(r.ok).toBe(true)
-    return r.data
-  }
+  const click = (sel: string) => s.click(sel)
+  const fill = (sel: string, text: string) => s.fill(sel, text)
+  const confirmModal = (message: string) => s.confirmModal(message)
+  const sweepAt = (at: Date) => s.sweepAt(at)
 
-  const click = (sel: string) => page.locator(sel).filter({ visible: true }).first().click()
-  const fill = (sel: string, text: string) => page.locator(`${sel} textarea, ${sel} input, textarea${sel}, input${sel}`).filter({ visible: true }).first().fill(text)
-  /** the confirmation modal: it must say `message`; the person taps 确定 */
-  const confirmModal = async (message: string) => {
-    await see(page.locator('.taro-modal__text')).contains(message)
-    const ok = page.getByText('确定', { exact: true }).filter({ visible: true }).last()
-    await ok.waitFor({ timeout: 5000 })
-    await ok.click()
-  }
   const workItem = (description: string) =>
     page.locator('#incoming-list').filter({ visible: true }).locator('[class*=incoming__item]').filter({ hasText: description }).first()
 

@@ -24,20 +24,11 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
   }, 60_000)
   afterAll(() => closeSession(s))
 
-  const click = (sel: string) => page.locator(sel).filter({ visible: true }).first().click()
-  const fill = (sel: string, text: string) => page.locator(`${sel} textarea, ${sel} input, textarea${sel}, input${sel}`).filter({ visible: true }).first().fill(text)
-  const confirmModal = async () => {
-    const ok = page.getByText('确定', { exact: true }).filter({ visible: true }).last()
-    await ok.waitFor({ timeout: 5000 })
-    await ok.click()
-  }
+  const click = (sel: string) => s.click(sel)
+  const fill = (sel: string, text: string) => s.fill(sel, text)
+  const confirmModal = (message: string) => s.confirmModal(message)
   const stored = async (id: string) => (await rt.db.collection('orders').doc(id).get()).data[0] as any
-  /** the sweep, as the cloud timer would run it, at an instant of the test's choosing */
-  const sweepAt = async (at: Date) => {
-    const r = (await rt.invoke('clock', {}, null, () => at)) as any
-    expect(r.ok).toBe(true)
-    return r.data
-  }
+  const sweepAt = (at: Date) => s.sweepAt(at)
 
   test('an order left past its limit is 已超时 at the township; 督办 opened, answered; the villager reads plain words', async () => {
     // setup: the villager's order (the ordering screens have their own suite)
@@ -67,7 +58,7 @@ e2eSuite('timeliness and supervision (H5 in Chromium)', () => {
     await click('#btn-dispatch')
     await see(page.locator('#suggest-list')).contains('刘志刚')
     await page.locator('#suggest-list').filter({ visible: true }).getByText('刘志刚').first().click()
-    await confirmModal()
+    await confirmModal('把这条诉求派给「刘志刚」？')
     await see(page.locator('#staff-order-status')).hasText('已派单')
 
     // 3. nobody accepts: the sweep runs after the accept deadline (the system, no person)
