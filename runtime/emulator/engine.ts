@@ -14,7 +14,6 @@ type PipelineOp = PipelineOps[string]
 
 // mingo's operator modules are exported as package subpaths, which the
 // project's "node" module resolution cannot type; they are loaded untyped.
-/* eslint-disable @typescript-eslint/no-var-requires */
 const accumulatorOps = require('mingo/operators/accumulator') as ContextOps['accumulator']
 const expressionOps = require('mingo/operators/expression') as ContextOps['expression']
 const pipelineOps = require('mingo/operators/pipeline') as PipelineOps

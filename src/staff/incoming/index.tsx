@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { call } from '@/api'
 import type { MeView, OrderView, WorkList } from '@/core/api'
@@ -52,10 +52,13 @@ export default function Incoming() {
     closed: usePaged(fetchTab('closed'), byCursor),
   }
   const list = lists[tab]
-  const supervisionList = lists.supervision
+  // a new 督办 filter reloads that list (switching tabs is useTabbedList's job)
+  const refreshSupervision = lists.supervision.refresh
+  const tabNow = useRef(tab)
+  tabNow.current = tab
   useEffect(() => {
-    if (tab === 'supervision') supervisionList.refresh()
-  }, [sup])
+    if (tabNow.current === 'supervision') refreshSupervision()
+  }, [sup, refreshSupervision])
   const [me, setMe] = useState<MeView | null>(null)
 
   const loadMe = useCallback(() => {
