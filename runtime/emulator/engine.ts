@@ -26,7 +26,6 @@ const mingoUtil = require('mingo/util') as {
   /** The path resolver mingo's $sort reads sort keys with. */
   resolve(obj: object, selector: string): unknown
 }
-/* eslint-enable @typescript-eslint/no-var-requires */
 
 /** Update operators CloudBase offers (db.command.set/remove/inc/mul/push/pull/pullAll/pop/shift/unshift/addToSet/rename/max/min/bit). */
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$pop', '$addToSet', '$bit'])

@@ -13,8 +13,10 @@ export default function NumberInput(props: { id: string; value: number; onChange
   const { id, value, onChange, className, maxlength = 5 } = props
   const [text, setText] = useState(show(value))
   useEffect(() => {
-    const typed = parse(text)
-    if (!(typed === value || (Number.isNaN(typed) && Number.isNaN(value)))) setText(show(value))
+    setText((cur) => {
+      const typed = parse(cur)
+      return typed === value || (Number.isNaN(typed) && Number.isNaN(value)) ? cur : show(value)
+    })
   }, [value])
 
   return (
