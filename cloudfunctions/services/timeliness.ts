@@ -7,6 +7,7 @@ import {
   timelinessSettingsSchema,
   WorkCalendar,
   type GridNode,
+  type Service,
   type TimelinessSettings,
   type TimelinessView,
 } from '../../src/core'
@@ -56,8 +57,9 @@ async function countyFor(deps: Deps, countyId: string | undefined) {
   return { caller, node }
 }
 
-async function view(deps: Deps, node: GridNode): Promise<TimelinessView> {
-  const [{ settings, updatedAt, updatedBy }, services] = await Promise.all([readSettings(deps.db, node._id), activeServices(deps.db, deps.now())])
+type Stored = Awaited<ReturnType<typeof readSettings>>
+
+function toView(node: GridNode, { settings, updatedAt, updatedBy }: Stored, services: Service[]): TimelinessView {
   return {
     countyId: node._id,
     countyName: node.name,
@@ -69,10 +71,11 @@ async function view(deps: Deps, node: GridNode): Promise<TimelinessView> {
   }
 }
 
-/** The county's settings as the admin page edits them. Round trips: caller, county node, settings + catalogue. */
+/** The county's settings as the admin page edits them. Round trips: caller, county node, settings + catalogue (at once). */
 export async function getTimeliness(deps: Deps, input: { countyId?: string }): Promise<TimelinessView> {
   const { node } = await countyFor(deps, input.countyId)
-  return view(deps, node)
+  const [stored, services] = await Promise.all([readSettings(deps.db, node._id), activeServices(deps.db, deps.now())])
+  return toView(node, stored, services)
 }
 
 /** Save the county's settings (whole document). New limits apply to stages that start from now on. */
@@ -82,6 +85,7 @@ export async function saveTimeliness(
 ): Promise<TimelinessView> {
   const { caller, node } = await countyFor(deps, input.countyId)
   const [services, current] = await Promise.all([activeServices(deps.db, deps.now()), readSettings(deps.db, node._id)])
+  const now = deps.now()
   const unknown = Object.keys(input.settings.services).filter((id) => !services.some((s) => s._id === id))
   if (unknown.length) throw new AppError('VALIDATION', '时限设置里有不存在或已下架的服务，请刷新后重试')
   const stored = current.updatedAt ? new Date(current.updatedAt).getTime() : null
@@ -92,7 +96,8 @@ export async function saveTimeliness(
   await deps.db
     .collection('settings')
     .doc(docId(node._id))
-    .set({ settings: input.settings, updatedAt: deps.now(), updatedBy: caller.openId, updatedByName: caller.name })
+    .set({ settings: input.settings, updatedAt: now, updatedBy: caller.openId, updatedByName: caller.name })
   cache.delete(node._id)
-  return view(deps, node)
+  // what was just written: no read back
+  return toView(node, { settings: input.settings, updatedAt: now, updatedBy: caller.name }, services)
 }

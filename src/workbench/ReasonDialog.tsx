@@ -63,7 +63,7 @@ export default function ReasonDialog<K extends string = string>(p: Props<K>) {
             <View className='xs-dialog__label'>{choice.label}（必选）</View>
             <View className='xs-dialog__choices'>
               {choice.options.map((c) => (
-                <View key={c.key} id={`choice-${c.key}`} className={`xs-dialog__choice${picked === c.key ? ' xs-dialog__choice--on' : ''}`} onClick={() => setPicked(c.key)}>
+                <View key={c.key} id={`choice-${c.key}`} className={`xw-chip${picked === c.key ? ' xw-chip--on' : ''}`} onClick={() => setPicked(c.key)}>
                   {c.label}
                 </View>
               ))}

@@ -12,6 +12,7 @@ import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
 import { callPhone, go, query } from '@/components/util'
 import { Tag } from '@nutui/nutui-react-taro'
+import '@/workbench/shared.scss'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
 import { useTabbedList } from '@/workbench/useTabbedList'
@@ -124,7 +125,7 @@ export default function Incoming() {
       {tab === 'supervision' && (
         <View className='incoming__filters'>
           {SUP_FILTERS.map((f) => (
-            <View key={f.key} id={`sup-${f.key}`} className={`incoming__filter${sup === f.key ? ' incoming__filter--on' : ''}`} onClick={() => setSup(f.key)}>
+            <View key={f.key} id={`sup-${f.key}`} className={`xw-chip${sup === f.key ? ' xw-chip--on' : ''}`} onClick={() => setSup(f.key)}>
               {f.label}
             </View>
           ))}
