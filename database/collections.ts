@@ -40,6 +40,8 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('scope_supervision', ['scopePath', 'supervision.status', 'supervision.replyBy']),
       idx('scope_extension', ['scopePath', 'extension.status', 'extension.at']),
       idx('scope_status_updated', ['scopePath', 'status', '-updatedAt']),
+      // the sweep: point events not yet in the ledger
+      idx('points_due', ['pointsDueAt']),
     ],
   },
   {
@@ -71,6 +73,35 @@ export const COLLECTIONS: CollectionSpec[] = [
   { name: 'inbox', indexes: [idx('user_created', ['userId', '-createdAt']), idx('user_read', ['userId', 'read'])] },
   // county settings: timeliness_<countyId> → time limits, reminders, follow-ups, working calendar
   { name: 'settings', indexes: [] },
+  // the points ledger (_id = the event's key: one entry per event, ever); append-only
+  {
+    name: 'points',
+    indexes: [idx('user_created', ['userId', '-createdAt']), idx('township_month', ['townshipId', 'month', '_id'])],
+  },
+  // one per person (_id = openId): final points, unsettled points by month, hours
+  { name: 'pointBalances', indexes: [] },
+  // rollups for rankings and summaries: p:<period>:<openId>, t:<period>:<teamId>
+  {
+    name: 'pointTotals',
+    indexes: [
+      idx('county_rank', ['subject', 'period', 'countyId', '-points']),
+      idx('township_rank', ['subject', 'period', 'townshipId', '-points']),
+      idx('village_rank', ['subject', 'period', 'villageId', '-points']),
+      idx('person', ['subject', 'id', '-period']),
+    ],
+  },
+  // monthly review per township: <townshipId>:<YYYY-MM>
+  { name: 'pointReviews', indexes: [] },
+  // objections (_id = the entry objected to)
+  { name: 'pointObjections', indexes: [idx('township_month', ['townshipId', 'month', 'status'])] },
+  // every version of every county's rules: <countyId>:<version>
+  { name: 'pointRules', indexes: [] },
+  // 积分超市
+  { name: 'storeItems', indexes: [idx('node_price', ['nodeId', 'price'])] },
+  {
+    name: 'redemptions',
+    indexes: [idx('code_unique', ['code'], true), idx('user_created', ['userId', '-createdAt']), idx('state_expires', ['state', 'expiresAt'])],
+  },
   { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt']), idx('status_next', ['status', 'nextAttemptAt'])] },
 ]
 

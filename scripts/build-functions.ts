@@ -34,8 +34,13 @@ const FUNCTIONS: Record<string, FunctionConfig> = {
     runtimeDeps: ['pdfkit'],
     assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf'), FONT('700Bold', 'NotoSansSC_700Bold.ttf')],
   },
-  order: { timeout: 20, openapi: ['security.msgSecCheck'] },
+  // arrival codes render their QR with qrcode
+  order: { timeout: 20, openapi: ['security.msgSecCheck'], runtimeDeps: ['qrcode'] },
   showcase: { timeout: 20, openapi: ['security.msgSecCheck'] },
+  // the volunteer service record (PDF) needs pdfkit and the regular font
+  points: { timeout: 30, runtimeDeps: ['pdfkit'], assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf')] },
+  // redemption codes render their QR with qrcode
+  store: { timeout: 10, runtimeDeps: ['qrcode'] },
   user: { timeout: 10 },
   inbox: { timeout: 10 },
   // the outbox sender: one timer trigger per function; cron has 7 fields (second minute hour day month weekday year)

@@ -2,7 +2,7 @@ import { createFunction } from '../shared/handler'
 import { cloudMain } from '../shared/cloud'
 import { incomingOrders, myOrders, orderDetail, placeHotlineOrder, placeOrder } from '../services/order'
 import { approvals, approve, rejectApproval, suggest } from '../services/review'
-import { accept, cancel, checkIn, close, complete, confirm, decline, dispatch, escalate, openPool, redispatch, refer, reject, tasks } from '../services/loop'
+import { accept, arrivalCodeFor, cancel, checkIn, close, complete, confirm, decline, dispatch, escalate, openPool, redispatch, refer, reject, tasks } from '../services/loop'
 import { answerSupervision, decideExtension, followUp, handBack, recall, requestExtension, supervise } from '../services/supervision'
 
 /** order: the order lifecycle (点、派、接、评、晒). */
@@ -25,6 +25,7 @@ export const run = createFunction('order', {
   accept,
   decline,
   checkIn,
+  arrivalCode: arrivalCodeFor,
   complete,
   handBack,
   recall,

@@ -15,6 +15,8 @@ import {
   movedOnMessage,
   noticesFor,
   phoneFor,
+  pointEventsFor,
+  serviceHours,
   type Caller,
   type Order,
   type OrderAction,
@@ -30,6 +32,9 @@ import { requireStoredPhotos } from '../shared/files'
 import { requireCleanText } from './showcase'
 import { orderPhotoUrls, toOrderView, type UrlMap } from './views'
 import { loadTimeliness, type Timeliness } from './timeliness'
+import { dueFields, loadRules, settleDue } from './ledger'
+import { arrivalCode, badgeKeys, checkArrivalCode } from '../shared/badge'
+import QRCode from 'qrcode'
 
 type Fields = Record<string, unknown>
 export type Plan = {
@@ -93,6 +98,17 @@ export async function applyTransition(ctx: { db: Db; now: Date; staff?: StaffMem
     }
   }
   const entry = historyEntry({ at: now, action, from: order.status, to: decided.to, caller, role: decided.role, reason: plan.reason })
+  // the stored document after the update (no read back)
+  const after: Order = { ...order, status: decided.to, updatedAt: now, history: [...order.history, entry], ...(set as Partial<Order>) }
+  for (const f of extra.unset ?? []) delete (after as Fields)[f]
+  for (const [k, v] of Object.entries(extra.addToSet ?? {})) {
+    const cur = ((after as Fields)[k] as unknown[] | undefined) ?? []
+    ;(after as Fields)[k] = cur.includes(v) ? cur : [...cur, v]
+  }
+  // points earned or lost ride on the order in the same compare-and-set (recorded below; the sweep retries)
+  const points = pointEventsFor({ action, before: order, after, at: now })
+  Object.assign(set, dueFields(order, points, now))
+  Object.assign(after, dueFields(order, points, now))
   const _ = db.command
   const update: Fields = {
     status: decided.to,
@@ -111,14 +127,8 @@ export async function applyTransition(ctx: { db: Db; now: Date; staff?: StaffMem
     const current = await readOrder(db, order._id)
     throw new AppError('CONFLICT', movedOnMessage(action, current, caller.openId))
   }
-  // the stored document now, without reading it again
-  const after: Order = { ...order, status: decided.to, updatedAt: now, history: [...order.history, entry], ...(set as Partial<Order>) }
-  for (const f of extra.unset ?? []) delete (after as Fields)[f]
-  for (const [k, v] of Object.entries(extra.addToSet ?? {})) {
-    const cur = ((after as Fields)[k] as unknown[] | undefined) ?? []
-    ;(after as Fields)[k] = cur.includes(v) ? cur : [...cur, v]
-  }
   await deliver(db, after, noticesFor({ action, before: order, after, actorId: caller.openId, reason: plan.reason, captainId: extra.captainId }), now, ctx.staff)
+  if (after.pointsDue?.length) await settleDue(db, after._id, after.pointsDue, now, now)
   return after
 }
 
@@ -226,19 +236,49 @@ export async function decline(deps: Deps, input: { id: string; reason: string })
   return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
 }
 
-export async function checkIn(deps: Deps, input: { id: string }): Promise<OrderView> {
-  const o = await transition(deps, input.id, 'checkIn')
+/**
+ * 到场签到. Verified when the volunteer gives the villager's current arrival code or the
+ * grid code of the order's signboard; without either it still works, unverified (the
+ * hours then count as unverified). A wrong code is refused and changes nothing.
+ */
+export async function checkIn(deps: Deps, input: { id: string; arrivalCode?: string; gridCode?: string }): Promise<OrderView> {
+  const o = await transition(deps, input.id, 'checkIn', {
+    fields: ({ order, now }) => {
+      let method: 'villager' | 'signboard' | 'none' = 'none'
+      if (input.arrivalCode) {
+        if (!checkArrivalCode(order._id, input.arrivalCode, now, badgeKeys())) throw new AppError('VALIDATION', '核验码不对或已过期，请让村民刷新订单页面后再输入')
+        method = 'villager'
+      } else if (input.gridCode) {
+        const code = input.gridCode.trim().toUpperCase()
+        if (code !== order.gridCode.toUpperCase()) throw new AppError('VALIDATION', `扫到的不是${order.gridName}的网格标识牌，请扫本网格的标识牌`)
+        method = 'signboard'
+      }
+      return { set: { arrival: { at: now, verified: method !== 'none', method } } }
+    },
+  })
   return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
+}
+
+/** The villager's arrival code for the volunteer at the door (their own order, while it is being served). */
+export async function arrivalCodeFor(deps: Deps, input: { id: string }): Promise<{ code: string; qr: string; validUntil: number }> {
+  if (!deps.openId) throw unauthenticated()
+  const order = await readOrder(deps.db, input.id)
+  if (order.villagerId !== deps.openId) throw new AppError('FORBIDDEN', '只能查看自己订单的核验码')
+  if (order.status !== 'accepted' && order.status !== 'in_service') throw new AppError('INVALID_TRANSITION', '志愿者接单后才有到场核验码')
+  const { code, validUntil } = arrivalCode(order._id, deps.now(), badgeKeys())
+  return { code, validUntil, qr: await QRCode.toDataURL(code, { errorCorrectionLevel: 'M', margin: 1, width: 240 }) }
 }
 
 /** Photos must be images in storage (one storage call, after authorization); the answer carries their temp URLs. */
 export async function complete(deps: Deps, input: { id: string; note: string; photos: string[] }): Promise<OrderView> {
   let urls: UrlMap = new Map()
   const o = await transition(deps, input.id, 'complete', {
-    fields: async ({ caller, now }) => {
-      urls = await requireStoredPhotos(deps.files, input.photos)
+    fields: async ({ order, caller, now }) => {
+      const [stored, rules] = await Promise.all([requireStoredPhotos(deps.files, input.photos), loadRules(deps.db, countyOf(order), now.getTime())])
+      urls = stored
+      const { hours, verified } = serviceHours(order.arrival, now, rules.rules.hoursCap)
       return {
-        set: { completion: { note: input.note, photos: input.photos, at: now } },
+        set: { completion: { note: input.note, photos: input.photos, at: now, hours, verified } },
         addToSet: { servedBy: caller.openId },
       }
     },

@@ -14,6 +14,7 @@ import {
   type ApprovalsInput,
   type Candidate,
   type Notice,
+  ratingEvent,
   type Order,
   type Review,
   type Showcase,
@@ -26,6 +27,7 @@ import { notFound, unauthenticated } from '../shared/errors'
 import { urlsFor } from '../shared/files'
 import { activeServices } from './grid'
 import { deliverAbout } from './inbox'
+import { dueFields, settleDue } from './ledger'
 import { ratingApprovalView, showcaseApprovalView } from './views'
 
 const WHAT: Record<ApprovalKind, string> = { rating: '评价', showcase: '晒单' }
@@ -97,15 +99,20 @@ async function decide(deps: Deps, d: Decision): Promise<ApprovalItemView> {
     const role = reviewerRole(caller, order.scopePath)
     if (!order.rating || order.rating.status !== 'pending') throw alreadyReviewed('rating', order.rating?.status)
     const review: Review = { at: now, by: caller.openId, byName: caller.name, role, decision: d.decision, ...(d.reason ? { reason: d.reason } : {}) }
+    const rated: Order = { ...order, rating: { ...order.rating, status: d.decision, review, reviews: [...(order.rating.reviews ?? []), review] } }
+    // an approved good rating earns the volunteer a bonus: due on the order in the same step
+    const bonus = ratingEvent(rated, now)
+    const due = dueFields(order, bonus ? [bonus] : [], now)
     const res = await db
       .collection('orders')
       .where({ _id: d.id, 'rating.status': 'pending' })
-      .update({ rating: { status: d.decision, review: _.set(review), reviews: _.push([review]) } })
+      .update({ rating: { status: d.decision, review: _.set(review), reviews: _.push([review]) }, ...due })
     if (!res.updated) {
       const current = await readDoc<Order>(db, 'orders', d.id, '订单')
       throw alreadyReviewed('rating', current.rating?.status === 'pending' ? 'approved' : current.rating?.status)
     }
-    const after: Order = { ...order, rating: { ...order.rating, status: d.decision, review, reviews: [...(order.rating.reviews ?? []), review] } }
+    const after: Order = { ...rated, ...due }
+    if (after.pointsDue?.length) await settleDue(db, order._id, after.pointsDue, now, now)
     await deliverAbout(
       db,
       { orderId: order._id, orderNo: order.no, serviceName: order.serviceName, status: d.decision === 'approved' ? '评价已通过' : '评价未通过' },

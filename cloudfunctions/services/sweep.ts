@@ -9,6 +9,8 @@
 // or the 督办's deadline), so overlapping or retried sweeps do each step exactly once;
 // a step done leaves the query, so a sweep cut short resumes where it stopped.
 import { clockAfter, countyOf, OPEN_STATES, startClock, SYSTEM_CALLER, type Clock, type ClockEvent, type Order, type OrderAction, type Team } from '../../src/core'
+import { recordOverdueDue } from './ledger'
+import { expireRedemptions } from './store'
 import type { Db } from '../shared/context'
 import type { StaffMemo } from './inbox'
 import { applyTransition, type Plan } from './loop'
@@ -19,7 +21,7 @@ const PARALLEL = 10
 /** a run gives up after this many orders it could not step (they are logged; the next run tries again) */
 const MAX_STUCK = 200
 
-export type SweepReport = { backfilled: number; picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; ms: number }
+export type SweepReport = { backfilled: number; picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; pointsRecorded: number; redemptionsExpired: number; ms: number }
 
 /**
  * The event to do now: a reminder whose deadline has passed too (the sweep did not run
@@ -63,7 +65,7 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
   const started = Date.now()
   const now = p.now()
   const _ = db.command
-  const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, ms: 0 }
+  const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, pointsRecorded: 0, redemptionsExpired: 0, ms: 0 }
   /** the staff of each village and township, looked up once per run (notices go to many orders of the same ones) */
   const staff: StaffMemo = new Map()
   /** orders a step failed on (they still match): left out of the next pages of this run */
@@ -134,8 +136,11 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
     for (let i = 0; i < page.length; i += PARALLEL) await Promise.all(page.slice(i, i + PARALLEL).map(one))
     if (page.length < PAGE) break
   }
+  // points a transition could not record (the function died in between) and codes not collected by the quarter's end
+  report.pointsRecorded = await recordOverdueDue(db, now)
+  report.redemptionsExpired = await expireRedemptions(db, now)
   report.ms = Date.now() - started
-  if (report.picked) console.log('[sweep]', JSON.stringify(report))
+  if (report.picked || report.pointsRecorded || report.redemptionsExpired) console.log('[sweep]', JSON.stringify(report))
   return report
 }
 

@@ -2,7 +2,7 @@
 // The subject is the volunteer's plate (public anyway), not the openId, which a scanner could read.
 // The token format is pure (src/core/volunteer.ts); the secrets and the MAC live here.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { AppError, BADGE_KID_RE, BADGE_TTL_MS, badgePayload, parseBadgeToken } from '../../src/core'
+import { AppError, ARRIVAL_WINDOW_MS, BADGE_KID_RE, BADGE_TTL_MS, badgePayload, parseBadgeToken } from '../../src/core'
 
 export type BadgeKey = { kid: string; secret: string }
 export type BadgeCheck = { ok: true; subject: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' }
@@ -80,4 +80,27 @@ export function checkBadge(token: string, now: Date, keys: readonly BadgeKey[]):
   // base64url decoding is lenient: the id must encode back to exactly what was signed
   if (!subject || Buffer.from(subject, 'utf8').toString('base64url') !== t.subjectB64) return { ok: false, reason: 'malformed' }
   return { ok: true, subject, expiresAt: t.exp * 1000 }
+}
+
+// ---------- arrival codes (到场核验) ----------
+// The villager's order page shows a 6-digit code the volunteer types or scans at the door:
+// HMAC of the order and the 10-minute window, so it proves presence only while it is fresh.
+const arrivalDigits = (secret: string, orderId: string, window: number) =>
+  String(createHmac('sha256', secret).update(`arrive.${orderId}.${window}`).digest().readUInt32BE(0) % 1_000_000).padStart(6, '0')
+
+/** The code for now (first key) and until when it is accepted (the end of the next window). */
+export function arrivalCode(orderId: string, now: Date, keys: readonly BadgeKey[]): { code: string; validUntil: number } {
+  const key = keys[0]
+  if (!key) throw new AppError('INTERNAL', '核验功能未配置密钥（XF_BADGE_KEYS），请联系管理员')
+  const w = Math.floor(now.getTime() / ARRIVAL_WINDOW_MS)
+  return { code: arrivalDigits(key.secret, orderId, w), validUntil: (w + 2) * ARRIVAL_WINDOW_MS }
+}
+
+/** A code of this window or the one before, under any key (constant-time compare). */
+export function checkArrivalCode(orderId: string, code: string, now: Date, keys: readonly BadgeKey[]): boolean {
+  const w = Math.floor(now.getTime() / ARRIVAL_WINDOW_MS)
+  const given = Buffer.from(code.padEnd(6, ' ').slice(0, 6))
+  let ok = false
+  for (const k of keys) for (const win of [w, w - 1]) ok = timingSafeEqual(Buffer.from(arrivalDigits(k.secret, orderId, win)), given) || ok
+  return ok
 }

@@ -60,6 +60,27 @@ import {
   type NoticeKind,
 } from './loop'
 import {
+  checkInInput,
+  codeInput,
+  manualPointsInput,
+  objectInput,
+  pointsPageInput,
+  rankingInput,
+  redeemInput,
+  resolveObjectionInput,
+  reviewListInput,
+  reviewMonthInput,
+  saveRulesInput,
+  storeItemInput,
+  storeListInput,
+  type EntryKind,
+  type HoursKind,
+  type PointRules,
+  type PointTrigger,
+  type RedemptionState,
+  type ReviewState,
+} from './points'
+import {
   approvalsInput,
   approveInput,
   feedInput,
@@ -135,7 +156,10 @@ export const API = {
     tasks: tasksInput,
     accept: orderIdInput,
     decline: withReasonInput,
-    checkIn: orderIdInput,
+    /** 到场签到; with the villager's 6-digit code or the signboard's grid code the hours count as verified */
+    checkIn: checkInInput,
+    /** the villager: the arrival code to show the volunteer at the door (到场核验码) */
+    arrivalCode: orderIdInput,
     complete: completeInput,
     /** 退单: the volunteer hands an accepted order back before arriving */
     handBack: withReasonInput,
@@ -196,6 +220,40 @@ export const API = {
     badge: z.object({}),
     /** 亮证: public — a scanned badge token or a typed plate */
     verify: verifyInput,
+  },
+  points: {
+    /** 我的积分: balance (final / pending), hours, monthly and quarterly sums, latest entries */
+    mine: z.object({}),
+    entries: pointsPageInput,
+    /** 志愿服务记录证明 (PDF) of my verified services */
+    certificate: z.object({}),
+    /** object to one of my entries while its month is published */
+    object: objectInput,
+    /** the county's rules (county admin) */
+    rules: z.object({}),
+    saveRules: saveRulesInput,
+    /** staff: points, a commendation or hours by hand, with a reason */
+    manual: manualPointsInput,
+    /** township / county: a month's entries (or objections) of one township */
+    review: reviewListInput,
+    publish: reviewMonthInput,
+    resolve: resolveObjectionInput,
+    finalise: reviewMonthInput,
+    /** public (masked names) or staff (full): volunteers or teams by points for a month or a year */
+    ranking: rankingInput,
+  },
+  store: {
+    /** items of the caller's county / township (volunteers: what they can redeem this quarter) */
+    items: storeListInput,
+    /** county / township admins add or change an item */
+    saveItem: storeItemInput,
+    redeem: redeemInput,
+    /** my redemptions with their codes */
+    mine: z.object({}),
+    /** store keeper (staff): what a code is for */
+    lookup: codeInput,
+    /** store keeper: hand the item over */
+    handover: codeInput,
   },
 } as const
 
@@ -478,6 +536,101 @@ export type VerifyView = {
   photoUrl: string | null
 }
 
+// ---------- points and the store ----------
+export type PointEntryView = {
+  id: string
+  kind: EntryKind
+  trigger: PointTrigger | null
+  title: string
+  category: string
+  points: number
+  hours: number | null
+  hoursKind: HoursKind | null
+  month: string
+  orderId: string | null
+  orderNo: string | null
+  serviceName: string | null
+  reason: string | null
+  capped: boolean
+  at: number
+  userName: string
+  plate: string | null
+  by: string | null
+  objection: { status: 'open' | 'accepted' | 'refused'; reason: string; answer: string | null } | null
+  /** the owner may still object (its month is published and the window open) */
+  objectable: boolean
+}
+export type MonthSummary = { month: string; points: number; hours: number; state: ReviewState }
+export type MyPointsView = {
+  name: string
+  plate: string | null
+  final: number
+  pending: number
+  hours: Record<HoursKind, number>
+  months: MonthSummary[]
+  quarters: { quarter: string; points: number; hours: number }[]
+  entries: PointEntryView[]
+}
+export type PointRulesView = {
+  countyId: string
+  countyName: string
+  version: number
+  rules: PointRules
+  updatedAt: number | null
+  updatedBy: string | null
+  services: { id: string; name: string; category: string }[]
+}
+export type ReviewView = {
+  townshipId: string
+  townshipName: string
+  month: string
+  state: ReviewState
+  publishedAt: number | null
+  objectUntil: number | null
+  finalAt: number | null
+  openObjections: number
+  entries: PointEntryView[]
+  /** the next page starts after this */
+  next: string | null
+}
+export type RankingRow = { rank: number; id: string; name: string; plate: string | null; teamName: string | null; points: number; hours: number }
+export type RankingView = { period: string; subject: 'person' | 'team'; scopeName: string; full: boolean; rows: RankingRow[] }
+export type CertificateView = { url: string; fileId: string; fileName: string; certificateNo: string; services: number; hours: number }
+export type StoreItemView = {
+  id: string
+  nodeId: string
+  nodeName: string
+  name: string
+  description: string
+  photo: string | null
+  photoUrl: string | null
+  price: number
+  stock: number
+  place: string
+  quarters: string[]
+  active: boolean
+  /** open for redemption this quarter */
+  open: boolean
+}
+export type StoreView = { quarter: string; available: number; items: StoreItemView[] }
+export type RedemptionView = {
+  id: string
+  code: string
+  itemId: string
+  itemName: string
+  place: string
+  price: number
+  state: RedemptionState
+  userName: string
+  plate: string | null
+  createdAt: number
+  expiresAt: number
+  collectedAt: number | null
+  collectedBy: string | null
+  /** data URL of the code's QR (mine only) */
+  qr: string | null
+}
+
 export type ActionOutput = {
   grid: {
     timeliness: TimelinessView
@@ -513,6 +666,7 @@ export type ActionOutput = {
     accept: OrderView
     decline: OrderView
     checkIn: OrderView
+    arrivalCode: { code: string; qr: string; validUntil: number }
     complete: OrderView
     handBack: OrderView
     recall: OrderView
@@ -540,6 +694,21 @@ export type ActionOutput = {
     badge: BadgeView
     verify: VerifyView
   }
+  points: {
+    mine: MyPointsView
+    entries: PointEntryView[]
+    certificate: CertificateView
+    object: PointEntryView
+    rules: PointRulesView
+    saveRules: PointRulesView
+    manual: PointEntryView
+    review: ReviewView
+    publish: ReviewView
+    resolve: PointEntryView
+    finalise: ReviewView
+    ranking: RankingView
+  }
+  store: { items: StoreView; saveItem: StoreItemView; redeem: RedemptionView; mine: RedemptionView[]; lookup: RedemptionView; handover: RedemptionView }
 }
 
 // kept here for its callers; it lives in errors.ts so that pages need not load the whole contract

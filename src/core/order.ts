@@ -1,3 +1,4 @@
+import type { PointEvent } from './points'
 import { z } from 'zod'
 import { AppError } from './errors'
 import { gridCodeSchema } from './grid'
@@ -174,7 +175,18 @@ export const orderSchema = z.object({
   team: z.object({ id: idSchema, name: z.string() }).optional(),
   /** every volunteer who reported it completed (their "done" tab; survives a reopen) */
   servedBy: z.array(z.string()).optional(),
-  completion: z.object({ note: z.string(), photos: z.array(z.string()).max(9), at: z.date() }).optional(),
+  completion: z
+    .object({
+      note: z.string(),
+      photos: z.array(z.string()).max(9),
+      at: z.date(),
+      /** service hours, check-in to completion (capped), and whether the check-in was verified on site */
+      hours: z.number().optional(),
+      verified: z.boolean().optional(),
+    })
+    .optional(),
+  /** 到场签到: when, and how it was verified (the villager's code, the signboard, or not at all) */
+  arrival: z.object({ at: z.date(), verified: z.boolean(), method: z.enum(['villager', 'signboard', 'none']) }).optional(),
   /** the villager's rating; it counts only once an administrator approved it */
   rating: z
     .object({
@@ -206,6 +218,9 @@ export type Order = z.infer<typeof orderSchema> & {
   /** the latest extension request, and how many were approved */
   extension?: Extension
   extensionsUsed?: number
+  /** point events of a transition not yet in the ledger (see cloudfunctions/services/ledger.ts) */
+  pointsDue?: PointEvent[]
+  pointsDueAt?: Date
 }
 
 // ---------- action inputs ----------
