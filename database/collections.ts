@@ -96,6 +96,8 @@ export const COLLECTIONS: CollectionSpec[] = [
   { name: 'pointObjections', indexes: [idx('township_month', ['townshipId', 'month', 'status'])] },
   // every version of every county's rules: <countyId>:<version>
   { name: 'pointRules', indexes: [] },
+  // 志愿服务记录证明 issued (_id = certificate number), so the issuer can confirm one
+  { name: 'certificates', indexes: [idx('user_issued', ['userId', '-issuedAt'])] },
   // 积分超市
   { name: 'storeItems', indexes: [idx('node_price', ['nodeId', 'price'])] },
   {

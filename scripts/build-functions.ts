@@ -37,8 +37,8 @@ const FUNCTIONS: Record<string, FunctionConfig> = {
   // arrival codes render their QR with qrcode
   order: { timeout: 20, openapi: ['security.msgSecCheck'], runtimeDeps: ['qrcode'] },
   showcase: { timeout: 20, openapi: ['security.msgSecCheck'] },
-  // the volunteer service record (PDF) needs pdfkit and the regular font
-  points: { timeout: 30, runtimeDeps: ['pdfkit'], assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf')] },
+  // the volunteer service record (PDF): pdfkit and the two CJK fonts, like signboard
+  points: { timeout: 30, runtimeDeps: ['pdfkit'], assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf'), FONT('700Bold', 'NotoSansSC_700Bold.ttf')] },
   // redemption codes render their QR with qrcode
   store: { timeout: 10, runtimeDeps: ['qrcode'] },
   user: { timeout: 10 },

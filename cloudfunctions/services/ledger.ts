@@ -92,6 +92,8 @@ export type EntryDoc = {
   reason: string | null
   /** the entry this one corrects (objections) */
   corrects: string | null
+  /** the village whose station organised the work (the order's), for the service record */
+  workVillageId: string | null
   by: { id: string; name: string } | null
   countyId: string
   townshipId: string
@@ -138,6 +140,7 @@ function lineOf(e: PointEvent, rules: RulesDoc, used: (ruleId: string) => number
     serviceName: e.serviceName,
     reason: e.reason ?? null,
     corrects: null,
+    workVillageId: e.path[2] ?? null,
     by: e.by ?? null,
     at: e.at,
   }

@@ -399,6 +399,7 @@ export async function resolve(deps: Deps, input: z.infer<typeof resolveObjection
               serviceName: entry.serviceName,
               reason: input.reason,
               corrects: entry._id,
+              workVillageId: entry.workVillageId ?? null,
               by: { id: caller.openId, name: caller.name },
               at: now,
             },

@@ -263,6 +263,7 @@ const storeLine = (id: string, userId: string, kind: 'redeem' | 'refund', points
   serviceName: null,
   reason: null,
   corrects: null,
+  workVillageId: null,
   by: null,
   at: now,
 })

@@ -48,8 +48,16 @@ export function toOrderView(o: Order, urls?: UrlMap, now = Date.now()): OrderVie
     assignee: o.assignee ?? null,
     team: o.team ?? null,
     completion: o.completion
-      ? { note: o.completion.note, photos: o.completion.photos, photoUrls: urlsOf(o.completion.photos, urls), at: new Date(o.completion.at).getTime() }
+      ? {
+          note: o.completion.note,
+          photos: o.completion.photos,
+          photoUrls: urlsOf(o.completion.photos, urls),
+          at: new Date(o.completion.at).getTime(),
+          hours: o.completion.hours ?? null,
+          verified: o.completion.verified ?? null,
+        }
       : null,
+    arrival: o.arrival ? { at: ms(o.arrival.at), verified: o.arrival.verified, method: o.arrival.method } : null,
     rating: o.rating
       ? {
           fixed: o.rating.fixed,

@@ -47,7 +47,7 @@ function loadFonts() {
 }
 
 // ---------- layout (points; A4 = 595.28 × 841.89, 1 cm = 28.35 pt) ----------
-const A4: [number, number] = [595.28, 841.89]
+export const A4: [number, number] = [595.28, 841.89]
 const MARGIN = 42
 const RED = '#c8161d'
 const INK = '#1f1f1f'
@@ -115,7 +115,8 @@ function drawPage(doc: Doc, p: SignboardPage) {
  * A signboard PDF being written: add pages one at a time (so a batch never holds all
  * its code images at once), then `finish` for the bytes.
  */
-export function openSignboardPdf(meta: { title?: string } = {}) {
+/** A PDF with our CJK fonts registered as 'R' and 'B' (no Helvetica), and a promise of its bytes. */
+export function openPdf(meta: { title: string }) {
   const { regular, bold } = loadFonts()
   // font: null → pdfkit does not load its default Helvetica at all
   const doc = new PDFDocument({
@@ -123,7 +124,7 @@ export function openSignboardPdf(meta: { title?: string } = {}) {
     margin: 0,
     autoFirstPage: false,
     font: null as unknown as string,
-    info: { Title: meta.title ?? SIGNBOARD_TITLE, Creator: '幸福+码' },
+    info: { Title: meta.title, Creator: '幸福+码' },
   })
   // our fonts only, registered before any text (pdfkit's default Helvetica cannot draw Chinese)
   doc.registerFont('R', regular)
@@ -135,6 +136,17 @@ export function openSignboardPdf(meta: { title?: string } = {}) {
     doc.on('end', () => resolve(Buffer.concat(chunks)))
     doc.on('error', reject)
   })
+  return {
+    doc,
+    finish(): Promise<Buffer> {
+      doc.end()
+      return done
+    },
+  }
+}
+
+export function openSignboardPdf(meta: { title?: string } = {}) {
+  const { doc, finish } = openPdf({ title: meta.title ?? SIGNBOARD_TITLE })
   let pages = 0
   return {
     add(p: SignboardPage) {
@@ -146,10 +158,7 @@ export function openSignboardPdf(meta: { title?: string } = {}) {
     get pages() {
       return pages
     },
-    finish(): Promise<Buffer> {
-      doc.end()
-      return done
-    },
+    finish,
   }
 }
 

@@ -303,8 +303,14 @@ export type OrderView = {
   /** the five-step loop (absent on views built before it) */
   assignee?: { id: string; name: string; teamId: string | null } | null
   team?: { id: string; name: string } | null
-  /** photos: storage fileIDs; photoUrls: http(s) temp URLs of those that resolved (display these) */
-  completion?: { note: string; photos: string[]; photoUrls: string[]; at: number } | null
+  /**
+   * photos: storage fileIDs; photoUrls: http(s) temp URLs of those that resolved (display these);
+   * hours: check-in to completion, capped by the county's rule (null on orders completed before points);
+   * verified: whether the check-in was verified on site (the villager's code or the signboard)
+   */
+  completion?: { note: string; photos: string[]; photoUrls: string[]; at: number; hours?: number | null; verified?: boolean | null } | null
+  /** 到场签到: when, and how it was verified (absent before check-in) */
+  arrival?: { at: number; verified: boolean; method: 'villager' | 'signboard' | 'none' } | null
   /** only an approved rating counts in any score */
   rating?: { fixed: boolean; stars: number; comment: string; status: ReviewStatus; at: number | null; reason: string | null } | null
   /** the order's showcase, if one was submitted; reason when rejected */

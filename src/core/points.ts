@@ -418,3 +418,48 @@ export const checkInInput = z.object({
   arrivalCode: arrivalCodeSchema.optional(),
   gridCode: z.string().trim().max(40).optional(),
 })
+
+// ---------- 志愿服务记录证明 (民政部令第67号) ----------
+export type CertificateLine = { date: string; content: string; hours: number; organiser: string }
+export type CertificateData = {
+  no: string
+  issuedOn: string
+  name: string
+  plate: string | null
+  /** verified services (check-in verified on site), oldest first */
+  services: CertificateLine[]
+  /** hours added by staff, listed apart and labelled */
+  manual: CertificateLine[]
+  serviceHours: number
+  manualHours: number
+  /** first and last service day */
+  span: { from: string; to: string } | null
+  issuer: string
+  contact: string | null
+}
+export type HoursRecord = { at: Date; hours: number; hoursKind: HoursKind; serviceName: string | null; reason: string | null; organiser: string }
+
+const day = (t: Date) => toLocal(t).format('YYYY年M月D日')
+const sum = (l: CertificateLine[]) => Math.round(l.reduce((s, x) => s + x.hours, 0) * 10) / 10
+
+/** What a certificate states: verified services and labelled manual hours; unverified hours are left out. */
+export function certificateOf(p: { no: string; issuedAt: Date; name: string; plate: string | null; records: HoursRecord[]; issuer: string; contact: string | null }): CertificateData {
+  const sorted = [...p.records].sort((a, b) => a.at.getTime() - b.at.getTime())
+  const line = (r: HoursRecord): CertificateLine => ({ date: day(r.at), content: r.serviceName ?? r.reason ?? '志愿服务', hours: r.hours, organiser: r.organiser })
+  const services = sorted.filter((r) => r.hoursKind === 'verified').map(line)
+  const manual = sorted.filter((r) => r.hoursKind === 'manual').map(line)
+  const counted = sorted.filter((r) => r.hoursKind !== 'unverified')
+  return {
+    no: p.no,
+    issuedOn: day(p.issuedAt),
+    name: p.name,
+    plate: p.plate,
+    services,
+    manual,
+    serviceHours: sum(services),
+    manualHours: sum(manual),
+    span: counted.length ? { from: day(counted[0].at), to: day(counted[counted.length - 1].at) } : null,
+    issuer: p.issuer,
+    contact: p.contact,
+  }
+}

@@ -3,6 +3,7 @@
 // objection → resolution → final, redemption races, hand-over and expiry, rankings.
 import { PRIVACY_VERSION } from '../../src/core'
 import { settleDue } from '../../cloudfunctions/services/ledger'
+import { pdfText } from '../helpers/pdfQr'
 import { uploadPhotos } from '../helpers/photos'
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
@@ -314,6 +315,25 @@ describe('the points store', () => {
     await rt.invoke('clock', {}, null, () => jan)
     expect((await entriesOf(VOL)).filter((e) => e.kind === 'refund')).toHaveLength(1)
     expect(before + 5).toBe((await ok('store', 'items', {}, VOL, jan)).available)
+  })
+})
+
+describe('志愿服务记录证明', () => {
+  test('lists the verified service and the labelled manual hours, not unverified ones; numbered and kept', async () => {
+    const c = await ok('points', 'certificate', {}, VOL, new Date('2026-12-02T03:00:00Z'))
+    expect(c).toMatchObject({ services: 1, hours: 1.5 })
+    expect(c.certificateNo).toMatch(/^ZM20261202\d{6}$/)
+    const res = await fetch(encodeURI(c.url))
+    expect(res.status).toBe(200)
+    const text = (await pdfText(Buffer.from(await res.arrayBuffer()))).replace(/[ \t]+/g, ' ')
+    const plate = (await rt.db.collection('volunteers').doc(VOL).get()).data[0].plate
+    for (const s of ['志愿服务记录证明', '刘志刚', plate, '2026年11月10日', '水电维修', '1.5', '东关村新时代文明实践站', '参加防汛值守', '工作人员补录', c.certificateNo, '出具日期：2026年12月2日', '民政部令第67号']) {
+      expect(text).toContain(s)
+    }
+    expect((await rt.db.collection('certificates').doc(c.certificateNo).get()).data[0]).toMatchObject({ userId: VOL, services: 1, serviceHours: 1.5, manualHours: 3 })
+    // VOL2's only completed service was unverified: no service listed
+    const c2 = await ok('points', 'certificate', {}, VOL2, new Date('2026-12-02T03:00:00Z'))
+    expect(c2).toMatchObject({ services: 0, hours: 0 })
   })
 })
 
