@@ -41,6 +41,11 @@ export type Runtime = {
   wechat: WechatPort
   /** call a function as `openId`, as POST /fn/<name> does (`now`: an injected clock, for tests) */
   invoke(name: string, event: unknown, openId: string | null, now?: () => Date): Promise<unknown>
+  /**
+   * Tests: the instant functions called over HTTP see (null: the real time), e.g. the day
+   * after a month ends, so that a browser test can publish that month's points.
+   */
+  setClock(now: (() => Date) | null): void
   close(): Promise<void>
 }
 
@@ -65,6 +70,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const wechat = opts.wechat ?? localWechat()
 
   let publicUrl = ''
+  let clock: (() => Date) | null = null
   async function invoke(name: string, event: unknown, openId: string | null, now?: () => Date) {
     const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
     if (!fn) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数 ${name} 不存在` }
@@ -114,7 +120,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (fn && req.method === 'POST') {
         const openId = sessions.resolve(req.headers.authorization)
         const event = await readJson(req)
-        return sendJson(res, 200, { result: await invoke(fn[1], event, openId), requestId: randomUUID() })
+        return sendJson(res, 200, { result: await invoke(fn[1], event, openId, clock ?? undefined), requestId: randomUUID() })
       }
       if (url === '/dev/users' && req.method === 'GET') return sendJson(res, 200, { users: await devUsers() })
       if (url === '/dev/login' && req.method === 'POST') {
@@ -161,6 +167,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     sessions,
     wechat,
     invoke,
+    setClock: (now) => {
+      clock = now
+    },
     async close() {
       server.closeAllConnections?.()
       await new Promise<void>((r) => server.close(() => r()))
