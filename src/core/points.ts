@@ -134,6 +134,8 @@ export function quarterEnd(quarter: string): Date {
   const q = Number(quarter.slice(5))
   return dayjs.tz(`${quarter.slice(0, 4)}-${String(q * 3).padStart(2, '0')}-01 00:00`, ZONE).add(1, 'month').toDate()
 }
+/** The month `delta` months from `month` ('2026-11', -1 → '2026-10'). */
+export const shiftMonth = (month: string, delta: number) => monthOf(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + delta, 15))
 export const QUARTER_RE = /^\d{4}Q[1-4]$/
 export const quarterLabel = (q: string) => `${q.slice(0, 4)}年第${q.slice(5)}季度`
 export const monthLabel = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`

@@ -42,8 +42,8 @@ export type Session = {
   click: (selector: string) => Promise<void>
   /** type into the visible input or textarea of `selector` */
   fill: (selector: string, text: string) => Promise<void>
-  /** the confirmation modal: it must say `message` (when given); the person taps 确定 */
-  confirmModal: (message?: string) => Promise<void>
+  /** the confirmation modal: it must say `message` (when given); the person taps `button` (default 确定) */
+  confirmModal: (message?: string, button?: string) => Promise<void>
   /** the sweep of order clocks (function `clock`), as the cloud timer runs it, at an instant of the test's choosing */
   sweepAt: (at: Date) => Promise<any>
 }
@@ -71,9 +71,9 @@ export async function openSession(suite: string): Promise<Session> {
     },
     click: (sel) => page.locator(sel).filter({ visible: true }).first().click(),
     fill: (sel, text) => page.locator(`${sel} textarea, ${sel} input, textarea${sel}, input${sel}`).filter({ visible: true }).first().fill(text),
-    async confirmModal(message) {
+    async confirmModal(message, button = '确定') {
       if (message) await see(page.locator('.taro-modal__text')).contains(message)
-      const ok = page.getByText('确定', { exact: true }).filter({ visible: true }).last()
+      const ok = page.getByText(button, { exact: true }).filter({ visible: true }).last()
       await ok.waitFor({ timeout: 5000 })
       await ok.click()
     },

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: 'TODO' })
+export default definePageConfig({ navigationBarTitleText: '积分规则' })

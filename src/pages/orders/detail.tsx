@@ -1,5 +1,7 @@
+import { useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
-import { Text, View } from '@tarojs/components'
+import { Image, Text, View } from '@tarojs/components'
+import { call, errorMessage } from '@/api'
 import Btn from '@/components/Btn'
 import Photos from '@/components/Photos'
 import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
@@ -11,6 +13,7 @@ import StatusTag from '@/components/StatusTag'
 import Timeline from '@/components/Timeline'
 import { callPhone, decode, go, query } from '@/components/util'
 import './detail.scss'
+import './arrival.scss'
 import { useOrder } from '@/components/useOrder'
 import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
@@ -29,6 +32,10 @@ export default function OrderDetail() {
   const { order, setOrder, error, refresh } = useOrder(id, '没有找到这条诉求，请从“我的诉求”里打开')
 
   const canCancel = !!order && CANCELLABLE.includes(order.status)
+  // 到场核验码: the code the volunteer types at the door (verified hours), or why it could not be had
+  const [arrival, setArrival] = useState<{ code: string; qr: string } | string>('')
+  const shown = typeof arrival === 'object'
+  const showArrival = () => call('order', 'arrivalCode', { id }).then(setArrival, (e) => setArrival(errorMessage(e)))
   const showcase = order?.showcase
 
   return (
@@ -74,6 +81,25 @@ export default function OrderDetail() {
               {order.team && <Fact label='服务队伍' value={order.team.name} />}
               {order.assignee && <Fact label='服务志愿者' value={order.assignee.name} />}
             </View>
+
+            {(order.status === 'accepted' || order.status === 'in_service') && (
+              <View className='xf-card arrcode'>
+                {shown ? (
+                  <>
+                    <View id='arrival-code' className='arrcode__code'>
+                      {arrival.code}
+                    </View>
+                    <Image className='arrcode__qr' src={arrival.qr} />
+                    <View className='detail__card-title'>志愿者到达后请出示给他看，10分钟内有效</View>
+                  </>
+                ) : (
+                  !!arrival && <View className='detail__reason'>{arrival}</View>
+                )}
+                <Btn id={shown ? 'arrival-refresh' : 'arrival-show'} type='primary' onClick={showArrival}>
+                  {shown ? '刷新' : '出示到场核验码'}
+                </Btn>
+              </View>
+            )}
 
             {order.completion && (
               <View className='xf-card' id='completion'>

@@ -108,6 +108,16 @@ export default function Incoming() {
               电话点单 ›
             </View>
           )}
+          {staffRoles.length > 0 && (
+            <View id='link-points' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/points/index')}>
+              积分审核 ›
+            </View>
+          )}
+          {staffRoles.length > 0 && (
+            <View id='link-handover' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/store/index')}>
+              兑换核销 ›
+            </View>
+          )}
           {canAdmin && (
             <View id='link-tree' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/tree/index')}>
               网格管理 ›
@@ -116,6 +126,16 @@ export default function Incoming() {
           {staffRoles.some((r) => r.role === 'county') && (
             <View id='link-timeliness' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/timeliness/index')}>
               办理时限 ›
+            </View>
+          )}
+          {staffRoles.some((r) => r.role === 'county') && (
+            <View id='link-point-rules' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/points/index')}>
+              积分规则 ›
+            </View>
+          )}
+          {canAdmin && (
+            <View id='link-store-admin' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/store/index')}>
+              积分超市管理 ›
             </View>
           )}
         </View>

@@ -8,8 +8,9 @@ import Photos from '@/components/Photos'
 import { call, errorMessage } from '@/api'
 import { MAX_PHOTOS, uploadImage } from '@/api/upload'
 import type { OrderView } from '@/core/api'
+import { HOURS_KIND_LABEL } from '@/core/points'
 import { formatTime } from '@/core/time'
-import { back, callPhone, decode } from '@/components/util'
+import { back, callPhone, decode, errorCode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import DueChip from '@/workbench/DueChip'
 import Timeline from '@/components/Timeline'
@@ -17,11 +18,19 @@ import './index.scss'
 import { useOrder } from '@/components/useOrder'
 import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
+import ArrivalDialog, { type ArrivalProof } from './ArrivalDialog'
 
 type Photo = { local: string; fileID: string }
 
 /** A phone number the volunteer may call: not masked (the server masks it until they accept). */
 const callable = (p: string) => !/\*/.test(p)
+
+/** How the arrival was verified, in the volunteer's words. */
+const ARRIVAL_LABEL: Record<NonNullable<OrderView['arrival']>['method'], string> = {
+  villager: '已核验（村民核验码）',
+  signboard: '已核验（网格标识牌）',
+  none: '未核验',
+}
 
 const RETURN_TEXT = {
   decline: { title: '拒单', warning: '拒单后任务退回文明实践站重新派单，请说明原因。', confirmText: '确认拒单', placeholder: '例如：今天在外地，赶不回来', done: '已拒单' },
@@ -38,6 +47,8 @@ export default function VolunteerOrder() {
   /** the reason dialog open: 拒单 (before accepting) or 退单 (accepted, before arriving) */
   const [returning, setReturning] = useState<'decline' | 'handBack' | null>(null)
   const [completing, setCompleting] = useState(false)
+  /** the 到达签到 dialog open */
+  const [arriving, setArriving] = useState(false)
   const [note, setNote] = useState('')
   const [photos, setPhotos] = useState<Photo[]>([])
   const [upload, setUpload] = useState<{ done: number; total: number } | null>(null)
@@ -65,12 +76,22 @@ export default function VolunteerOrder() {
   }
 
   const accept = () => order && run(() => call('order', 'accept', { id: order.id }), '接单成功')
-  const checkIn = async () => {
+  /** From the dialog: a wrong or expired code keeps it open with the message; anything else may mean the order moved on. */
+  const checkIn = async (proof: ArrivalProof) => {
     if (!order) return
-    const ok = await Taro.showModal({ title: '到达签到', content: '确认您已到达村民家中，开始服务？', confirmText: '确定', cancelText: '取消' })
-      .then((r) => r.confirm)
-      .catch(() => false)
-    if (ok) run(() => call('order', 'checkIn', { id: order.id }), '已签到')
+    try {
+      setOrder(await call('order', 'checkIn', { id: order.id, ...proof }))
+    } catch (e) {
+      if (errorCode(e) !== 'VALIDATION') {
+        setNotice(errorMessage(e))
+        const readable = await refresh(true)
+        if (readable === false || errorMessage(e).includes('已被其他志愿者接单')) setGone(true)
+      }
+      throw e
+    }
+    setArriving(false)
+    setNotice('')
+    Taro.showToast({ title: '已签到', icon: 'success' })
   }
 
   const addPhotos = async () => {
@@ -172,6 +193,7 @@ export default function VolunteerOrder() {
               {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
               {order.team && <Fact label='服务队' value={order.team.name} />}
               <Fact label='提交时间' value={formatTime(order.createdAt)} />
+              {order.arrival && <Fact label='到达签到' value={`${formatTime(order.arrival.at)} · ${ARRIVAL_LABEL[order.arrival.method]}`} />}
             </View>
 
             {!!notice && (
@@ -201,7 +223,7 @@ export default function VolunteerOrder() {
                   </Btn>
                 )}
                 {canCheckIn && (
-                  <Btn id='btn-checkin' type='primary' disabled={busy} onClick={checkIn}>
+                  <Btn id='btn-checkin' type='primary' disabled={busy} onClick={() => setArriving(true)}>
                     到达签到
                   </Btn>
                 )}
@@ -279,6 +301,13 @@ export default function VolunteerOrder() {
             {order.completion && (
               <View className='xf-card'>
                 <View className='vorder__sub'>服务记录（{formatTime(order.completion.at)}）</View>
+                {order.completion.hours != null && (
+                  <View id='vol-order-hours' className='vorder__desc'>
+                    {order.completion.hours || order.arrival
+                      ? `服务时长：${order.completion.hours} 小时（${HOURS_KIND_LABEL[order.completion.verified ? 'verified' : 'unverified']}）`
+                      : '没有到达签到，不计服务时长'}
+                  </View>
+                )}
                 <View className='vorder__desc'>{order.completion.note}</View>
                 <Photos photos={order.completion.photoUrls ?? []} />
               </View>
@@ -289,6 +318,8 @@ export default function VolunteerOrder() {
           </>
         )}
       </PageState>
+
+      {arriving && canCheckIn && <ArrivalDialog onSubmit={checkIn} onClose={() => setArriving(false)} />}
 
       {returning && order && (
         <ReasonDialog

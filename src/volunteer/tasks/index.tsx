@@ -38,8 +38,16 @@ export default function Tasks() {
   return (
     <View className='xf-page vtasks'>
       <Tabs tabs={TABS} value={tab} onChange={setTab} />
-      <View id='link-badge' className='xf-link' onClick={() => go('/volunteer/badge/index')}>
-        我的胸牌（亮码） ›
+      <View className='xf-row'>
+        <View id='link-badge' className='xf-link' onClick={() => go('/volunteer/badge/index')}>
+          我的胸牌（亮码） ›
+        </View>
+        <View id='link-points' className='xf-link' onClick={() => go('/volunteer/points/index')}>
+          我的积分 ›
+        </View>
+        <View id='link-store' className='xf-link' onClick={() => go('/volunteer/store/index')}>
+          积分超市 ›
+        </View>
       </View>
       {tab === 'pool' && <View className='xf-hint'>抢单池里的任务谁先接谁办，接单后请尽快上门。</View>}
 
