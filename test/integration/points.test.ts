@@ -299,7 +299,13 @@ describe('the points store', () => {
   test('a code not collected by the end of the quarter expires and the points come back', async () => {
     const item = await ok('store', 'saveItem', { id: itemId, nodeId: (await ok('points', 'rules', {}, COUNTY)).countyId, name: '洗衣液', price: 5, stock: 2, place: '东关村实践站', quarters: ['2026Q4'] }, COUNTY, DEC10)
     expect(item.stock).toBe(2)
-    const r = await ok('store', 'redeem', { itemId, requestId: 'redeem_exp_0001' }, VOL, DEC10)
+    // three taps at once with the same request (a double tap and a retry): one redemption, one deduction
+    const taps = await Promise.all([0, 1, 2].map(() => rt.call('store', 'redeem', { itemId, requestId: 'redeem_exp_0001' }, VOL, DEC10)))
+    expect(taps.every((t) => t.ok)).toBe(true)
+    expect(new Set(taps.map((t) => t.data.code)).size).toBe(1)
+    const r = taps[0].data
+    expect((await entriesOf(VOL)).filter((e) => e._id === `redeem:${VOL}:redeem_exp_0001`)).toHaveLength(1)
+    expect((await rt.db.collection('storeItems').doc(itemId).get()).data[0].stock).toBe(1)
     const before = (await ok('store', 'items', {}, VOL, DEC10)).available
     const jan = new Date('2026-12-31T16:00:01Z') // 1 January 2027, 00:00:01 in Shanghai
     const report = (await rt.invoke('clock', {}, null, () => jan)) as any
