@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import {
+  escapeRegExp,
   allocateChildCodes,
   AppError,
   assertMovable,
@@ -364,7 +365,7 @@ export async function searchGrids(deps: Deps, input: { q: string; limit: number 
   const caller = await deps.caller()
   const scope = [...new Set(staffGrants(caller).map((g) => g.nodeId))]
   if (scope.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以搜索网格')
-  const esc = input.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const esc = escapeRegExp(input.q)
   const res = await grids(db)
     .where(
       _.and([

@@ -1,4 +1,5 @@
 import {
+  escapeRegExp,
   AppError,
   grantsCovering,
   isStaff,
@@ -65,7 +66,7 @@ export async function searchUsers(deps: Deps, { q }: { q: string }): Promise<Use
   const admin = caller.roles.filter((g) => (ADMIN_ROLES as readonly string[]).includes(g.role))
   if (admin.length === 0) throw new AppError('FORBIDDEN', '只有县级管理员或乡镇实践所可以查找人员')
   const byPhone = /^1\d{10}$/.test(q)
-  const esc = q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const esc = escapeRegExp(q)
   const res = await db.collection('users').where(byPhone ? { phone: q } : { name: db.RegExp({ regexp: esc }) }).limit(50).get()
   const users = res.data as User[]
   const nodeIds = [...new Set(users.flatMap((u) => (u.roles ?? []).map((r) => r.nodeId)))]

@@ -2,6 +2,7 @@
 // the badge (亮码) and its public check (亮证).
 import QRCode from 'qrcode'
 import {
+  escapeRegExp,
   AppError,
   isVolunteerRole,
   assertOrderable,
@@ -12,6 +13,7 @@ import {
   placeNames,
   plateCounterId,
   parsePlate,
+  plateSchema,
   STAFF_ROLES,
   staffGrants,
   toVolunteerView,
@@ -137,7 +139,7 @@ export async function myRegistration(deps: Deps): Promise<VolunteerView | null> 
  */
 export async function volunteerList(
   deps: Deps,
-  q: { status: VolunteerStatus; nodeId?: string; before?: number; limit: number },
+  q: { status: VolunteerStatus; nodeId?: string; before?: number; limit: number; q?: string },
 ): Promise<VolunteerView[]> {
   const caller = await deps.caller()
   const grants = staffGrants(caller)
@@ -146,9 +148,19 @@ export async function volunteerList(
   const _ = deps.db.command
   // one node asked for, else every node the caller holds a staff role at
   const nodes = q.nodeId ? [q.nodeId] : [...new Set(grants.map((g) => g.nodeId))]
+  // a search: plate or phone exactly (indexed), else the start of the name (within the scope)
+  const text = q.q?.trim() ?? ''
+  const plate = plateSchema.safeParse(text)
+  const search = !text
+    ? {}
+    : plate.success
+      ? { plate: plate.data }
+      : /^1\d{10}$/.test(text)
+        ? { phone: text }
+        : { name: deps.db.RegExp({ regexp: `^${escapeRegExp(text)}` }) }
   const res = await deps.db
     .collection('volunteers')
-    .where({ scopePath: nodes.length === 1 ? nodes[0] : _.in(nodes), status: q.status, ...(q.before ? { createdAt: _.lte(new Date(q.before)) } : {}) })
+    .where({ scopePath: nodes.length === 1 ? nodes[0] : _.in(nodes), status: q.status, ...search, ...(q.before ? { createdAt: _.lte(new Date(q.before)) } : {}) })
     .orderBy('createdAt', 'desc')
     .limit(q.limit)
     .get()

@@ -28,6 +28,9 @@ export function hasControlChars(v: unknown): boolean {
 }
 
 /** Version of 用户隐私保护指引 (src/pages/privacy); bump it when the text changes so people agree again. */
+/** Text searched for literally in a database regular expression. */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 export const PRIVACY_VERSION = '2026-11'
 
 // ---------- roles ----------

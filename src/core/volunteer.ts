@@ -70,6 +70,8 @@ export const volunteerListInput = z.object({
   /** page by createdAt (ms), as order lists do */
   before: cursorMsSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
+  /** find one: a plate or a phone number (exact), or the start of a name */
+  q: z.string().trim().max(20, '查找内容不能超过20字').optional(),
 })
 export const approveVolunteerInput = z.object({
   id: idSchema,

@@ -185,6 +185,17 @@ describe('rules, staff entries, caps', () => {
     expect(ratings.find((e) => e.points === 1)).toMatchObject({ capped: true, ruleVersion: 1 })
   })
 
+  test('finding the volunteer: the start of a name, a plate or a phone, within the subtree', async () => {
+    const v = (await rt.db.collection('volunteers').doc(VOL).get()).data[0]
+    const find = async (q: string, who = STATION) => ((await ok('volunteer', 'list', { status: 'approved', q }, who)) as any[]).map((x) => x.id)
+    expect(await find('刘志')).toContain(VOL)
+    expect(await find('志刚')).not.toContain(VOL)
+    expect(await find(v.plate.toLowerCase())).toEqual([VOL])
+    expect(await find(v.phone)).toEqual([VOL])
+    expect(await find('.*')).toEqual([])
+    expect(await find('刘志', STATION_XS)).not.toContain(VOL)
+  })
+
   test('staff entries: within the subtree only, idempotent by request', async () => {
     const req = { requestId: 'manual_req_0001', userId: VOL, kind: 'commendation', level: 'county', reason: '获评县级优秀志愿者' }
     expect((await fail('points', 'manual', req, STATION_XS, at(T0, 600))).code).toBe('FORBIDDEN')

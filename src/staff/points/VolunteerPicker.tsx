@@ -6,23 +6,23 @@ import ErrorBox from '@/components/ErrorBox'
 import { Loading } from '@/components/PageState'
 
 const PAGE = 50
-const SHOWN = 30
 
 /**
- * The approved volunteers of the caller's subtree, newest first, 50 at a time
- * (`volunteer.list` has no name search: typing filters the ones loaded, 加载更多 reads on).
+ * The approved volunteers of the caller's subtree matching `q` (a plate or phone exactly, or
+ * the start of a name; empty: the newest), 50 at a time; 加载更多 reads on. The search waits
+ * for typing to pause.
  */
-function useApproved() {
+function useApproved(q: string) {
   const [list, setList] = useState<VolunteerView[] | null>(null)
   const [more, setMore] = useState(false)
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<unknown>(null)
 
-  const load = useCallback(async (before?: number) => {
+  const load = useCallback(async (text: string, before?: number) => {
     setLoading(true)
     setError(null)
     try {
-      const page = await call('volunteer', 'list', { status: 'approved', limit: PAGE, ...(before ? { before } : {}) })
+      const page = await call('volunteer', 'list', { status: 'approved', limit: PAGE, ...(text ? { q: text } : {}), ...(before ? { before } : {}) })
       setList((cur) => {
         const have = before ? (cur ?? []) : []
         return [...have, ...page.filter((v) => !have.some((x) => x.id === v.id))]
@@ -35,26 +35,23 @@ function useApproved() {
     }
   }, [])
 
+  const text = q.trim()
   useEffect(() => {
-    load()
-  }, [load])
-  const loadMore = () => list?.length && !loading && load(list[list.length - 1].createdAt)
-  return { list, more, loading, error, retry: () => (list?.length ? loadMore() : load()), loadMore }
-}
-
-const matches = (v: VolunteerView, q: string) => {
-  const t = q.trim().toLowerCase()
-  return !t || v.name.includes(t) || (v.plate ?? '').toLowerCase().includes(t) || v.phone.includes(t) || (v.teamName ?? '').includes(t)
+    const t = setTimeout(() => load(text), text ? 300 : 0)
+    return () => clearTimeout(t)
+  }, [load, text])
+  const loadMore = () => list?.length && !loading && load(text, list[list.length - 1].createdAt)
+  return { list, more, loading, error, retry: () => (list?.length ? loadMore() : load(text)), loadMore }
 }
 
 /**
- * Choose a volunteer: type a name, plate or phone; tap one. Ids: manual-volunteer-q,
+ * Choose a volunteer: type a name, plate or phone (searched on the server); tap one. Ids: manual-volunteer-q,
  * manual-volunteer-<id> (each result, class manual-volunteer-item), manual-volunteer-more.
  */
 export default function VolunteerPicker({ onPick, bad }: { onPick: (v: VolunteerView) => void; bad?: boolean }) {
-  const { list, more, loading, error, retry, loadMore } = useApproved()
   const [q, setQ] = useState('')
-  const found = (list ?? []).filter((v) => matches(v, q))
+  const { list, more, loading, error, retry, loadMore } = useApproved(q)
+  const found = list ?? []
   return (
     <>
       <Input
@@ -62,7 +59,7 @@ export default function VolunteerPicker({ onPick, bad }: { onPick: (v: Volunteer
         className={`xf-form__input xf-input-fill${bad ? ' xf-form__bad' : ''}`}
         value={q}
         maxlength={20}
-        placeholder='输入姓名、号牌或电话查找'
+        placeholder='输入姓名、完整号牌或手机号查找'
         onInput={(e) => setQ(e.detail.value)}
       />
       {!!error && <ErrorBox error={error} onRetry={retry} />}
@@ -70,10 +67,10 @@ export default function VolunteerPicker({ onPick, bad }: { onPick: (v: Volunteer
       {list && (
         <>
           {found.length === 0 ? (
-            <View className='xf-form__tip'>{list.length === 0 ? '您管理的范围内还没有审核通过的志愿者' : `已读取的 ${list.length} 位志愿者中没有找到，换个写法试试`}</View>
+            <View className='xf-form__tip'>{q.trim() ? '没有找到，请核对姓名（从第一个字输入）、号牌或手机号' : '您管理的范围内还没有审核通过的志愿者'}</View>
           ) : (
             <View className='xf-list pts-vols'>
-              {found.slice(0, SHOWN).map((v) => (
+              {found.map((v) => (
                 <View key={v.id} id={`manual-volunteer-${v.id}`} className='xf-cell manual-volunteer-item' hoverClass='xf-pressed' onClick={() => onPick(v)}>
                   <View className='xf-cell__main'>
                     <View className='xf-cell__title'>
@@ -89,7 +86,6 @@ export default function VolunteerPicker({ onPick, bad }: { onPick: (v: Volunteer
               ))}
             </View>
           )}
-          {found.length > SHOWN && <View className='xf-form__tip'>还有 {found.length - SHOWN} 位，请输入更多字缩小范围</View>}
           {loading && list.length > 0 && <Loading small />}
           {more && !loading && (
             <View id='manual-volunteer-more' className='xf-more' onClick={loadMore}>
