@@ -110,6 +110,26 @@ describe('a loop run earns exactly its entries', () => {
     expect(view.entries.map((e: any) => e.title)).toEqual(expect.arrayContaining(['完成一次服务（村民确认解决）', '服务获村民好评', '服务时长']))
   })
 
+  test('a function that died between the transition and the ledger: the sweep records what the order owes, once', async () => {
+    const id = await served(T0, 60, 'u_vol_06')
+    const o = (await rt.db.collection('orders').doc(id).get()).data[0]
+    // as if the process had stopped right after the compare-and-set: the hours entry is owed, not written
+    await rt.db.collection('points').doc(`${id}:${o.history.length}:hours`).remove()
+    const owed = (await import('../../src/core')).pointEventsFor({ action: 'complete', before: o, after: o, at: o.completion.at })
+    expect(owed.map((e) => e.trigger)).toEqual(['hours'])
+    const stamp = at(T0, 100)
+    await rt.db.collection('orders').doc(id).update({ pointsDue: owed, pointsDueAt: stamp })
+    expect((await entriesOf('u_vol_06')).filter((e) => e.kind === 'hours' && e.orderId === id)).toHaveLength(0)
+    const early = (await rt.invoke('clock', {}, null, () => at(T0, 100.5))) as any
+    expect(early.data.pointsRecorded).toBe(0) // less than a minute: the transition may still be recording it
+    const report = (await rt.invoke('clock', {}, null, () => at(T0, 102))) as any
+    expect(report.data.pointsRecorded).toBe(1)
+    expect((await entriesOf('u_vol_06')).filter((e) => e.kind === 'hours' && e.orderId === id)).toHaveLength(1)
+    expect((await rt.db.collection('orders').doc(id).get()).data[0].pointsDue).toBeUndefined()
+    await rt.invoke('clock', {}, null, () => at(T0, 110))
+    expect((await entriesOf('u_vol_06')).filter((e) => e.kind === 'hours' && e.orderId === id)).toHaveLength(1)
+  })
+
   test('a wrong arrival code is refused and changes nothing; without a code the hours are unverified; a signboard code verifies', async () => {
     const id = await place(T0)
     await ok('order', 'dispatch', { id, volunteerId: VOL2 }, STATION, at(T0, 5))
