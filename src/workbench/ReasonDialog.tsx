@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import { Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { errorMessage } from '@/api'
@@ -18,6 +18,9 @@ type Props<K extends string> = {
   maxLength?: number
   /** one of these must be picked first (督办: the reply deadline; 延期: the days) */
   choice?: { label: string; options: readonly { key: K; label: string }[] }
+  /** more fields above the text (e.g. 更正分值) and what is missing in them (null: nothing) */
+  fields?: ReactNode
+  checkFields?: () => string | null
   /** reject with an Error/ApiError to keep the dialog open and show the message */
   onSubmit: (text: string, choice: K) => Promise<void>
   onClose: () => void
@@ -40,6 +43,8 @@ export default function ReasonDialog<K extends string = string>(p: Props<K>) {
 
   const submit = async () => {
     if (choice && !picked) return setError(`请选择${choice.label}`)
+    const missing = p.checkFields?.()
+    if (missing) return setError(missing)
     const r = reason.trim()
     if (r.length < min) return setError(`请填写${what}（至少${min}个字）`)
     if (r.length > max) return setError(`${what}不能超过${max}字`)
@@ -70,6 +75,7 @@ export default function ReasonDialog<K extends string = string>(p: Props<K>) {
             </View>
           </>
         )}
+        {p.fields}
         <View className='xs-dialog__label'>{what}（必填）</View>
         <View className='xs-dialog__box xf-input-fill'>
           <Textarea

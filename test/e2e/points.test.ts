@@ -9,7 +9,8 @@ import { closeSession, e2eSuite, openSession, see, type Session } from './browse
  * and the browser's): the volunteer accepts, checks in with the code the villager shows,
  * completes 90 minutes later; the villager confirms with 5 stars; the station approves the
  * rating; 我的积分 shows the entries pending; after the month the township publishes, and
- * once the window is over finalises it; the volunteer's points are final; the county adds
+ * a volunteer objects to an entry and the township answers with a correction; once the
+ * window is over the township finalises the month; the volunteer's points are final; the county adds
  * an item to the store; the volunteer redeems it; the station hands it over with the code;
  * the volunteer's 志愿服务记录证明 lists the service (read with pdftotext).
  * Screenshots: test-artifacts/e2e/points.
@@ -128,7 +129,28 @@ e2eSuite('points, review, store and certificate (H5 in Chromium)', () => {
     await see(page.locator('#review-state-label')).hasText('公示中')
     await s.shot('township-published')
 
-    // 7. after the 5-day window, with no objection, the township finalises (定稿)
+    // 7. during the window the volunteer objects to the rating bonus; the township agrees and adds 1 point
+    await setNow(new Date('2026-12-02T02:00:00Z'))
+    await s.signIn('刘志刚', '/volunteer/points/index')
+    await click(`#object-${id}_rating`)
+    await fill('#reason-input', '村民给了五星好评，按县里规定应加3分')
+    await s.shot('volunteer-objection')
+    await click('#btn-reason-submit')
+    await see(page.locator(`#entry-${id}_rating`)).contains('村民给了五星好评')
+    await s.signIn('陈所长', '/staff/points/index')
+    await click('#tab-objections')
+    await see(page.locator('#objection-list')).contains('按县里规定应加3分')
+    await click(`[id="objection-accept-${id}:rating"]`)
+    await click('#correct-sign-plus')
+    await fill('#correct-points', '1')
+    await fill('#reason-input', '核实后补加1分')
+    await s.shot('township-correction')
+    await click('#btn-reason-submit')
+    await see(page.locator('body')).contains('2026年11月没有待处理的异议')
+    for (let i = 0; i < 50 && !(await rt.db.collection('points').doc(`correct:${id}:rating`).get()).data.length; i++) await page.waitForTimeout(100)
+    expect((await rt.db.collection('points').doc(`correct:${id}:rating`).get()).data[0]).toMatchObject({ kind: 'correction', points: 1, month: '2026-11' })
+
+    // 8. after the 5-day window, with the objection answered, the township finalises (定稿)
     await setNow(new Date('2026-12-07T02:00:00Z'))
     await s.signIn('陈所长', '/staff/points/index')
     await see(page.locator('#review-state-label')).hasText('公示中')
@@ -137,7 +159,7 @@ e2eSuite('points, review, store and certificate (H5 in Chromium)', () => {
     await see(page.locator('#review-state-label')).hasText('已定稿')
     await s.shot('township-final')
 
-    // 8. the county puts an item in the store
+    // 9. the county puts an item in the store
     await s.signIn('周主任', '/admin/store/index')
     await click('#store-item-new')
     await fill('#store-item-name', '洗衣液')
@@ -150,9 +172,9 @@ e2eSuite('points, review, store and certificate (H5 in Chromium)', () => {
     const item = (await rt.db.collection('storeItems').where({ name: '洗衣液' }).get()).data[0]
     expect(item).toMatchObject({ price: 5, stock: 10, quarters: expect.arrayContaining(['2026Q4']) })
 
-    // 9. the volunteer's points are final; they redeem the item and get a code
+    // 10. the volunteer's points are final (9 + 1); they redeem the item and get a code
     await s.signIn('刘志刚', '/volunteer/store/index')
-    await see(page.locator('#store-available')).contains('9')
+    await see(page.locator('#store-available')).contains('10')
     await click(`#redeem-${item._id}`)
     await s.confirmModal('用 5 积分兑换「洗衣液」')
     await see(page.locator('#redeem-code')).contains('-')
@@ -162,7 +184,7 @@ e2eSuite('points, review, store and certificate (H5 in Chromium)', () => {
     await s.shot('volunteer-redeemed')
     expect((await rt.db.collection('storeItems').doc(item._id).get()).data[0].stock).toBe(9)
 
-    // 10. the station (store keeper) hands it over with the code
+    // 11. the station (store keeper) hands it over with the code
     await s.signIn('刘站长', '/staff/store/index')
     await fill('#handover-code', redeemCode.toLowerCase())
     await click('#handover-lookup')
@@ -175,9 +197,10 @@ e2eSuite('points, review, store and certificate (H5 in Chromium)', () => {
     const red = (await rt.db.collection('redemptions').where({ code: redeemCode.replace('-', '') }).get()).data[0]
     expect(red).toMatchObject({ state: 'collected', collectedBy: '刘站长' })
 
-    // 11. the volunteer downloads the 志愿服务记录证明; it lists the verified service
+    // 12. the volunteer downloads the 志愿服务记录证明; it lists the verified service
     await s.signIn('刘志刚', '/volunteer/points/index')
-    await see(page.locator('#points-final')).contains('4')
+    await see(page.locator('#points-final')).contains('5')
+    await see(page.locator(`#entry-${id}_rating`)).contains('核实后补加1分')
     const popup = page.context().waitForEvent('page', { timeout: 15_000 }).catch(() => null)
     await click('#points-certificate')
     await (await popup)?.close()

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
@@ -7,17 +7,15 @@ import { call, errorMessage } from '@/api'
 import type { PointRulesView } from '@/core/api'
 import { COMMENDATION_LABEL, TRIGGER_LABEL, type PointRules, type RuleItem } from '@/core/points'
 import { formatTime } from '@/core/time'
-import { errorCode, IS_H5 } from '@/components/util'
+import { errorCode } from '@/components/util'
 import NumField from './NumField'
 import RuleEditor, { pointsText, scopeText } from './RuleEditor'
 import './index.scss'
+import { ask } from '@/workbench/ask'
+import SaveBar from '@/workbench/SaveBar'
+import { useDraft } from '@/workbench/useDraft'
 
 const STANDARD_CATEGORIES = ['基础积分', '贡献加分', '负面减分', '其他']
-
-const ask = (title: string, content: string, confirmText: string) =>
-  Taro.showModal({ title, content, confirmText, cancelText: '取消' })
-    .then((r) => r.confirm)
-    .catch(() => false)
 
 /** Items by category, in the order the categories first appear. */
 function groups(items: RuleItem[]) {
@@ -65,43 +63,10 @@ const newItem = (): RuleItem => ({
  * rules-discard, rules-save; the open item's fields: see RuleEditor.
  */
 export default function PointRulesPage() {
-  const [view, setView] = useState<PointRulesView | null>(null)
-  const [draft, setDraft] = useState<PointRules | null>(null)
-  const [error, setError] = useState<unknown>(null)
   const [open, setOpen] = useState<string | null>(null)
-  const [saving, setSaving] = useState(false)
-  const [invalid, setInvalid] = useState('')
-  const alive = useRef(true)
-
-  const load = useCallback(async () => {
-    setError(null)
-    try {
-      const v = await call('points', 'rules', {})
-      if (!alive.current) return
-      setView(v)
-      setDraft(structuredCloneRules(v.rules))
-      setOpen(null)
-    } catch (e) {
-      if (alive.current) setError(e)
-    }
-  }, [])
-
-  useEffect(() => {
-    alive.current = true
-    load()
-    return () => {
-      alive.current = false
-    }
-  }, [load])
-
-  const dirty = !!view && !!draft && JSON.stringify(draft) !== JSON.stringify(view.rules)
-  // WeChat asks before the back button throws the edits away (H5 has no such API)
-  useEffect(() => {
-    if (IS_H5) return
-    if (dirty) Taro.enableAlertBeforeUnload({ message: '修改还没有保存，离开后将丢失。确定离开吗？' })
-    else Taro.disableAlertBeforeUnload()
-  }, [dirty])
-  useEffect(() => setInvalid(''), [draft])
+  const { view, draft, setDraft, error, load, dirty, saving, save: send, invalid, setInvalid } = useDraft({ fetch: fetchRules, toDraft: copyRules, same: sameRules })
+  // a fresh load closes the open item
+  useEffect(() => setOpen(null), [view?.version])
 
   const patch = (p: Partial<PointRules>) => setDraft((d) => (d ? { ...d, ...p } : d))
   const setItem = (item: RuleItem) => setDraft((d) => (d ? { ...d, items: d.items.map((x) => (x.id === item.id ? item : x)) } : d))
@@ -121,7 +86,7 @@ export default function PointRulesPage() {
 
   const discard = async () => {
     if (view && (await ask('放弃修改', '放弃还没有保存的修改，恢复成上次保存的规则？', '放弃修改'))) {
-      setDraft(structuredCloneRules(view.rules))
+      setDraft(copyRules(view))
       setOpen(null)
     }
   }
@@ -136,16 +101,8 @@ export default function PointRulesPage() {
     }
     const ok = await ask('保存积分规则', `保存后生成第 ${view.version + 1} 版规则，只对保存以后新记的积分生效，已经记下的积分不变。确定保存吗？`, '确认保存')
     if (!ok) return
-    const sent = draft
-    setSaving(true)
     try {
-      const v = await call('points', 'saveRules', { rules: sent, version: view.version })
-      if (!alive.current) return
-      setView(v)
-      // edits made while the save was on its way stay on the page (and stay unsaved)
-      setDraft((cur) => (cur === sent ? structuredCloneRules(v.rules) : cur))
-      setOpen(null)
-      Taro.showToast({ title: '已保存', icon: 'success' })
+      await send((rules, v) => call('points', 'saveRules', { rules, version: v.version }))
     } catch (e) {
       if (errorCode(e) === 'CONFLICT') {
         const reload = await ask('规则已被修改', `${errorMessage(e)}。重新载入会显示最新的规则，您这次的修改需要重新做。`, '重新载入')
@@ -154,8 +111,6 @@ export default function PointRulesPage() {
         setInvalid(errorMessage(e))
         Taro.showModal({ title: '保存没有成功', content: errorMessage(e), showCancel: false })
       }
-    } finally {
-      if (alive.current) setSaving(false)
     }
   }
 
@@ -235,24 +190,7 @@ export default function PointRulesPage() {
               </Btn>
             </View>
 
-            <View className='xf-actions rules__save'>
-              {dirty && (
-                <View id='rules-dirty' className='rules__dirty'>
-                  有修改还没有保存。
-                  <Text id='rules-discard' className='xf-link rules__discard' onClick={discard}>
-                    放弃修改
-                  </Text>
-                </View>
-              )}
-              {!!invalid && (
-                <View id='rules-error' className='xf-form__error rules__error'>
-                  {invalid}
-                </View>
-              )}
-              <Btn id='rules-save' type='primary' disabled={saving || !dirty} onClick={save}>
-                {saving ? '正在保存…' : '保存'}
-              </Btn>
-            </View>
+            <SaveBar idPrefix='rules' dirty={dirty} invalid={invalid} saving={saving} label='保存' onSave={save} onDiscard={discard} />
           </>
         )}
       </PageState>
@@ -261,6 +199,6 @@ export default function PointRulesPage() {
 }
 
 /** The page edits its own copy; the view's rules stay as saved (to compare and to discard to). */
-function structuredCloneRules(r: PointRules): PointRules {
-  return { ...r, items: r.items.map((i) => ({ ...i })) }
-}
+const copyRules = (v: PointRulesView): PointRules => ({ ...v.rules, items: v.rules.items.map((i) => ({ ...i })) })
+const sameRules = (d: PointRules, v: PointRulesView) => JSON.stringify(d) === JSON.stringify(v.rules)
+const fetchRules = () => call('points', 'rules', {})

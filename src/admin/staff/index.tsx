@@ -10,14 +10,10 @@ import { ROLE_LABEL, type StaffRole } from '@/core/schemas'
 import { isStaff } from '@/core/permissions'
 import { callPhone, decode } from '@/components/util'
 import './index.scss'
+import { ask as confirm } from '@/workbench/ask'
 
 /** The one staff role that belongs at each level of the tree (grids and micro-grids have none). */
 const ROLE_AT: Record<string, StaffRole | undefined> = { county: 'county', township: 'township', village: 'station' }
-
-const confirm = (title: string, content: string, confirmText: string) =>
-  Taro.showModal({ title, content, confirmText, cancelText: '取消' })
-    .then((r) => r.confirm)
-    .catch(() => false)
 
 export default function StaffPage() {
   const { params } = useRouter()

@@ -1,24 +1,21 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
-import { Text, View } from '@tarojs/components'
-import Btn from '@/components/Btn'
+import { View } from '@tarojs/components'
 import PageState from '@/components/PageState'
 import { call, errorMessage } from '@/api'
 import type { TimelinessView } from '@/core/api'
 import { describeZodError } from '@/core/errors'
 import { STAGE_LABEL, timelinessSettingsSchema, type Stage, type TimelinessSettings } from '@/core/timeliness'
 import { formatTime } from '@/core/time'
-import { decode, IS_H5 } from '@/components/util'
+import { decode } from '@/components/util'
 import LimitsEditor from './LimitsEditor'
 import ServiceLimits from './ServiceLimits'
 import ClockFields from './ClockFields'
 import CalendarEditor from './CalendarEditor'
 import './index.scss'
-
-const confirm = (title: string, content: string, confirmText: string) =>
-  Taro.showModal({ title, content, confirmText, cancelText: '取消' })
-    .then((r) => r.confirm)
-    .catch(() => false)
+import { ask as confirm } from '@/workbench/ask'
+import SaveBar from '@/workbench/SaveBar'
+import { useDraft } from '@/workbench/useDraft'
 
 /** The settings as the page edits them: limits of services no longer in the catalogue are dropped (the server refuses them). */
 function editable(v: TimelinessView): TimelinessSettings {
@@ -28,6 +25,7 @@ function editable(v: TimelinessView): TimelinessSettings {
 
 /** Equal settings compare equal whatever order services were switched in. */
 const canonical = (s: TimelinessSettings) => JSON.stringify({ ...s, services: Object.keys(s.services).sort().map((id) => [id, s.services[id]]) })
+const sameSettings = (d: TimelinessSettings, v: TimelinessView) => canonical(d) === canonical(v.settings)
 
 /** Where a schema issue is, in the page's words: 默认时限 · 派单：… / 水电维修 · 办结：… / 日历 2027-01-01：… */
 function whereOf(path: readonly PropertyKey[], v: TimelinessView, draft: TimelinessSettings): string {
@@ -47,41 +45,8 @@ function whereOf(path: readonly PropertyKey[], v: TimelinessView, draft: Timelin
 export default function TimelinessPage() {
   const { params } = useRouter()
   const countyId = decode(params.id)
-  const [view, setView] = useState<TimelinessView | null>(null)
-  const [draft, setDraft] = useState<TimelinessSettings | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const [saving, setSaving] = useState(false)
-  const [invalid, setInvalid] = useState('')
-  const alive = useRef(true)
-
-  const load = useCallback(async () => {
-    setError(null)
-    try {
-      const v = await call('grid', 'timeliness', countyId ? { countyId } : {})
-      if (!alive.current) return
-      setView(v)
-      setDraft(editable(v))
-    } catch (e) {
-      if (alive.current) setError(e)
-    }
-  }, [countyId])
-
-  useEffect(() => {
-    alive.current = true
-    load()
-    return () => {
-      alive.current = false
-    }
-  }, [load])
-
-  const dirty = !!view && !!draft && canonical(draft) !== canonical(view.settings)
-  // WeChat asks before the back button throws the edits away (H5 has no such API)
-  useEffect(() => {
-    if (IS_H5) return
-    if (dirty) Taro.enableAlertBeforeUnload({ message: '修改还没有保存，离开后将丢失。确定离开吗？' })
-    else Taro.disableAlertBeforeUnload()
-  }, [dirty])
-  useEffect(() => setInvalid(''), [draft])
+  const fetch = useCallback(() => call('grid', 'timeliness', countyId ? { countyId } : {}), [countyId])
+  const { view, draft, setDraft, error, load, dirty, saving, save: send, invalid, setInvalid } = useDraft({ fetch, toDraft: editable, same: sameSettings })
 
   const patch = (p: Partial<TimelinessSettings>) => setDraft((d) => (d ? { ...d, ...p } : d))
 
@@ -95,20 +60,11 @@ export default function TimelinessPage() {
     if (!parsed.success) return setInvalid(whereOf(parsed.error.issues[0]?.path ?? [], view, draft) + describeZodError(parsed.error))
     const ok = await confirm('保存设置', '新的时限只对保存以后开始的环节生效；已经在计时的环节仍按原来的时限。确定保存吗？', '确认保存')
     if (!ok) return
-    const sent = draft
-    setSaving(true)
     try {
       // the version this edit started from: another admin's save in between is refused, not overwritten
-      const v = await call('grid', 'saveTimeliness', { ...(countyId ? { countyId } : {}), settings: parsed.data, baseUpdatedAt: view.updatedAt })
-      if (!alive.current) return
-      setView(v)
-      // edits made while the save was on its way stay on the page (and stay unsaved)
-      setDraft((cur) => (cur === sent ? editable(v) : cur))
-      Taro.showToast({ title: '已保存', icon: 'success' })
+      await send((_d, v) => call('grid', 'saveTimeliness', { ...(countyId ? { countyId } : {}), settings: parsed.data, baseUpdatedAt: v.updatedAt }))
     } catch (e) {
       Taro.showModal({ title: '保存没有成功', content: errorMessage(e), showCancel: false })
-    } finally {
-      if (alive.current) setSaving(false)
     }
   }
 
@@ -145,24 +101,7 @@ export default function TimelinessPage() {
             <View className='xf-h2'>工作日历</View>
             <CalendarEditor entries={draft.calendar} nationalYears={view.nationalYears} onChange={(calendar) => patch({ calendar })} />
 
-            <View className='xf-actions tl-save'>
-              {dirty && (
-                <View id='tl-dirty' className='tl-dirty'>
-                  有修改还没有保存。
-                  <Text id='tl-discard' className='xf-link tl-discard' onClick={discard}>
-                    放弃修改
-                  </Text>
-                </View>
-              )}
-              {!!invalid && (
-                <View id='tl-error' className='xf-form__error tl-error'>
-                  {invalid}
-                </View>
-              )}
-              <Btn id='tl-save' type='primary' disabled={saving || !dirty} onClick={save}>
-                {saving ? '正在保存…' : '保存设置'}
-              </Btn>
-            </View>
+            <SaveBar idPrefix='tl' dirty={dirty} invalid={invalid} saving={saving} label='保存设置' onSave={save} onDiscard={discard} />
           </>
         )}
       </PageState>

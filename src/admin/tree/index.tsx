@@ -12,16 +12,12 @@ import { LEVEL_LABEL } from '@/core/tree'
 import { decode, go, IS_H5, query } from '@/components/util'
 import '@/workbench/shared.scss'
 import './index.scss'
+import { ask as confirm } from '@/workbench/ask'
 
 const levelLabel = (level: string) => LEVEL_LABEL[level as GridLevel] || level
 const POLL_MS = 800
 
 /** Asks before something that cannot be undone lightly; false when cancelled. */
-const confirm = (title: string, content: string, confirmText = '确定') =>
-  Taro.showModal({ title, content, confirmText, cancelText: '取消' })
-    .then((r) => r.confirm)
-    .catch(() => false)
-
 const failed = (title: string, e: unknown) => Taro.showModal({ title, content: errorMessage(e), showCancel: false })
 
 function hotlineText(n: GridNodeView): string {

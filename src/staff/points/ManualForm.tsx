@@ -10,6 +10,7 @@ import { COMMENDATION_LABEL, COMMENDATION_LEVELS, monthLabel, type CommendationL
 import { errorCode } from '@/components/util'
 import VolunteerPicker from './VolunteerPicker'
 import { signed } from './EntryCard'
+import { ask } from '@/workbench/ask'
 
 type Kind = 'points' | 'commendation' | 'hours'
 const KINDS: { key: Kind; label: string }[] = [
@@ -17,11 +18,6 @@ const KINDS: { key: Kind; label: string }[] = [
   { key: 'commendation', label: '表彰' },
   { key: 'hours', label: '补录时长' },
 ]
-
-const ask = (title: string, content: string) =>
-  Taro.showModal({ title, content, confirmText: '确认录入', cancelText: '取消' })
-    .then((r) => r.confirm)
-    .catch(() => false)
 
 const who = (v: VolunteerView) => `${v.name}${v.plate ? `（${v.plate}）` : ''}`
 
@@ -77,7 +73,7 @@ export default function ManualForm() {
         : kind === 'commendation'
           ? `给${who(volunteer)}记${COMMENDATION_LABEL[level!]}表彰（按积分规则加分）`
           : `给${who(volunteer)}补录 ${h} 小时服务时长`
-    if (!(await ask('人工录入', `${what}？录入后记入积分明细，不能撤销。`))) return
+    if (!(await ask('人工录入', `${what}？录入后记入积分明细，不能撤销。`, '确认录入'))) return
     setSubmitting(true)
     try {
       const entry = await call('points', 'manual', {

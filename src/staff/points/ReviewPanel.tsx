@@ -11,11 +11,7 @@ import { errorCode } from '@/components/util'
 import EntryCard from './EntryCard'
 import ReviewState from './ReviewState'
 import type { useReview } from './useReview'
-
-const ask = (title: string, content: string, confirmText: string) =>
-  Taro.showModal({ title, content, confirmText, cancelText: '取消' })
-    .then((r) => r.confirm)
-    .catch(() => false)
+import { ask } from '@/workbench/ask'
 
 /** 公示期 in days: the county's rules when the caller may read them (county admins), else null. */
 async function publicationDays(county: boolean): Promise<number | null> {

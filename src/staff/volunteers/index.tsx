@@ -14,6 +14,7 @@ import ReasonDialog from '@/workbench/ReasonDialog'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
 import { useTabbedList } from '@/workbench/useTabbedList'
+import { ask } from '@/workbench/ask'
 
 const TABS: { key: VolunteerStatus; empty: string }[] = [
   { key: 'pending', empty: '没有待审核的志愿者申请' },
@@ -31,11 +32,6 @@ function useVolunteers(status: VolunteerStatus) {
   const drop = (id: string) => setOrders((cur) => (cur ? cur.filter((x) => x.id !== id) : cur))
   return { items, drop, ...rest }
 }
-
-const ask = (title: string, content: string, confirmText: string) =>
-  Taro.showModal({ title, content, confirmText, cancelText: '取消' })
-    .then((r) => r.confirm)
-    .catch(() => false)
 
 export default function Volunteers() {
   const [tab, setTab] = useState<VolunteerStatus>('pending')
