@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { planCandidates } from '../runtime/emulator/planner'
 import { startRuntime, type Runtime } from '../runtime/server'
 import { seed, type Scale } from '../runtime/seed'
+import { SEED_NOW } from '../runtime/seed/county'
 import { DEMO_ACCOUNTS } from '../runtime/seed/demo'
-import { PRIVACY_VERSION } from '../src/core'
+import { monthOf, PRIVACY_VERSION, quarterOf, yearOf, type GridNode, type StoreView } from '../src/core'
 
 /**
  * p50/p95 latency of the app's actions through the local runtime (HTTP → function →
@@ -29,6 +31,7 @@ async function login(rt: Runtime, userId: string) {
 async function measure(rt: Runtime, label: string, token: string, fn: string, event: (i: number) => unknown) {
   const times: number[] = []
   let trips = 0
+  const start = rt.emulator.stats().byAction
   for (let i = 0; i < N; i++) {
     const before = rt.emulator.stats().total
     const t0 = performance.now()
@@ -43,7 +46,16 @@ async function measure(rt: Runtime, label: string, token: string, fn: string, ev
     if (!body.result.ok) throw new Error(`${label}: ${body.result.message}`)
   }
   const row = { action: label, n: N, p50_ms: +pct(times, 50).toFixed(2), p95_ms: +pct(times, 95).toFixed(2), db_round_trips: +(trips / N).toFixed(2) }
-  console.log(`  ${label.padEnd(22)} p50 ${String(row.p50_ms).padStart(7)} ms   p95 ${String(row.p95_ms).padStart(7)} ms   round trips ${row.db_round_trips}`)
+  console.log(`  ${label.padEnd(28)} p50 ${String(row.p50_ms).padStart(7)} ms   p95 ${String(row.p95_ms).padStart(7)} ms   round trips ${row.db_round_trips}`)
+  if (row.db_round_trips > 6) {
+    // which requests: a transaction's reads and writes are one request per document
+    const end = rt.emulator.stats().byAction
+    const per = Object.entries(end)
+      .map(([a, n]) => [a.replace(/^database\./, ''), (n - (start[a] ?? 0)) / N] as const)
+      .filter(([, n]) => n > 0)
+      .map(([a, n]) => `${a} ${+n.toFixed(2)}`)
+    console.log(`  ${''.padEnd(28)} per call: ${per.join(', ')}`)
+  }
   return row
 }
 
@@ -79,7 +91,9 @@ async function loopRows(rt: Runtime, run: string, station: string) {
   const photo = (await rt.app.uploadFile({ cloudPath: `bench/${run}.png`, fileContent: PNG })).fileID
   const rows = [await measure(rt, 'order.accept', volToken, 'order', (i) => ({ action: 'accept', data: { id: ids[i] } }))]
   rows.push(await measure(rt, 'order.complete', volToken, 'order', (i) => ({ action: 'complete', data: { id: ids[i], note: '换了灯泡，已亮', photos: [photo] } })))
-  for (const id of ids) await must('order', 'confirm', { id, fixed: true, stars: 5, comment: '很好' }, 'u_villager_zhang')
+  // the villager confirms fixed: the transition and the ledger's transaction (base points)
+  const villager = await login(rt, 'u_villager_zhang')
+  rows.push(await measure(rt, 'order.confirm→points', villager, 'order', (i) => ({ action: 'confirm', data: { id: ids[i], fixed: true, stars: 5, comment: '很好' } })))
   rows.push(await measure(rt, 'order.approve rating', station, 'order', (i) => ({ action: 'approve', data: { kind: 'rating', id: ids[i] } })))
   rows.push(await measure(rt, 'order.approvals', station, 'order', () => ({ action: 'approvals', data: { kind: 'rating' } })))
   rows.push(await measure(rt, 'order.suggest', station, 'order', (i) => ({ action: 'suggest', data: { id: ids[i] } })))
@@ -121,6 +135,74 @@ async function sweepRows(rt: Runtime, at: Date) {
     rows.push({ action: `clock.sweep ${r.label}`, ms, due: d.picked, steps, db_requests: trips })
   }
   return rows
+}
+
+/**
+ * How many documents the emulator tests for a query: the candidates its planner takes
+ * from an index (equality on the index's leading fields), all of which are then matched
+ * and, with orderBy, sorted (the emulator's sorting is not index-backed).
+ */
+function examined(rt: Runtime, collection: string, filter: Record<string, unknown>): string {
+  // a diagnostic: the store is the emulator's own
+  const coll = rt.emulator['store'].collection(collection)!
+  const ids = planCandidates(coll, filter)
+  return `${ids ? ids.length : `${coll.docs.size} (full scan)`} of ${coll.docs.size}`
+}
+
+const previousMonth = (m: string) => (m.endsWith('-01') ? `${Number(m.slice(0, 4)) - 1}-12` : `${m.slice(0, 5)}${String(Number(m.slice(5)) - 1).padStart(2, '0')}`)
+
+/**
+ * Points at the seed's scale: 我的积分 of the demo volunteer with the most final points, the
+ * review list of the township with the most entries last month (first page), rankings
+ * from the rollups (the county's people this year, its teams last month) and a
+ * redemption. Periods are the seed's (its ledger ends at SEED_NOW).
+ */
+async function pointsRows(rt: Runtime) {
+  const year = yearOf(SEED_NOW)
+  const lastMonth = previousMonth(monthOf(SEED_NOW))
+  const countyAdmin = await login(rt, 'u_county')
+  // the longest seeded history (the loop rows above added to u_vol_02's current month, not to its final points)
+  const _ = rt.db.command
+  const vols = DEMO_ACCOUNTS.filter((a) => a.id.startsWith('u_vol_')).map((a) => a.id)
+  const balances = (await rt.db.collection('pointBalances').where({ _id: _.in(vols) }).limit(100).get()).data as { _id: string; final: number }[]
+  const id = balances.sort((a, b) => b.final - a.final)[0]._id
+  const vol = { id, n: (await rt.db.collection('points').where({ userId: id }).count()).total as number }
+  const volToken = await login(rt, vol.id)
+  const townships = (await rt.db.collection('grids').where({ level: 'township' }).limit(100).get()).data as GridNode[]
+  const sizes = await Promise.all(townships.map(async (t) => ({ t, n: (await rt.db.collection('points').where({ townshipId: t._id, month: lastMonth }).count()).total as number })))
+  const largest = sizes.sort((a, b) => b.n - a.n)[0]
+  const county = townships[0].path[0]
+  const entries = (await rt.db.collection('points').count()).total
+  console.log(`  points: ${entries} ledger entries; ${vol.id} has ${vol.n}; ${largest.t.name} has ${largest.n} in ${lastMonth}`)
+  const rows = [
+    await measure(rt, 'points.mine', volToken, 'points', () => ({ action: 'mine', data: {} })),
+    await measure(rt, 'points.review township', countyAdmin, 'points', () => ({ action: 'review', data: { townshipId: largest.t._id, month: lastMonth } })),
+    await measure(rt, `points.ranking ${year}`, countyAdmin, 'points', () => ({ action: 'ranking', data: { period: year, subject: 'person' } })),
+    await measure(rt, `points.ranking team ${lastMonth}`, countyAdmin, 'points', () => ({ action: 'ranking', data: { period: lastMonth, subject: 'team' } })),
+  ]
+  console.log(`  documents examined per query (emulator planner: index candidates, then matched and sorted):`)
+  console.log(`    ranking person ${year}: ${examined(rt, 'pointTotals', { subject: 'person', period: year, countyId: county })} pointTotals`)
+  console.log(`    ranking team ${lastMonth}: ${examined(rt, 'pointTotals', { subject: 'team', period: lastMonth, countyId: county })} pointTotals`)
+  console.log(`    review list: ${examined(rt, 'points', { townshipId: largest.t._id, month: lastMonth })} points`)
+  console.log(`    my entries: ${examined(rt, 'points', { userId: vol.id })} points; my rollups: ${examined(rt, 'pointTotals', { subject: 'person', id: vol.id })} pointTotals`)
+
+  // a redemption: the cheapest item of the volunteer's store that N redemptions can afford
+  await openStoreNow(rt)
+  const shop = (await rt.invoke('store', { action: 'items', data: {} }, vol.id)) as { ok: boolean; data: StoreView }
+  const item = shop.data.items.filter((i) => i.stock >= N && i.price * N <= shop.data.available).sort((a, b) => a.price - b.price)[0]
+  if (!item) {
+    console.log(`  store.redeem: skipped (${vol.id} has ${shop.data.available} final points; no open item with stock ${N} it can buy ${N} times)`)
+    return rows
+  }
+  const run = Date.now().toString(36)
+  rows.push(await measure(rt, `store.redeem (${item.price} pts)`, volToken, 'store', (i) => ({ action: 'redeem', data: { itemId: item.id, requestId: `bench_redeem_${run}_${i}` } })))
+  return rows
+}
+
+/** The seed's items are open in the seed's quarter and the next; open them in the quarter the bench runs in too. */
+async function openStoreNow(rt: Runtime) {
+  const _ = rt.db.command
+  await rt.db.collection('storeItems').where({ active: true }).update({ quarters: _.addToSet(quarterOf(new Date())) })
 }
 
 async function benchScale(scale: Scale) {
@@ -169,6 +251,7 @@ async function benchScale(scale: Scale) {
       await measure(rt, 'overdue list township', township, 'order', () => ({ action: 'incoming', data: { list: 'overdue' } })),
       await measure(rt, 'overdue list county', countyAdmin, 'order', () => ({ action: 'incoming', data: { list: 'overdue' } })),
       await measure(rt, 'open by urgency county', countyAdmin, 'order', () => ({ action: 'incoming', data: { list: 'open' } })),
+      ...(await pointsRows(rt)),
     ]
     return { scale, rows }
   } finally {

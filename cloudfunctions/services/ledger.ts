@@ -125,7 +125,7 @@ export const totalId = (subject: 'person' | 'team', period: string, id: string) 
 export type Line = Omit<EntryDoc, 'userName' | 'plate' | 'countyId' | 'townshipId' | 'villageId' | 'teamId' | 'createdAt' | 'quarter' | 'year'>
 
 /** The line an event makes under the rules (null: no rule item applies). */
-function lineOf(e: PointEvent, rules: RulesDoc, used: (ruleId: string) => number, month: string): Line | null {
+export function lineOf(e: PointEvent, rules: Pick<RulesDoc, 'version' | 'rules'>, used: (ruleId: string) => number, month: string): Line | null {
   const base = {
     _id: e.key,
     userId: e.userId,
@@ -151,6 +151,83 @@ function lineOf(e: PointEvent, rules: RulesDoc, used: (ruleId: string) => number
   const v = evaluate(rules.rules, e, used)
   if (!v) return null
   return { ...base, kind: e.trigger === 'manual' ? 'manual' : 'earn', trigger: e.trigger, ruleId: v.ruleId, ruleName: v.ruleName, category: v.category, points: v.points, capped: v.capped }
+}
+
+/** Whom entries, balances and rollups name: the person, their team, their home (county, township, village). */
+export type Owner = { id: string; name: string; plate: string | null; teamId: string | null; teamName: string | null; countyId: string; townshipId: string; villageId: string }
+export const ownerOf = (p: Person): Owner => ({
+  id: p.id,
+  name: p.name,
+  plate: p.plate,
+  teamId: p.teamId,
+  teamName: p.teamName,
+  countyId: p.path[0],
+  townshipId: p.path[1] ?? p.path[0],
+  villageId: p.path[2] ?? p.path[1] ?? p.path[0],
+})
+
+export const emptyBalance = (o: Owner, at: Date): BalanceDoc => ({
+  ...EMPTY_BALANCE,
+  months: {},
+  hours: { ...EMPTY_BALANCE.hours },
+  _id: o.id,
+  name: o.name,
+  plate: o.plate,
+  teamId: o.teamId,
+  teamName: o.teamName,
+  countyId: o.countyId,
+  townshipId: o.townshipId,
+  villageId: o.villageId,
+  updatedAt: at,
+})
+
+/** The stored entry of a line, for its owner's balance (home, team, periods). */
+export const entryFrom = (l: Line, o: Owner, createdAt: Date): EntryDoc => ({
+  ...l,
+  userName: o.name,
+  plate: o.plate,
+  countyId: o.countyId,
+  townshipId: o.townshipId,
+  villageId: o.villageId,
+  teamId: o.teamId,
+  quarter: quarterOfMonth(l.month),
+  year: l.month.slice(0, 4),
+  createdAt,
+})
+
+const isStore = (kind: EntryKind) => kind === 'redeem' || kind === 'refund'
+const tenth = (h: number) => Math.round(h * 10) / 10
+
+/**
+ * Fold one entry into its owner's balance and rollups (both changed in place): the store's
+ * entries are final at once, earned points wait by month for the month's review (unless
+ * `settled`: the month is final already, as in a seeded past); hours by kind in the balance,
+ * verified and manual hours in the rollups; person and team, month and year; `byRule` on
+ * person-months (monthly caps). Returns the ids of the rollups it changed.
+ */
+export function foldEntry(b: BalanceDoc, totals: Map<string, TotalDoc>, e: EntryDoc, o: Owner, settled = false): string[] {
+  b.updatedAt = e.createdAt
+  if (isStore(e.kind) || (settled && e.points)) b.final += e.points
+  else if (e.points) b.months[e.month] = (b.months[e.month] ?? 0) + e.points
+  if (e.hoursKind) b.hours[e.hoursKind] = tenth(b.hours[e.hoursKind] + e.hours)
+  if (isStore(e.kind)) return []
+  const periods: ['person' | 'team', string][] = [['person', e.month], ['person', e.year]]
+  if (o.teamId) periods.push(['team', e.month], ['team', e.year])
+  const counted = EARNING_KINDS.includes(e.kind) ? e.points : 0
+  const hours = e.hoursKind === 'verified' || e.hoursKind === 'manual' ? e.hours : 0
+  return periods.map(([subject, period]) => {
+    const id = subject === 'person' ? o.id : o.teamId!
+    const key = totalId(subject, period, id)
+    let t = totals.get(key)
+    if (!t) {
+      t = { _id: key, subject, period, id, name: subject === 'person' ? o.name : (o.teamName ?? ''), plate: subject === 'person' ? o.plate : null, teamName: o.teamName, countyId: o.countyId, townshipId: o.townshipId, villageId: o.villageId, points: 0, hours: 0 }
+      totals.set(key, t)
+    }
+    t.points += counted
+    t.hours = tenth(t.hours + hours)
+    if (subject === 'person' && period.length === 7 && e.ruleId) t.byRule = { ...t.byRule, [e.ruleId]: (t.byRule?.[e.ruleId] ?? 0) + e.points }
+    return key
+  })
 }
 
 /**
@@ -200,14 +277,18 @@ export async function writeLines(
 ): Promise<EntryDoc[]> {
   const month = monthOf(now)
   const year = month.slice(0, 4)
+  const owner = ownerOf(person)
   return (await db.runTransaction(async (tx: Tx) => {
     const probe = make(() => 0)
-    const months = [...new Set([month, ...probe.map((l) => l.month)])]
-    const totalIds = [
-      ...months.map((m) => totalId('person', m, person.id)),
-      totalId('person', year, person.id),
-      ...(person.teamId ? [...months.map((m) => totalId('team', m, person.teamId!)), totalId('team', year, person.teamId)] : []),
-    ]
+    // the store's lines touch no rollup: only earning lines need them read
+    const months = probe.some((l) => !isStore(l.kind)) ? [...new Set([month, ...probe.map((l) => l.month)])] : []
+    const totalIds = months.length
+      ? [
+          ...months.map((m) => totalId('person', m, person.id)),
+          totalId('person', year, person.id),
+          ...(person.teamId ? [...months.map((m) => totalId('team', m, person.teamId!)), totalId('team', year, person.teamId)] : []),
+        ]
+      : []
     const get = (coll: string, id: string) => tx.collection(coll).doc(id).get().then((r) => r.data as Record<string, unknown> | null)
     const reads = await Promise.all([
       get('pointBalances', person.id),
@@ -215,74 +296,21 @@ export async function writeLines(
       ...probe.map((l) => get('points', l._id)),
       ...(extra?.reads ?? []).map((r) => get(r.coll, r.id)),
     ])
-    const balance: BalanceDoc = (reads[0] as BalanceDoc | null) ?? {
-      ...EMPTY_BALANCE,
-      _id: person.id,
-      name: person.name,
-      plate: person.plate,
-      teamId: person.teamId,
-      teamName: person.teamName,
-      countyId: person.path[0],
-      townshipId: person.path[1] ?? person.path[0],
-      villageId: person.path[2] ?? person.path[1] ?? person.path[0],
-      updatedAt: now,
-    }
+    const stored = reads[0] as BalanceDoc | null
+    const next: BalanceDoc = stored ? { ...stored, months: { ...stored.months }, hours: { ...stored.hours } } : emptyBalance(owner, now)
     const totals = new Map<string, TotalDoc>()
     totalIds.forEach((id, i) => {
       const t = reads[1 + i] as TotalDoc | null
-      if (t) totals.set(id, t)
+      if (t) totals.set(id, { ...t })
     })
     const exists = new Set(probe.filter((_l, i) => reads[1 + totalIds.length + i]).map((l) => l._id))
     const pm = totals.get(totalId('person', month, person.id))
     const lines = make((ruleId) => pm?.byRule?.[ruleId] ?? 0).filter((l) => !exists.has(l._id))
     const extraRead = reads.slice(1 + totalIds.length + probe.length)
-    const next: BalanceDoc = { ...balance, months: { ...balance.months }, hours: { ...balance.hours }, updatedAt: now }
-    const entries: EntryDoc[] = lines.map((l) => ({
-      ...l,
-      userName: person.name,
-      plate: person.plate,
-      countyId: next.countyId,
-      townshipId: next.townshipId,
-      villageId: next.villageId,
-      teamId: person.teamId,
-      quarter: quarterOfMonth(l.month),
-      year: l.month.slice(0, 4),
-      createdAt: now,
-    }))
-    const bump = (subject: 'person' | 'team', period: string, e: EntryDoc) => {
-      const id = subject === 'person' ? person.id : person.teamId!
-      const key = totalId(subject, period, id)
-      const t: TotalDoc = totals.get(key) ?? {
-        _id: key,
-        subject,
-        period,
-        id,
-        name: subject === 'person' ? person.name : person.teamName ?? '',
-        plate: subject === 'person' ? person.plate : null,
-        teamName: person.teamName,
-        countyId: next.countyId,
-        townshipId: next.townshipId,
-        villageId: next.villageId,
-        points: 0,
-        hours: 0,
-      }
-      const counted = EARNING_KINDS.includes(e.kind) ? e.points : 0
-      const hours = e.hoursKind === 'verified' || e.hoursKind === 'manual' ? e.hours : 0
-      const byRule = subject === 'person' && period.length === 7 && e.ruleId ? { ...t.byRule, [e.ruleId]: (t.byRule?.[e.ruleId] ?? 0) + e.points } : t.byRule
-      totals.set(key, { ...t, points: t.points + counted, hours: Math.round((t.hours + hours) * 10) / 10, ...(byRule ? { byRule } : {}) })
-    }
-    const touched = new Set<string>()
-    for (const e of entries) {
-      // the store's entries are final at once; earned points wait for their month's review
-      if (e.kind === 'redeem' || e.kind === 'refund') next.final += e.points
-      else if (e.points) next.months[e.month] = (next.months[e.month] ?? 0) + e.points
-      if (e.hoursKind) next.hours[e.hoursKind] = Math.round((next.hours[e.hoursKind] + e.hours) * 10) / 10
-      if (e.kind === 'redeem' || e.kind === 'refund') continue
-      for (const [s, p] of [['person', e.month], ['person', e.year], ...(person.teamId ? [['team', e.month], ['team', e.year]] : [])] as ['person' | 'team', string][]) {
-        bump(s, p, e)
-        touched.add(totalId(s, p, s === 'person' ? person.id : person.teamId!))
-      }
-    }
+    // the balance keeps the home it was opened with
+    const home: Owner = { ...owner, countyId: next.countyId, townshipId: next.townshipId, villageId: next.villageId }
+    const entries = lines.map((l) => entryFrom(l, home, now))
+    const touched = new Set(entries.flatMap((e) => foldEntry(next, totals, e, home)))
     if (extra) await extra.apply(extraRead, next, tx)
     if (entries.length === 0 && !extra) return []
     const { _id: balanceId, ...balanceData } = next

@@ -4,21 +4,13 @@ import { timelinessOf } from '../../cloudfunctions/services/timeliness'
 import { timelinessSeed } from './timeliness'
 import { formatPlate, localDay, orderNumber, ORDER_STATES, startClock, TERMINAL_STATES, VOLUNTEER_SKILLS as SKILLS, type GridNode, type Order, type Team, type User } from '../../src/core'
 import { catalogue, demoCounty, TreeBuilder, volunteerRecords, type DemoAccount, type SeedData } from './demo'
+import { rng } from './points'
 
 /** The reference county (昔阳县's published scale). */
 export const COUNTY_SCALE = { townships: 11, villages: 250, grids: 288, micro: 3447, volunteers: 30_000, teams: 335, orders: 100_000 }
 
-/** Deterministic pseudo-random numbers, so two seeds of the county are the same county. */
-function rng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The seeds' "now": order history and the points ledger end here (fixed, so two seeds are the same). */
+export const SEED_NOW = new Date('2026-11-20T00:00:00Z')
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'
 const GIVEN = '建国秀英志强桂兰永福春梅德明淑珍新民玉兰长河丽华金山彩云宝山巧玲守义晓燕永生秋菊二虎福来丽娟长顺玉梅国强秀兰建平春花志刚'
@@ -137,7 +129,7 @@ export function referenceCounty(onProgress?: (what: string, done: number, total:
 
   const services = catalogue()
   const orders: Order[] = []
-  const now = dayjs('2026-11-20T00:00:00Z')
+  const now = dayjs(SEED_NOW)
   const closed = ORDER_STATES.filter((st) => TERMINAL_STATES.includes(st))
   const rules = timelinessOf(timelinessSeed(t.nodes, services).settings)
   for (let i = 0; i < COUNTY_SCALE.orders; i++) {

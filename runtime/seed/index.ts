@@ -4,7 +4,9 @@ import path from 'node:path'
 import { Emulator } from '../emulator'
 import { bootstrap } from '../server'
 import { demoCounty, type DemoAccount } from './demo'
-import { referenceCounty } from './county'
+import { referenceCounty, SEED_NOW } from './county'
+import type { EntryDoc } from '../../cloudfunctions/services/ledger'
+import { countyPoints, demoPoints } from './points'
 import { timelinessSeed } from './timeliness'
 
 export type Scale = 'demo' | 'county'
@@ -16,16 +18,41 @@ export async function seed(emulator: Emulator, scale: Scale, onProgress?: Progre
   const settings = [timelinessSeed(data.grids as GridNode[], data.services as Service[])]
   const counts: Record<string, number> = {}
   const BATCH = 5000
-  for (const [collection, docs] of Object.entries({ grids: data.grids, users: data.users, services: data.services, teams: data.teams, orders: data.orders ?? [], volunteers: data.volunteers ?? [], plates: data.plates ?? [], counters: data.counters ?? [], settings })) {
+  const insertAll = async (collection: string, docs: readonly unknown[]) => {
     for (let i = 0; i < docs.length; i += BATCH) {
       await emulator.insertMany(collection, docs.slice(i, i + BATCH) as Record<string, unknown>[])
       onProgress?.(`写入 ${collection}`, Math.min(i + BATCH, docs.length), docs.length)
     }
     counts[collection] = docs.length
   }
+  for (const [collection, docs] of Object.entries({ grids: data.grids, users: data.users, services: data.services, teams: data.teams, orders: data.orders ?? [], volunteers: data.volunteers ?? [], plates: data.plates ?? [], counters: data.counters ?? [], settings })) {
+    await insertAll(collection, docs)
+  }
+
+  // the points ledger is streamed (500,000 entries at county scale); balances, rollups
+  // and reviews are what was folded from exactly those entries
+  const points = scale === 'county' ? countyPoints(data, SEED_NOW) : demoPoints(data, SEED_NOW)
+  const { progress } = points.ledger
+  let batch: EntryDoc[] = []
+  let written = 0
+  const flush = async () => {
+    await emulator.insertMany('points', batch)
+    written += batch.length
+    batch = []
+    onProgress?.(`写入 points（${written} 条）`, progress.people, progress.of)
+  }
+  for (const entry of points.ledger.entries()) {
+    batch.push(entry)
+    if (batch.length === BATCH) await flush()
+  }
+  if (batch.length) await flush()
+  counts.points = written
+  await insertAll('pointBalances', [...points.ledger.rollups.balances.values()])
+  await insertAll('pointTotals', [...points.ledger.rollups.totals.values()])
+  await insertAll('pointReviews', points.ledger.reviews)
+  await insertAll('storeItems', points.storeItems)
   return { accounts: data.accounts, counts }
 }
-
 
 /**
  * First start: seed a new data dir all-or-nothing. The seed is written into a sibling
