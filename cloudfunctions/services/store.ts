@@ -8,6 +8,7 @@ import {
   AppError,
   codeFromBytes,
   formatCode,
+  formatShort,
   grantsCovering,
   monthOf,
   quarterEnd,
@@ -293,7 +294,7 @@ export async function handover(deps: Deps, input: { code: string }): Promise<Red
   const r = await byCode(deps, input.code)
   const caller = await deps.caller()
   const now = deps.now()
-  if (r.state === 'collected') throw new AppError('CONFLICT', `该兑换码已于${new Date(r.collectedAt!).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}领取`)
+  if (r.state === 'collected') throw new AppError('CONFLICT', `该兑换码已于${formatShort(r.collectedAt!)}领取`)
   if (r.state === 'expired' || now >= new Date(r.expiresAt)) throw new AppError('VALIDATION', '该兑换码已过期，积分已退回志愿者')
   const res = await deps.db.collection('redemptions').where({ _id: r._id, state: 'issued' }).update({ state: 'collected', collectedAt: now, collectedBy: caller.name })
   if (!res.updated) throw new AppError('CONFLICT', '该兑换码刚刚已被核销')
