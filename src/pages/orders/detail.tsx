@@ -65,23 +65,6 @@ export default function OrderDetail() {
               </View>
             )}
 
-            <View className='xf-card detail__facts'>
-              <Fact label='服务类别' value={order.category} />
-              <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}`} />
-              <Fact label='联系人' value={order.contactName || '未填写'} />
-              <View className='xf-fact'>
-                <Text className='xf-fact__label'>联系电话</Text>
-                <Text className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
-                  {order.contactPhone}
-                </Text>
-              </View>
-              {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
-              <Fact label='来源' value={SOURCE_LABEL[order.source] || order.source} />
-              <Fact label='提交时间' value={formatTime(order.createdAt)} />
-              {order.team && <Fact label='服务队伍' value={order.team.name} />}
-              {order.assignee && <Fact label='服务志愿者' value={order.assignee.name} />}
-            </View>
-
             {(order.status === 'accepted' || order.status === 'in_service') && (
               <View className='xf-card arrcode'>
                 {shown ? (
@@ -100,6 +83,24 @@ export default function OrderDetail() {
                 </Btn>
               </View>
             )}
+
+            <View className='xf-card detail__facts'>
+              <Fact label='服务类别' value={order.category} />
+              <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}`} />
+              <Fact label='联系人' value={order.contactName || '未填写'} />
+              <View className='xf-fact'>
+                <Text className='xf-fact__label'>联系电话</Text>
+                <Text className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
+                  {order.contactPhone}
+                </Text>
+              </View>
+              {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
+              <Fact label='来源' value={SOURCE_LABEL[order.source] || order.source} />
+              <Fact label='提交时间' value={formatTime(order.createdAt)} />
+              {order.team && <Fact label='服务队伍' value={order.team.name} />}
+              {order.assignee && <Fact label='服务志愿者' value={order.assignee.name} />}
+            </View>
+
 
             {order.completion && (
               <View className='xf-card' id='completion'>
