@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { checkCloudPath, sniffImage, type Storage } from './emulator/storage'
 import { EmulatorError } from './emulator/errors'
 import { sendJson } from './http'
+import { uploadPrefix } from '../cloudfunctions/shared/files'
 
 /** Issue 3: each photo ≤ 10 MB. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -80,8 +81,7 @@ async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer 
 
 function defaultCloudPath(openId: string, ext: string): string {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '')
-  const safeUser = openId.replace(/[^A-Za-z0-9_-]/g, '_') || 'user'
-  return `uploads/${safeUser}/${day}/${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.${ext}`
+  return `${uploadPrefix(openId)}${day}/${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.${ext}`
 }
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|gif)$/i
@@ -126,6 +126,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, st
       return sendJson(res, 400, { error: `cloudPath 不合法：${(e as Error).message}` })
     }
     if (!IMAGE_EXT.test(cloudPath)) return sendJson(res, 400, { error: 'cloudPath 必须以图片扩展名结尾（.jpg .jpeg .png .webp .gif）' })
+    if (!cloudPath.startsWith(uploadPrefix(openId))) return sendJson(res, 403, { error: `只能上传到自己的目录（${uploadPrefix(openId)}）` })
     // Without storage rules to say who owns what, never let one user replace another's file.
     const key = `${storage.filesDir}\0${cloudPath}`
     const taken = () => sendJson(res, 409, { error: '这个路径已经有文件了，请换一个 cloudPath' })

@@ -274,7 +274,7 @@ export async function complete(deps: Deps, input: { id: string; note: string; ph
   let urls: UrlMap = new Map()
   const o = await transition(deps, input.id, 'complete', {
     fields: async ({ order, caller, now }) => {
-      const [stored, rules] = await Promise.all([requireStoredPhotos(deps.files, input.photos), loadRules(deps.db, countyOf(order), now.getTime())])
+      const [stored, rules] = await Promise.all([requireStoredPhotos(deps.files, input.photos, caller.openId), loadRules(deps.db, countyOf(order), now.getTime())])
       urls = stored
       const { hours, verified } = serviceHours(order.arrival, now, rules.rules.hoursCap)
       return {

@@ -53,7 +53,7 @@ export async function createShowcase(deps: Deps, input: ShowcaseInput): Promise<
           .get()
           .then((r) => r.data[0] as Team | undefined)
       : Promise.resolve(undefined)
-  const [, urls, t] = await Promise.all([requireCleanText(deps, input.story), requireStoredPhotos(deps.files, input.photos), teamRead])
+  const [, urls, t] = await Promise.all([requireCleanText(deps, input.story), requireStoredPhotos(deps.files, input.photos, caller.openId), teamRead])
   const team = order.team ?? (t ? { id: t._id, name: t.name } : undefined)
   const now = deps.now()
   const sc: Showcase = {

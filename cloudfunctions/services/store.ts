@@ -142,7 +142,7 @@ export async function saveItem(deps: Deps, input: z.infer<typeof storeItemInput>
   const [caller, node] = await Promise.all([deps.caller(), db.collection('grids').doc(input.nodeId).get().then((r) => r.data[0] as GridNode | undefined)])
   if (!node || (node.level !== 'county' && node.level !== 'township')) throw new AppError('VALIDATION', '积分超市只能设在县或乡镇')
   if (!grantsCovering(caller, ['county', 'township'], node.path).length) throw new AppError('FORBIDDEN', '只能管理本县、本乡镇的积分超市')
-  const urls = input.photo ? await requireStoredPhotos(deps.files, [input.photo]) : new Map<string, string>()
+  const urls = input.photo ? await requireStoredPhotos(deps.files, [input.photo], caller.openId) : new Map<string, string>()
   const now = deps.now()
   const { id, ...fields } = input
   const data = { ...fields, nodeName: node.name, countyId: node.path[0], updatedAt: now }

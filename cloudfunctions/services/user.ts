@@ -18,6 +18,7 @@ import {
   type UserOption,
 } from '../../src/core'
 import type { Deps } from '../shared/context'
+import { uploadPrefix } from '../shared/files'
 import { notFound } from '../shared/errors'
 import { subtreeOf } from './gridQueries'
 import { maskName } from './views'
@@ -38,6 +39,7 @@ export async function me(deps: Deps): Promise<MeView> {
     openId: caller.openId,
     name: caller.name,
     roles: caller.roles.map((r) => ({ role: r.role, nodeId: r.nodeId, nodeName: names.get(r.nodeId) ?? '' })),
+    uploadPrefix: uploadPrefix(caller.openId),
   }
 }
 

@@ -78,7 +78,7 @@ export async function registerVolunteer(deps: Deps, input: RegisterInput): Promi
   if (!grid) throw new AppError('NOT_FOUND', '没有找到所选网格，请重新选择')
   if (!ORDERABLE_LEVELS.includes(grid.level)) throw new AppError('VALIDATION', `「${grid.name}」不是网格，请选择您所在的网格或微网格`)
   assertOrderable(grid, grid.code)
-  if (input.photo) await requireStoredPhotos(deps.files, [input.photo])
+  if (input.photo) await requireStoredPhotos(deps.files, [input.photo], deps.openId!)
 
   const now = deps.now()
   const entry: HistoryItem = { at: now, action: existing ? 'reapply' : 'register', by: openId, byName: input.name }

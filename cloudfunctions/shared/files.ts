@@ -1,4 +1,5 @@
 // Cloud storage as the services see it: which fileIDs exist, and their temp URLs.
+import { createHash } from 'node:crypto'
 import { AppError } from '../../src/core'
 import type { CloudBaseApp } from './context'
 
@@ -51,13 +52,24 @@ export const noFiles: FilesPort = {
 const IMAGE_EXT = /\.(jpe?g|png|webp|gif)$/i
 
 /**
- * Photos must be images uploaded through the platform and still in storage.
+ * Where a person's uploads go: `uploads/<20 hex of sha256(openId)>/`. Only files under one's
+ * own prefix can be attached (nobody attaches another's registration photo), and no openId
+ * appears in a file's URL.
+ */
+export const uploadPrefix = (openId: string) => `uploads/${createHash('sha256').update(`xf-upload:${openId}`).digest('hex').slice(0, 20)}/`
+/** A fileID's path in its bucket: cloud://<env>.<bucket>/<path>. */
+const pathOf = (fileID: string) => fileID.replace(/^cloud:\/\/[^/]+\//, '')
+
+/**
+ * Photos must be images the caller (`owner`) uploaded, still in storage.
  * Returns their temp URLs. One storage call (≤ 9 ids).
  */
-export async function requireStoredPhotos(files: FilesPort, fileIDs: readonly string[]): Promise<Map<string, string>> {
+export async function requireStoredPhotos(files: FilesPort, fileIDs: readonly string[], owner: string): Promise<Map<string, string>> {
   if (fileIDs.length === 0) return new Map()
   if (new Set(fileIDs).size !== fileIDs.length) throw new AppError('VALIDATION', '照片重复了，请去掉重复的照片')
   if (fileIDs.some((f) => !f.startsWith('cloud://') || !IMAGE_EXT.test(f))) throw new AppError('VALIDATION', '只能上传图片（jpg、png、webp、gif）')
+  const own = uploadPrefix(owner)
+  if (fileIDs.some((f) => !pathOf(f).startsWith(own))) throw new AppError('VALIDATION', '只能使用您自己上传的照片，请重新选择照片上传')
   const urls = await files.tempUrls(fileIDs)
   if (fileIDs.some((f) => !urls.has(f))) throw new AppError('VALIDATION', '照片不存在或已过期，请重新上传')
   return urls

@@ -1,9 +1,11 @@
 import Taro from '@tarojs/taro'
-import { ApiError, devSession } from './index'
+import { ApiError, call, devSession } from './index'
 
 /** Photos: at most 9 per order or showcase, each ≤ 10 MB, images only (the server checks again). */
 export const MAX_PHOTOS = 9
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+let prefix: string | undefined
 
 /**
  * Upload one local image (a path from Taro.chooseImage/chooseMedia) and return its fileID.
@@ -23,7 +25,9 @@ export async function uploadImage(filePath: string, size?: number): Promise<stri
     return body.fileID
   }
   const ext = /\.(jpe?g|png|webp|gif)$/i.exec(filePath)?.[1] ?? 'jpg'
-  const cloudPath = `uploads/${Date.now()}-${Math.random().toString(36).slice(2, 10)}.${ext}`
+  // only files under one's own prefix can be attached to an order, a showcase or a registration
+  prefix ??= (await call('user', 'me', {})).uploadPrefix
+  const cloudPath = `${prefix}${Date.now()}-${Math.random().toString(36).slice(2, 10)}.${ext}`
   const res = await Taro.cloud.uploadFile({ cloudPath, filePath })
   return res.fileID
 }

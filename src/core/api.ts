@@ -448,6 +448,8 @@ export type MeView = {
   openId: string
   name: string
   roles: { role: Role; nodeId: string; nodeName: string }[]
+  /** where this person's photo uploads go (only files there can be attached) */
+  uploadPrefix: string
 }
 
 // ---------- grid tree administration ----------

@@ -175,7 +175,7 @@ e2eSuite('keeping orders moving (H5 in Chromium)', () => {
     const at = (min: number) => new Date(start + min * 60_000)
     const id = await acceptedByLiu(desc, at)
     await act('checkIn', { id }, VOLUNTEER, at(3))
-    const photos = await uploadPhotos(rt, 1, 'keep-moving')
+    const photos = await uploadPhotos(rt, 1, VOLUNTEER)
     await act('complete', { id, note: '换了电容，吊扇转起来了', photos }, VOLUNTEER, at(4))
     const completedAt = (await stored(id)).completion.at as Date
 

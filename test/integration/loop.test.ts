@@ -20,7 +20,7 @@ let rt: TestRuntime
 let P: string[] // photos in storage (complete accepts only existing images)
 beforeAll(async () => {
   rt = await startTestRuntime()
-  P = await uploadPhotos(rt, 2, 'loop')
+  P = await uploadPhotos(rt, 2, VOL_DG)
 })
 afterAll(() => rt.close())
 

@@ -20,11 +20,9 @@ const T0 = new Date('2026-11-10T02:00:00Z')
 const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000)
 
 let rt: TestRuntime
-let P: string[]
 let townshipId: string
 beforeAll(async () => {
   rt = await startTestRuntime()
-  P = await uploadPhotos(rt, 1, 'points')
   const station = (await rt.db.collection('users').doc(STATION).get()).data[0]
   const village = (await rt.db.collection('grids').doc(station.roles[0].nodeId).get()).data[0]
   townshipId = village.path[1]
@@ -64,7 +62,7 @@ async function served(start: Date, minutes: number, who = VOL, verified = true):
   const arrive = at(start, 30)
   const code = verified ? (await ok('order', 'arrivalCode', { id }, VILLAGER, arrive)).code : undefined
   await ok('order', 'checkIn', { id, ...(code ? { arrivalCode: code } : {}) }, who, arrive)
-  await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: [P[0]] }, who, at(arrive, minutes))
+  await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: await uploadPhotos(rt, 1, who) }, who, at(arrive, minutes))
   return id
 }
 

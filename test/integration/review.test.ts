@@ -20,12 +20,16 @@ const XISHAN = 'g_XF0201'
 const TOWN_DG = 'g_XF01'
 
 let rt: TestRuntime
-let P: string[]
+let P: string[] // the villager's photos
+let V: string[] // the volunteer's
+let L: string[] // the team leader's
 const savedWords = process.env.XF_BLOCKED_WORDS
 beforeAll(async () => {
   process.env.XF_BLOCKED_WORDS = '测试禁词, 坏词'
   rt = await startTestRuntime()
-  P = await uploadPhotos(rt, 10, 'review')
+  P = await uploadPhotos(rt, 10, VILLAGER)
+  V = await uploadPhotos(rt, 3, VOL_DG)
+  L = await uploadPhotos(rt, 1, LEADER_DG)
 })
 afterAll(async () => {
   await rt.close()
@@ -58,7 +62,7 @@ async function completed(): Promise<string> {
   const id = await place()
   await ok('order', 'dispatch', { id, volunteerId: VOL_DG }, STATION)
   await ok('order', 'accept', { id }, VOL_DG)
-  await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: [P[0]] }, VOL_DG)
+  await ok('order', 'complete', { id, note: '换了灯泡，已亮', photos: [V[0]] }, VOL_DG)
   return id
 }
 async function fixed(stars = 5, comment = '来得很快，修得很好'): Promise<string> {
@@ -215,7 +219,7 @@ describe('showcases', () => {
 
   test("the serving team's leader may showcase; others may not; only fixed orders", async () => {
     const id = await fixed()
-    const sc = await ok('showcase', 'create', { orderId: id, story: '东关村网格服务队今天帮张大爷修好了灯。', photos: [P[4]] }, LEADER_DG)
+    const sc = await ok('showcase', 'create', { orderId: id, story: '东关村网格服务队今天帮张大爷修好了灯。', photos: L }, LEADER_DG)
     expect(sc.author).toEqual({ kind: 'team', name: '王建国' })
     const id2 = await fixed()
     expect(await call('showcase', 'create', { orderId: id2, story: '我也想晒一晒这个订单的故事。', photos: [P[4]] }, OTHER_VILLAGER)).toMatchObject({ ok: false, code: 'FORBIDDEN' })
@@ -244,13 +248,16 @@ describe('showcases', () => {
     expect((await stored('orders', id)).showcase).toBeUndefined()
   })
 
-  test('photos must exist in storage, be images, 1 to 9 of them', async () => {
+  test('photos must be the caller\'s own, exist in storage, be images, 1 to 9 of them', async () => {
     const id = await fixed()
     const story = '志愿者很负责，服务很周到，点赞！'
     const missing = P[0].replace(/[^/]+$/, 'not-there.png')
     for (const [photos, msg] of [
       [[missing], '照片不存在或已过期，请重新上传'],
-      [[P[0], 'cloud://local.6c6f-local-1250000000/photos/x.png'], '照片不存在或已过期，请重新上传'],
+      [[P[0], P[0].replace(/[^/]+$/, 'x.png')], '照片不存在或已过期，请重新上传'],
+      // someone else's files: the volunteer's completion photo, any path outside the villager's own prefix
+      [[V[0]], '只能使用您自己上传的照片，请重新选择照片上传'],
+      [[P[0], 'cloud://local.6c6f-local-1250000000/photos/x.png'], '只能使用您自己上传的照片，请重新选择照片上传'],
       [[P[0].replace(/\.png$/, '.txt')], '只能上传图片（jpg、png、webp、gif）'],
       [P.slice(0, 10), '照片最多9张'],
       [[], '请至少上传1张照片'],
@@ -269,10 +276,10 @@ describe('showcases', () => {
     await ok('order', 'dispatch', { id, volunteerId: VOL_DG }, STATION)
     await ok('order', 'accept', { id }, VOL_DG)
     await ok('order', 'checkIn', { id }, VOL_DG)
-    const r = await call('order', 'complete', { id, note: '已处理', photos: ['cloud://local.6c6f-local-1250000000/photos/none.jpg'] }, VOL_DG)
+    const r = await call('order', 'complete', { id, note: '已处理', photos: [V[0].replace(/[^/]+$/, 'none.jpg')] }, VOL_DG)
     expect(r).toMatchObject({ ok: false, code: 'VALIDATION', message: '照片不存在或已过期，请重新上传' })
     expect((await stored('orders', id)).status).toBe('in_service')
-    const [c, n] = await trips(() => ok('order', 'complete', { id, note: '已处理', photos: [P[6], P[7]] }, VOL_DG))
+    const [c, n] = await trips(() => ok('order', 'complete', { id, note: '已处理', photos: [V[1], V[2]] }, VOL_DG))
     console.log(`order.complete: ${n} DB requests`)
     expect(c.completion.photoUrls).toHaveLength(2)
     // views of lists carry URLs too

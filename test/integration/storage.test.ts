@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { startRuntime } from '../../runtime/server'
+import { uploadPrefix } from '../../cloudfunctions/shared/files'
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
 process.env.SILENCE = 'true'
@@ -136,7 +137,10 @@ describe('H5 upload (POST /upload)', () => {
     const r = await h5Upload(PNG)
     expect(r.status).toBe(200)
     const m = FILE_ID.exec(r.body.fileID!)
-    expect(m?.[1]).toMatch(/^uploads\/u_villager_zhang\/\d{8}\/[0-9a-z]+-[0-9a-f]{12}\.png$/)
+    // under the uploader's own prefix (a hash of the openId, which never appears in a URL)
+    expect(m?.[1]).toMatch(/^uploads\/[0-9a-f]{20}\/\d{8}\/[0-9a-z]+-[0-9a-f]{12}\.png$/)
+    expect(m?.[1].startsWith(uploadPrefix('u_villager_zhang'))).toBe(true)
+    expect(m?.[1]).not.toContain('u_villager_zhang')
     const urls = await rt.app.getTempFileURL({ fileList: [r.body.fileID!] })
     expect(urls.fileList[0].code).toBe('SUCCESS')
     const res = await fetch(urls.fileList[0].tempFileURL)
@@ -144,12 +148,15 @@ describe('H5 upload (POST /upload)', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true)
   })
 
-  test('an explicit cloudPath is honoured once and never overwritten', async () => {
-    const first = await h5Upload(PNG, { cloudPath: 'orders/o5/现场1.png' })
-    expect(first).toEqual({ status: 200, body: { fileID: 'cloud://local.6c6f-local-1250000000/orders/o5/现场1.png' } })
-    expect((await h5Upload(PNG, { cloudPath: 'orders/o5/现场1.png' })).status).toBe(409)
+  test('an explicit cloudPath is honoured once, never overwritten, and only under one\'s own prefix', async () => {
+    const own = `${uploadPrefix('u_villager_zhang')}o5/现场1.png`
+    const first = await h5Upload(PNG, { cloudPath: own })
+    expect(first).toEqual({ status: 200, body: { fileID: `cloud://local.6c6f-local-1250000000/${own}` } })
+    expect((await h5Upload(PNG, { cloudPath: own })).status).toBe(409)
+    expect((await h5Upload(PNG, { cloudPath: 'orders/o5/现场1.png' })).status).toBe(403)
+    expect((await h5Upload(PNG, { cloudPath: `${uploadPrefix('u_villager_li')}x.png` })).status).toBe(403)
     expect((await h5Upload(PNG, { cloudPath: '../escape.png' })).status).toBe(400)
-    expect((await h5Upload(PNG, { cloudPath: 'orders/o5/page.html' })).status).toBe(400)
+    expect((await h5Upload(PNG, { cloudPath: `${uploadPrefix('u_villager_zhang')}page.html` })).status).toBe(400)
   })
 
   test('a text file renamed .png is refused', async () => {

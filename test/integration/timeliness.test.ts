@@ -17,7 +17,7 @@ let rt: TestRuntime
 let P: string[]
 beforeAll(async () => {
   rt = await startTestRuntime()
-  P = await uploadPhotos(rt, 1, 'tl')
+  P = await uploadPhotos(rt, 1, VOL)
 })
 afterAll(() => rt.close())
 

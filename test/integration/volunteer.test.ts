@@ -252,7 +252,7 @@ describe('volunteer: rejection, teams, bad input', () => {
       [{ name: '' }, 'VALIDATION', /姓名/],
       [{ gridId: 'g_XF0101' }, 'VALIDATION', /不是网格/],
       [{ gridId: 'g_XF999999' }, 'NOT_FOUND', /没有找到所选网格/],
-      [{ photo: 'cloud://local.bucket/photos/nope.png' }, 'VALIDATION', /照片不存在/],
+      [{ photo: 'cloud://local.bucket/photos/nope.png' }, 'VALIDATION', /只能使用您自己上传的照片/],
       [{ photo: 'https://evil.example/x.png' }, 'VALIDATION', /照片/],
     ]
     for (const [patch, code, msg] of cases) {
@@ -267,7 +267,7 @@ describe('volunteer: rejection, teams, bad input', () => {
   })
 
   test('a stored photo is accepted and shown to the volunteer and the station', async () => {
-    const [photo] = await uploadPhotos(rt, 1, 'volunteer')
+    const [photo] = await uploadPhotos(rt, 1, 'u_photo_01')
     const r = await rt.call('volunteer', 'register', reg({ photo }), 'u_photo_01')
     expect(r).toMatchObject({ ok: true, data: { photo, photoUrl: expect.stringMatching(/^https?:\/\//) } })
     const list = await rt.call('volunteer', 'list', { status: 'pending', limit: 50 }, STATION_DG)
