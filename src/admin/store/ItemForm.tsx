@@ -1,18 +1,15 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
-import { Image, Input, Text, View } from '@tarojs/components'
+import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import ErrorBox from '@/components/ErrorBox'
 import TextField from '@/workbench/TextField'
-import { photoSrc } from '@/components/Photos'
-import { ApiError, call, errorMessage } from '@/api'
-import { MAX_PHOTO_BYTES, uploadImage } from '@/api/upload'
+import { ApiError, call } from '@/api'
+import OnePhoto, { type PhotoState } from '@/workbench/OnePhoto'
 import type { StoreItemView } from '@/core/api'
 import { quarterLabel, quarterOf } from '@/core/points'
 
 export type AdminNode = { id: string; name: string }
-type Photo = { local?: string; fileID?: string; url?: string | null; state: 'uploading' | 'done' | 'failed'; error?: string }
-
 /** The quarter `delta` quarters after `q` (2026Q4 + 1 = 2027Q1). */
 const shiftQuarter = (q: string, delta: number) => {
   const n = Number(q.slice(0, 4)) * 4 + Number(q.slice(5)) - 1 + delta
@@ -40,7 +37,7 @@ export default function ItemForm(p: { item: StoreItemView | null; nodes: AdminNo
   const now = quarterOf(Date.now())
   const [quarters, setQuarters] = useState<string[]>(item?.quarters ?? [now])
   const [active, setActive] = useState(item?.active ?? true)
-  const [photo, setPhoto] = useState<Photo | null>(item?.photo ? { fileID: item.photo, url: item.photoUrl, state: 'done' } : null)
+  const [photo, setPhoto] = useState<PhotoState | null>(item?.photo ? { fileID: item.photo, url: item.photoUrl, state: 'done' } : null)
   const [error, setError] = useState<unknown>(null)
   const [saving, setSaving] = useState(false)
 
@@ -48,24 +45,6 @@ export default function ItemForm(p: { item: StoreItemView | null; nodes: AdminNo
   const offered = [...new Set([...(item?.quarters ?? []), ...[0, 1, 2, 3].map((d) => shiftQuarter(now, d))])].sort()
   const toggle = (q: string) => setQuarters((cur) => (cur.includes(q) ? cur.filter((x) => x !== q) : [...cur, q].sort()))
   const chip = (on: boolean) => `xf-form__chip${on ? ' xf-form__chip--on' : ''}`
-
-  const pickPhoto = () => {
-    Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] }).then(
-      (res) => {
-        const f = res.tempFiles[0]
-        if (!f) return
-        if (f.size > MAX_PHOTO_BYTES) return setPhoto({ local: f.path, state: 'failed', error: '图片不能超过 10 MB' })
-        setPhoto({ local: f.path, state: 'uploading' })
-        uploadImage(f.path, f.size).then(
-          (fileID) => setPhoto((cur) => (cur?.local === f.path ? { ...cur, fileID, state: 'done' } : cur)),
-          (e) => setPhoto((cur) => (cur?.local === f.path ? { ...cur, state: 'failed', error: errorMessage(e) } : cur)),
-        )
-      },
-      () => {
-        /* cancelled */
-      },
-    )
-  }
 
   const save = async () => {
     if (saving) return
@@ -98,8 +77,6 @@ export default function ItemForm(p: { item: StoreItemView | null; nodes: AdminNo
       setSaving(false)
     }
   }
-
-  const shown = photo ? photo.local || (photo.url ? photoSrc(photo.url) : null) || (photo.fileID ? photoSrc(photo.fileID) : null) : null
 
   return (
     <View className='xf-card xf-form store-form'>
@@ -166,23 +143,7 @@ export default function ItemForm(p: { item: StoreItemView | null; nodes: AdminNo
       <View className='xf-form__label'>
         照片<Text className='xf-form__opt'>（可不传）</Text>
       </View>
-      <View className='store-form__photo-row'>
-        <View id='store-item-photo' className='store-form__photo' hoverClass='xf-pressed' onClick={pickPhoto}>
-          {shown ? (
-            <Image className='store-form__photo-img' src={shown} mode='aspectFill' />
-          ) : (
-            <View className='store-form__photo-empty'>{photo?.fileID ? '已上传' : '＋ 添加照片'}</View>
-          )}
-          {photo?.state === 'uploading' && <View className='store-form__photo-mask'>上传中…</View>}
-          {photo?.state === 'failed' && <View className='store-form__photo-mask store-form__photo-mask--bad'>没传上，点此重选</View>}
-        </View>
-        {photo && (
-          <View id='store-item-photo-remove' className='xf-form__change' hoverClass='xf-pressed' onClick={() => setPhoto(null)}>
-            不用照片
-          </View>
-        )}
-      </View>
-      {photo?.state === 'failed' && photo.error && <View className='xf-form__error'>{photo.error}</View>}
+      <OnePhoto id='store-item-photo' removeId='store-item-photo-remove' value={photo} onChange={setPhoto} />
 
       {!!error && <ErrorBox error={error} />}
 

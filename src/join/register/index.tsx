@@ -1,14 +1,13 @@
 import { useEffect, useRef, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
-import { Image, Input, Text, View } from '@tarojs/components'
+import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import ErrorBox from '@/components/ErrorBox'
 import TextField from '@/workbench/TextField'
 import PageState, { Loading } from '@/components/PageState'
 import Fact from '@/components/Fact'
-import { photoSrc } from '@/components/Photos'
 import { ApiError, call, errorMessage, newRequestId } from '@/api'
-import { MAX_PHOTO_BYTES, uploadImage } from '@/api/upload'
+import OnePhoto, { type PhotoState } from '@/workbench/OnePhoto'
 import type { GridView, VolunteerView } from '@/core/api'
 import { gridCodeSchema } from '@/core/grid'
 import { PRIVACY_VERSION } from '@/core/schemas'
@@ -21,7 +20,6 @@ const FIELDS: Field[] = ['name', 'phone', 'gridId', 'skills', 'availability', 'p
 /** What survives a weak network or a closed app until the registration goes through; the requestId makes a retry safe. */
 type Draft = { requestId: string; name: string; phone: string; gridCode: string; skills: string[]; availability: string[]; photo: string }
 type Contact = { phone: string; name: string }
-type Photo = { local?: string; fileID?: string; state: 'uploading' | 'done' | 'failed'; error?: string }
 
 const DRAFT_KEY = 'xf.volunteerDraft'
 
@@ -140,7 +138,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
   const [phone, setPhone] = useState(initial.phone)
   const [skills, setSkills] = useState<string[]>(initial.skills)
   const [availability, setAvailability] = useState<string[]>(initial.availability)
-  const [photo, setPhoto] = useState<Photo | null>(initial.photo ? { fileID: initial.photo, state: 'done' } : null)
+  const [photo, setPhoto] = useState<PhotoState | null>(initial.photo ? { fileID: initial.photo, state: 'done' } : null)
   const [agreed, setAgreed] = useState(() => load<string>(STORAGE.privacy) === PRIVACY_VERSION)
   const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
   const [submitError, setSubmitError] = useState<unknown>(null)
@@ -199,25 +197,6 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
 
   const clear = (f: Field) => fieldError?.field === f && setFieldError(null)
 
-  const pickPhoto = () => {
-    Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] }).then(
-      (res) => {
-        const f = res.tempFiles[0]
-        if (!f) return
-        clear('photo')
-        if (f.size > MAX_PHOTO_BYTES) return setPhoto({ local: f.path, state: 'failed', error: '图片不能超过 10 MB' })
-        setPhoto({ local: f.path, state: 'uploading' })
-        uploadImage(f.path, f.size).then(
-          (fileID) => setPhoto((p) => (p?.local === f.path ? { ...p, fileID, state: 'done' } : p)),
-          (e) => setPhoto((p) => (p?.local === f.path ? { ...p, state: 'failed', error: errorMessage(e) } : p)),
-        )
-      },
-      () => {
-        /* cancelled */
-      },
-    )
-  }
-
   const submit = () => {
     if (submitting) return
     setSubmitError(null)
@@ -273,8 +252,6 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
         {fieldError.message}
       </View>
     ) : null
-
-  const photoShown = photo ? photo.local || (photo.fileID ? photoSrc(photo.fileID) : null) : null
 
   return (
     <View className='xf-page reg'>
@@ -409,32 +386,15 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
         <View className='xf-form__label' id='f-photo'>
           照片<Text className='xf-form__opt'>（可不传，用于胸牌）</Text>
         </View>
-        <View className='reg__photo-row'>
-          <View id='r-photo' className='reg__photo' hoverClass='xf-pressed' onClick={pickPhoto}>
-            {photoShown ? (
-              <Image className='reg__photo-img' src={photoShown} mode='aspectFill' />
-            ) : photo?.fileID ? (
-              <View className='reg__photo-empty'>已上传</View>
-            ) : (
-              <View className='reg__photo-empty'>＋ 添加照片</View>
-            )}
-            {photo?.state === 'uploading' && <View className='reg__photo-mask'>上传中…</View>}
-            {photo?.state === 'failed' && <View className='reg__photo-mask reg__photo-mask--bad'>没传上，点此重选</View>}
-          </View>
-          {photo && (
-            <View
-              className='xf-form__change'
-              hoverClass='xf-pressed'
-              onClick={() => {
-                setPhoto(null)
-                clear('photo')
-              }}
-            >
-              不用照片
-            </View>
-          )}
-        </View>
-        {photo?.state === 'failed' && photo.error && <View className='xf-form__error'>{photo.error}</View>}
+        <OnePhoto
+          id='r-photo'
+          portrait
+          value={photo}
+          onChange={(v) => {
+            setPhoto(v)
+            clear('photo')
+          }}
+        />
         {err('photo')}
       </View>
 
