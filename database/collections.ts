@@ -38,10 +38,15 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('scope_status_due', ['scopePath', 'status', 'clock.dueAt']),
       idx('scope_overdue_due', ['scopePath', 'clock.overdue', 'clock.dueAt']),
       idx('scope_supervision', ['scopePath', 'supervision.status', 'supervision.replyBy']),
+      // rollups: orders changed since the watermark; a grid's orders of one day
+      idx('updated', ['updatedAt']),
+      idx('scope_created', ['scopePath', 'createdAt']),
       idx('scope_extension', ['scopePath', 'extension.status', 'extension.at']),
       idx('scope_status_updated', ['scopePath', 'status', '-updatedAt']),
       // the sweep: point events not yet in the ledger
       idx('points_due', ['pointsDueAt']),
+      // Open311 requests.json: by service (and status), newest first
+      idx('service_status_created', ['serviceId', 'status', '-createdAt']),
     ],
   },
   {
@@ -70,6 +75,11 @@ export const COLLECTIONS: CollectionSpec[] = [
   { name: 'counters', indexes: [] },
   // long-running jobs (signboard batches): progress for polling clients
   { name: 'jobs', indexes: [idx('owner_created', ['owner', '-createdAt'])] },
+  // exports (cloudfunctions/services/exports.ts): my recent ones, abandoned ones for the sweep, old files to delete
+  {
+    name: 'exportJobs',
+    indexes: [idx('owner_created', ['owner', '-createdAt']), idx('owner_state', ['owner', 'state']), idx('state_updated', ['state', 'updatedAt']), idx('state_finished', ['state', 'finishedAt'])],
+  },
   { name: 'inbox', indexes: [idx('user_created', ['userId', '-createdAt']), idx('user_read', ['userId', 'read'])] },
   // county settings: timeliness_<countyId> → time limits, reminders, follow-ups, working calendar
   { name: 'settings', indexes: [] },
@@ -80,6 +90,19 @@ export const COLLECTIONS: CollectionSpec[] = [
   },
   // one per person (_id = openId): final points, unsettled points by month, hours
   { name: 'pointBalances', indexes: [] },
+  // dashboard and 红黑榜 rollups (cloudfunctions/services/stats.ts): u:/n:/t: documents
+  {
+    name: 'orderStats',
+    indexes: [
+      // a node's days (trend) and its children's days or months (the by-area table)
+      idx('node_period', ['kind', 'id', 'period', 'key']),
+      idx('children_period', ['kind', 'parentId', 'period', 'key']),
+      // 红黑榜: a county's villages and teams for a month
+      idx('county_level', ['kind', 'countyId', 'level', 'period', 'key']),
+    ],
+  },
+  // published 红黑榜 (_id = <countyId>:<YYYY-MM>): immutable snapshots; the public page finds a county's latest
+  { name: 'honorLists', indexes: [idx('county_month', ['countyId', '-month'])] },
   // rollups for rankings and summaries: p:<period>:<openId>, t:<period>:<teamId>
   {
     name: 'pointTotals',

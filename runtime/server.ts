@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import tcb from '@cloudbase/node-sdk'
-import { ROLE_LABEL, type Role, type User } from '../src/core'
+import { queryParams, ROLE_LABEL, type Role, type User } from '../src/core'
 import type { Db } from '../cloudfunctions/shared/context'
 import { cloudFiles, type FilesPort } from '../cloudfunctions/shared/files'
 import { localWechat, type WechatPort } from '../cloudfunctions/shared/wechat'
 import { COLLECTIONS } from '../database/collections'
 import { Emulator } from './emulator'
 import { DevSessions } from './devAuth'
-import { FUNCTIONS } from './functions'
+import { FUNCTIONS, HTTP_FUNCTIONS } from './functions'
 import { readJson, sendJson, serveStatic } from './http'
 import { handleUpload } from './upload'
 import type { DemoAccount } from './seed/demo'
@@ -132,6 +132,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       if (url === '/dev/stats' && req.method === 'GET') return sendJson(res, 200, emulator.stats())
       if (url === '/healthz') return sendJson(res, 200, { ok: true })
+      // Open311 GeoReport v2: public, read only, JSON (the cloud serves it from the open311 HTTP function)
+      if (pathname.startsWith('/open311/') && (req.method === 'GET' || req.method === 'HEAD')) {
+        const q = url.indexOf('?')
+        const a = await HTTP_FUNCTIONS.open311({ method: req.method, path: pathname, query: queryParams(q < 0 ? '' : url.slice(q + 1)) }, { db: db!, ...(clock ? { now: clock } : {}) })
+        return sendJson(res, a.status, a.body)
+      }
       if (req.method === 'GET' || req.method === 'HEAD') return await serveStatic(h5Dir, url, res)
       sendJson(res, 405, { error: 'method not allowed' })
     } catch (e) {

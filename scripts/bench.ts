@@ -7,6 +7,8 @@ import { startRuntime, type Runtime } from '../runtime/server'
 import { seed, type Scale } from '../runtime/seed'
 import { SEED_NOW } from '../runtime/seed/county'
 import { DEMO_ACCOUNTS } from '../runtime/seed/demo'
+import { refreshStats } from '../cloudfunctions/services/stats'
+import { uploadPrefix } from '../cloudfunctions/shared/files'
 import { monthOf, PRIVACY_VERSION, quarterOf, yearOf, type GridNode, type StoreView } from '../src/core'
 
 /**
@@ -88,7 +90,8 @@ async function loopRows(rt: Runtime, run: string, station: string) {
     await must('order', 'dispatch', { id: o.id, volunteerId: vol }, 'u_station_dg')
     ids.push(o.id)
   }
-  const photo = (await rt.app.uploadFile({ cloudPath: `bench/${run}.png`, fileContent: PNG })).fileID
+  // photos must be the volunteer's own uploads (under their prefix)
+  const photo = (await rt.app.uploadFile({ cloudPath: `${uploadPrefix(vol)}bench-${run}.png`, fileContent: PNG })).fileID
   const rows = [await measure(rt, 'order.accept', volToken, 'order', (i) => ({ action: 'accept', data: { id: ids[i] } }))]
   rows.push(await measure(rt, 'order.complete', volToken, 'order', (i) => ({ action: 'complete', data: { id: ids[i], note: '换了灯泡，已亮', photos: [photo] } })))
   // the villager confirms fixed: the transition and the ledger's transaction (base points)
@@ -123,14 +126,14 @@ async function sweepRows(rt: Runtime, at: Date) {
   for (const r of runs) {
     const before = rt.emulator.stats().total
     const t0 = performance.now()
-    const res = (await rt.invoke('clock', {}, null, () => r.at)) as { ok: boolean; data: { picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; lost: number; failed: number } }
+    const res = (await rt.invoke('clock', {}, null, () => r.at)) as { ok: boolean; data: { picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; lost: number; failed: number; statsUnits: number } }
     const ms = performance.now() - t0
     const trips = rt.emulator.stats().total - before
     if (!res.ok) throw new Error('sweep failed')
     const d = res.data
     const steps = d.reminded + d.overdue + d.escalated + d.followUps + d.autoClosed
     console.log(
-      `  ${`clock.sweep ${r.label}`.padEnd(30)} ${ms.toFixed(0).padStart(6)} ms   due ${String(d.picked).padStart(5)}   steps ${steps} (催办 ${d.reminded}, 超时 ${d.overdue}, 上报 ${d.escalated}, 回访 ${d.followUps}, 办结 ${d.autoClosed})   DB requests ${trips} (${d.picked ? (trips / d.picked).toFixed(1) : '-'} per due order)`,
+      `  ${`clock.sweep ${r.label}`.padEnd(30)} ${ms.toFixed(0).padStart(6)} ms   due ${String(d.picked).padStart(5)}   steps ${steps} (催办 ${d.reminded}, 超时 ${d.overdue}, 上报 ${d.escalated}, 回访 ${d.followUps}, 办结 ${d.autoClosed}), rollups ${d.statsUnits} grid-days   DB requests ${trips} (${d.picked ? (trips / d.picked).toFixed(1) : '-'} per due order)`,
     )
     rows.push({ action: `clock.sweep ${r.label}`, ms, due: d.picked, steps, db_requests: trips })
   }
@@ -200,6 +203,28 @@ async function pointsRows(rt: Runtime) {
 }
 
 /** The seed's items are open in the seed's quarter and the next; open them in the quarter the bench runs in too. */
+/** Dashboards (rollups only) of a village, a township and the county; a year-long period; the rollup refresh. */
+async function statsRows(rt: Runtime, who: { station: string; township: string; countyAdmin: string }) {
+  const docs = (await rt.db.collection('orderStats').count()).total
+  console.log(`  dashboards: ${docs} rollup documents`)
+  const today = new Date()
+  const yearAgo = new Date(today.getTime() - 364 * 86_400_000)
+  const day = (t: Date) => t.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  const rows = [
+    await measure(rt, 'stats.dashboard village', who.station, 'stats', () => ({ action: 'dashboard', data: { preset: 'month' } })),
+    await measure(rt, 'stats.dashboard township', who.township, 'stats', () => ({ action: 'dashboard', data: { preset: 'month' } })),
+    await measure(rt, 'stats.dashboard county', who.countyAdmin, 'stats', () => ({ action: 'dashboard', data: { preset: 'month' } })),
+    await measure(rt, 'stats.dashboard county week', who.countyAdmin, 'stats', () => ({ action: 'dashboard', data: { preset: 'week' } })),
+    await measure(rt, 'stats.dashboard county year', who.countyAdmin, 'stats', () => ({ action: 'dashboard', data: { preset: 'custom', from: day(yearAgo), to: day(today) } })),
+  ]
+  // the sweep's part: recount what changed since the last run (here: the orders this bench touched)
+  const before = rt.emulator.stats().total
+  const t0 = performance.now()
+  const r = await refreshStats(rt.db, new Date(Date.now() + 60_000), 5000)
+  console.log(`  stats refresh: ${r.orders} changed orders, ${r.units} grid-days recounted in ${(performance.now() - t0).toFixed(0)} ms, ${rt.emulator.stats().total - before} DB requests`)
+  return rows
+}
+
 async function openStoreNow(rt: Runtime) {
   const _ = rt.db.command
   await rt.db.collection('storeItems').where({ active: true }).update({ quarters: _.addToSet(quarterOf(new Date())) })
@@ -252,6 +277,7 @@ async function benchScale(scale: Scale) {
       await measure(rt, 'overdue list county', countyAdmin, 'order', () => ({ action: 'incoming', data: { list: 'overdue' } })),
       await measure(rt, 'open by urgency county', countyAdmin, 'order', () => ({ action: 'incoming', data: { list: 'open' } })),
       ...(await pointsRows(rt)),
+      ...(await statsRows(rt, { station, township, countyAdmin })),
     ]
     return { scale, rows }
   } finally {

@@ -42,6 +42,8 @@ const FUNCTIONS: Record<string, FunctionConfig> = {
   // redemption codes render their QR with qrcode
   store: { timeout: 10, runtimeDeps: ['qrcode'] },
   user: { timeout: 10 },
+  // dashboards read rollups; the 红黑榜 poster is drawn with @napi-rs/canvas and the CJK font
+  stats: { timeout: 30, runtimeDeps: ['@napi-rs/canvas'], assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf'), FONT('700Bold', 'NotoSansSC_700Bold.ttf')] },
   inbox: { timeout: 10 },
   // the outbox sender: one timer trigger per function; cron has 7 fields (second minute hour day month weekday year)
   notify: {
@@ -49,11 +51,19 @@ const FUNCTIONS: Record<string, FunctionConfig> = {
     triggers: [{ name: 'notifyEvery5Minutes', type: 'timer', config: '0 */5 * * * * *' }],
     openapi: ['subscribeMessage.send'],
   },
-  // the sweep of order clocks (催办, 超时, 上报, 回访): its own timer
+  // the sweep of order clocks (催办, 超时, 上报, 回访): its own timer; it also finishes exports whose
+  // page was left (≤ 30 s of work per run), so it carries exceljs too — give it 512 MB like `export`
   clock: {
     timeout: 120,
     triggers: [{ name: 'clockEvery5Minutes', type: 'timer', config: '0 */5 * * * * *' }],
+    runtimeDeps: ['exceljs'],
   },
+  // exports (xlsx / csv) as jobs: each step is bounded (≈ 5 s), but the last one assembles the whole
+  // file in /tmp (100,000 orders: see README, 导出) — a long timeout, and set its memory to 512 MB at
+  // deploy (console or CLI: config.json has no memory field); exceljs is installed on deploy
+  export: { timeout: 300, runtimeDeps: ['exceljs'] },
+  // Open311 GeoReport v2 (read only, public): behind the HTTP access service at /open311 (README: deploying)
+  open311: { timeout: 10 },
 }
 
 async function main() {

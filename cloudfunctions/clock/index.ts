@@ -13,7 +13,7 @@ import { sweep, type SweepReport } from '../services/sweep'
  */
 export async function run(_event: unknown, inv: Invocation): Promise<Result<SweepReport>> {
   try {
-    return { ok: true, data: await sweep({ db: inv.db, now: inv.now ?? (() => new Date()) }) }
+    return { ok: true, data: await sweep({ db: inv.db, now: inv.now ?? (() => new Date()), files: inv.files }) }
   } catch (e) {
     return toFailure(e)
   }

@@ -146,12 +146,13 @@ async function resolveTarget(db: Db, order: Order, t: { volunteerId?: string; te
   if (t.teamId) {
     const team = (await db.collection('teams').doc(t.teamId).get()).data[0] as Team | undefined
     if (!team) throw notFound('志愿服务队')
-    if (!team.gridIds.includes(order.gridId)) throw new AppError('FORBIDDEN', `${team.name}不服务${order.gridName}，请选择其他队伍`)
+    // a team of a grid serves its micro-grids too
+    if (!team.gridIds.some((g) => order.scopePath.includes(g))) throw new AppError('FORBIDDEN', `${team.name}不服务${order.gridName}，请选择其他队伍`)
     return { team, volunteer: undefined }
   }
   const [userRes, teamsRes] = await Promise.all([
     db.collection('users').doc(t.volunteerId!).get(),
-    db.collection('teams').where({ gridIds: order.gridId }).limit(100).get(),
+    db.collection('teams').where({ gridIds: db.command.in(order.scopePath) }).limit(100).get(),
   ])
   const volunteer = userRes.data[0] as User | undefined
   if (!volunteer) throw notFound('志愿者')

@@ -6,12 +6,12 @@ import {
   TERMINAL_STATES,
   phoneFor,
   volunteerMayRead,
-  requireGrantAt,
   requireOrderReader,
   staffGrants,
   STAFF_ROLES,
   assertOrderable,
   requireScope,
+  type Caller,
   type GridNode,
   type HotlineOrderInput,
   type ListQueryInput,
@@ -19,10 +19,12 @@ import {
   type OrderView,
   type PlaceOrderInput,
   type Role,
+  type RoleGrant,
   type Service,
   type SupervisionStatus,
   type WorkList,
   startClock,
+  requireOrderable,
 } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
 import { loadTimeliness } from './timeliness'
@@ -45,10 +47,12 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
   const [grid, services] = await Promise.all([findOrderableGrid(db, input.gridCode), activeServices(db, now)])
   const service = services.find((s) => s._id === input.serviceId)
   if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
+  // an emergency service is phoned (119, 120…), never ordered; extra answers must fit the live catalogue
+  const extras = requireOrderable(service, input.extras)
 
   const id = orderIdFor(openId, input.requestId)
   const clock = await dispatchClock(db, grid, service, now)
-  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || '村民', role: 'villager' }, source: 'scan', clock })
+  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || '村民', role: 'villager' }, source: 'scan', clock, extras })
   return insertOnce(deps, order)
 }
 
@@ -70,9 +74,11 @@ export async function placeHotlineOrder(deps: Deps, input: HotlineOrderInput): P
   const grant = requireScope(caller, ['station', 'township'], grid.path)
   const service = services.find((s) => s._id === input.serviceId)
   if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
+  const extras = requireOrderable(service, input.extras)
 
   const id = orderIdFor(openId, input.requestId)
   const order = newOrder({
+    extras,
     id,
     now,
     grid,
@@ -182,7 +188,19 @@ type Fields = Record<string, unknown> | ReturnType<Deps['db']['command']['or']>
 const cursorOf = (key: Date | undefined, id: string) => `${key ? new Date(key).getTime() : 0}:${id}`
 
 /**
- * Staff lists of the caller's subtree. Without `list`: open orders (or one status),
+ * The caller's staff grant for listing `nodeId`: one held at exactly that node (no round
+ * trip), else one above it; a node outside every grant is refused. Round trip: the node (1).
+ */
+async function grantOver(deps: Deps, caller: Caller, nodeId: string): Promise<RoleGrant> {
+  const exact = staffGrants(caller).find((r) => r.nodeId === nodeId)
+  if (exact) return exact
+  const node = (await deps.db.collection('grids').doc(nodeId).get()).data[0] as GridNode | undefined
+  if (!node) throw new AppError('NOT_FOUND', '没有找到这个区域')
+  return requireScope(caller, STAFF_ROLES, node.path)
+}
+
+/**
+ * Staff lists of the caller's subtree (or of one node in it: `nodeId`). Without `list`: open orders (or one status),
  * newest first. With `list`: a work list, most urgent first (see WORK_LISTS), paged by
  * (sort key, _id). Round trips: caller (1), orders (1), photo URLs when any (1).
  */
@@ -193,12 +211,14 @@ export async function incomingOrders(
   const caller = await deps.caller()
   const grants = staffGrants(caller)
   if (grants.length === 0) throw new AppError('FORBIDDEN', '只有文明实践站（所）工作人员可以查看待办订单')
-  const grant = q.nodeId ? requireGrantAt(caller, STAFF_ROLES, q.nodeId) : grants[0]
+  const grant = q.nodeId ? await grantOver(deps, caller, q.nodeId) : grants[0]
+  // the area listed: the grant's own node, or a node below it (a dashboard's drill-down to one grid)
+  const area = q.nodeId ?? grant.nodeId
   const _ = deps.db.command
   const now = deps.now().getTime()
   if (q.list) {
     const l = workList(deps, { list: q.list, supervision: q.supervision }, grant.role)
-    const conds: Fields[] = [{ scopePath: grant.nodeId }, ...l.where]
+    const conds: Fields[] = [{ scopePath: area }, ...l.where]
     if (q.after) {
       const [ms, id] = [Number(q.after.slice(0, q.after.indexOf(':'))), q.after.slice(q.after.indexOf(':') + 1)]
       const at = new Date(ms)
@@ -220,7 +240,7 @@ export async function incomingOrders(
   const res = await deps.db
     .collection('orders')
     .where({
-      scopePath: grant.nodeId,
+      scopePath: area,
       ...(q.status ? {} : { status: _.in([...OPEN_STATES]) }),
       ...pageQuery(deps, q),
     })

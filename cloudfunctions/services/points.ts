@@ -33,7 +33,7 @@ import {
 import { z } from 'zod'
 import type { Db, Deps } from '../shared/context'
 import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
-import { activeServices } from './grid'
+import { activeServices, allServices } from './grid'
 import { forgetRules, personOf, readRules, recordEvents, writeLines, type BalanceDoc, type EntryDoc, type TotalDoc, type Tx } from './ledger'
 
 type Objection = { _id: string; userId: string; townshipId: string; month: string; reason: string; status: 'open' | 'accepted' | 'refused'; answer: string | null; at: Date; answeredAt?: Date; answeredBy?: string }
@@ -211,8 +211,10 @@ export async function saveRules(deps: Deps, input: { rules: PointRules; version:
   if (problem) throw new AppError('VALIDATION', problem)
   const now = deps.now()
   const services = await activeServices(deps.db, now)
-  const unknown = input.rules.items.find((i) => i.serviceId && !services.some((s) => s._id === i.serviceId))
-  if (unknown) throw new AppError('VALIDATION', `「${unknown.name}」指定的服务不存在或已下架`)
+  // an item may name a stopped service (it earns nothing until the service is restored), not an unknown one
+  const known = await allServices(deps.db, now)
+  const unknown = input.rules.items.find((i) => i.serviceId && !known.some((s) => s._id === i.serviceId))
+  if (unknown) throw new AppError('VALIDATION', `「${unknown.name}」指定的服务不存在`)
   const version = input.version + 1
   const doc = { countyId: node._id, version, rules: input.rules, updatedAt: now, updatedBy: caller.openId, updatedByName: caller.name }
   await deps.db.runTransaction(async (tx: Tx) => {

@@ -106,7 +106,7 @@ async function decide(deps: Deps, d: Decision): Promise<ApprovalItemView> {
     const res = await db
       .collection('orders')
       .where({ _id: d.id, 'rating.status': 'pending' })
-      .update({ rating: { status: d.decision, review: _.set(review), reviews: _.push([review]) }, ...due })
+      .update({ rating: { status: d.decision, review: _.set(review), reviews: _.push([review]) }, ...due, updatedAt: now })
     if (!res.updated) {
       const current = await readDoc<Order>(db, 'orders', d.id, '订单')
       throw alreadyReviewed('rating', current.rating?.status === 'pending' ? 'approved' : current.rating?.status)

@@ -130,7 +130,8 @@ export async function generateSignboards(deps: Deps, input: { nodeId: string; jo
   const { grids, nodes } = await batchOf(db, node)
   if (grids.length === 0) throw new AppError('VALIDATION', `「${node.name}」下没有启用的网格，无需生成标识牌`)
   const [leaders, services] = await Promise.all([captainsFor(db, grids), activeServices(db, deps.now())])
-  const serviceNames = services.slice(0, MAX_SERVICES).map((s) => s.name)
+  // the live catalogue; emergency services are phoned (119, 120…), not ordered by scanning
+  const serviceNames = services.filter((s) => !s.emergency).slice(0, MAX_SERVICES).map((s) => s.name)
 
   const jobs = db.collection('jobs')
   const job: JobDoc = { _id: input.jobId, owner: openId, nodeId: node._id, status: 'running', done: 0, total: grids.length, createdAt: deps.now() }

@@ -11,6 +11,9 @@
 import { clockAfter, countyOf, OPEN_STATES, startClock, SYSTEM_CALLER, type Clock, type ClockEvent, type Order, type OrderAction, type Team } from '../../src/core'
 import { recordOverdueDue } from './ledger'
 import { expireRedemptions } from './store'
+import { refreshStats } from './stats'
+import { sweepExports } from './exports'
+import type { FilesPort } from '../shared/files'
 import type { Db } from '../shared/context'
 import type { StaffMemo } from './inbox'
 import { applyTransition, type Plan } from './loop'
@@ -21,7 +24,7 @@ const PARALLEL = 10
 /** a run gives up after this many orders it could not step (they are logged; the next run tries again) */
 const MAX_STUCK = 200
 
-export type SweepReport = { backfilled: number; picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; pointsRecorded: number; redemptionsExpired: number; ms: number }
+export type SweepReport = { backfilled: number; picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; pointsRecorded: number; redemptionsExpired: number; statsUnits: number; ms: number; exportSteps?: number }
 
 /**
  * The event to do now: a reminder whose deadline has passed too (the sweep did not run
@@ -60,12 +63,12 @@ async function captainOf(db: Db, order: Order): Promise<string | undefined> {
  * a reminder to a team, the team (1); staff of a village or township are read once per
  * run. `maxOrders` bounds one run (a timer run must end in time); the next run finds the rest.
  */
-export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }): Promise<SweepReport> {
+export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number; files?: FilesPort }): Promise<SweepReport> {
   const { db } = p
   const started = Date.now()
   const now = p.now()
   const _ = db.command
-  const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, pointsRecorded: 0, redemptionsExpired: 0, ms: 0 }
+  const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, pointsRecorded: 0, redemptionsExpired: 0, statsUnits: 0, ms: 0 }
   /** the staff of each village and township, looked up once per run (notices go to many orders of the same ones) */
   const staff: StaffMemo = new Map()
   /** orders a step failed on (they still match): left out of the next pages of this run */
@@ -139,6 +142,11 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number }):
   // points a transition could not record (the function died in between) and codes not collected by the quarter's end
   report.pointsRecorded = await recordOverdueDue(db, now)
   report.redemptionsExpired = await expireRedemptions(db, now)
+  // last, so the rollups include this run's own steps
+  const stats = await refreshStats(db, now)
+  report.statsUnits = stats.units
+  // exports whose page was left: a bounded share of work per run (needs storage)
+  if (p.files) report.exportSteps = (await sweepExports({ db, files: p.files, now: p.now })).advanced
   report.ms = Date.now() - started
   if (report.picked || report.pointsRecorded || report.redemptionsExpired) console.log('[sweep]', JSON.stringify(report))
   return report

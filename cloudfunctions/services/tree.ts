@@ -329,23 +329,24 @@ export async function moveNode(deps: Deps, input: { id: string; parentId: string
       ),
     )
   }
-  await rescope(db, recoded.filter((r) => ORDERABLE_LEVELS.includes(subtree.find((n) => n._id === r._id)!.level)))
+  await rescope(db, deps.now(), recoded.filter((r) => ORDERABLE_LEVELS.includes(subtree.find((n) => n._id === r._id)!.level)))
   return viewOf({ ...node, ...me, parentId: newParent._id }, chain)
 }
 
 /**
  * Orders, showcases and volunteer registrations of moved grids follow them: their scopePath (what staff
  * scope queries match) and place names become the new ones, so the new village's station
- * handles them and the old one no longer sees them. One update per grid and collection.
+ * handles them and the old one no longer sees them; the next sweep moves their rollups. One update per grid and collection.
  */
-async function rescope(db: Db, moved: readonly RecodedNode[]) {
+async function rescope(db: Db, now: Date, moved: readonly RecodedNode[]) {
   const CHUNK = 25
   for (let i = 0; i < moved.length; i += CHUNK) {
     await Promise.all(
       moved.slice(i, i + CHUNK).flatMap((g) => {
         const places = placeNames(g)
         return [
-          db.collection('orders').where({ gridId: g._id }).update({ scopePath: g.path, gridCode: g.code, ...places }),
+          // updatedAt: the dashboards' rollups move the grid's days to the new village
+          db.collection('orders').where({ gridId: g._id }).update({ scopePath: g.path, gridCode: g.code, ...places, updatedAt: now }),
           db.collection('volunteers').where({ gridId: g._id }).update({ scopePath: g.path, ...places }),
           // showcases carry their order's scopePath, which ends with the grid
           db.collection('showcases').where({ scopePath: g._id }).update({ scopePath: g.path, ...places }),

@@ -45,6 +45,7 @@ export function toOrderView(o: Order, urls?: UrlMap, now = Date.now()): OrderVie
     createdAt: new Date(o.createdAt).getTime(),
     updatedAt: new Date(o.updatedAt).getTime(),
     history: o.history.map(({ at, by: _by, ...h }) => ({ ...h, at: new Date(at).getTime() })),
+    ...(o.extras?.length ? { extras: o.extras.map((x) => ({ label: x.label, value: x.value })) } : {}),
     assignee: o.assignee ?? null,
     team: o.team ?? null,
     completion: o.completion
@@ -102,6 +103,8 @@ export const toServiceView = (s: Service): ServiceView => ({
   name: s.name,
   category: s.category,
   description: s.description ?? null,
+  ...(s.fields?.length ? { fields: s.fields } : {}),
+  ...(s.emergency ? { emergency: s.emergency } : {}),
 })
 
 /** The completion photos of some orders, as temp URLs: one storage call (≤ 50 ids), best effort. */

@@ -1,5 +1,6 @@
 // Cloud storage as the services see it: which fileIDs exist, and their temp URLs.
 import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { AppError } from '../../src/core'
 import type { CloudBaseApp } from './context'
 
@@ -11,6 +12,12 @@ export interface FilesPort {
   tempUrls(fileIDs: readonly string[]): Promise<Map<string, string>>
   /** Store `content` at `cloudPath` (overwriting), returning its fileID. One storage call. */
   upload(cloudPath: string, content: Buffer): Promise<string>
+  /** Store a local file (e.g. one made in /tmp) at `cloudPath`, streamed rather than held in memory. */
+  uploadFile(cloudPath: string, localPath: string): Promise<string>
+  /** A stored file's bytes (temp URL + GET). */
+  download(fileID: string): Promise<Buffer>
+  /** Delete files, best effort (missing ones are fine). One storage call per 50. */
+  remove(fileIDs: readonly string[]): Promise<void>
 }
 
 const PER_CALL = 50
@@ -36,6 +43,19 @@ export function cloudFiles(app: CloudBaseApp): FilesPort {
       if (!res.fileID) throw new Error(`uploadFile: ${res.code ?? 'no fileID'} ${res.message ?? ''}`.trim())
       return res.fileID
     },
+    async uploadFile(cloudPath, localPath) {
+      const res = (await app.uploadFile({ cloudPath, fileContent: createReadStream(localPath) })) as { fileID?: string; code?: string; message?: string }
+      if (!res.fileID) throw new Error(`uploadFile: ${res.code ?? 'no fileID'} ${res.message ?? ''}`.trim())
+      return res.fileID
+    },
+    async download(fileID) {
+      const res = (await app.downloadFile({ fileID })) as { fileContent?: Buffer; code?: string; message?: string }
+      if (!res.fileContent) throw new Error(`downloadFile: ${res.code ?? 'no content'} ${res.message ?? ''}`.trim())
+      return res.fileContent
+    },
+    async remove(fileIDs) {
+      for (let i = 0; i < fileIDs.length; i += PER_CALL) await app.deleteFile({ fileList: fileIDs.slice(i, i + PER_CALL) as string[] })
+    },
   }
 }
 
@@ -45,6 +65,15 @@ export const noFiles: FilesPort = {
     throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
   },
   async upload() {
+    throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
+  },
+  async uploadFile() {
+    throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
+  },
+  async download() {
+    throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
+  },
+  async remove() {
     throw new AppError('INTERNAL', '文件存储暂不可用，请稍后重试')
   },
 }

@@ -1,8 +1,8 @@
 // Signboard PDFs (网格服务标识牌): data in, PDF bytes out. One A4 portrait page per grid.
 // pdfkit embeds only the glyphs used (subsetting), so the 10 MB CJK fonts cost a few KB a page.
 import fs from 'node:fs'
-import path from 'node:path'
 import PDFDocument from 'pdfkit'
+import { fontPath } from './fonts'
 
 /** Everything one signboard page shows. */
 export type SignboardPage = {
@@ -24,21 +24,8 @@ export const SCAN_CAPTION = '微信扫一扫 点单服务'
 export const MAX_SERVICES = 8
 
 // ---------- fonts ----------
-export const FONT_FILES = {
-  regular: { dir: '400Regular', file: 'NotoSansSC_400Regular.ttf' },
-  bold: { dir: '700Bold', file: 'NotoSansSC_700Bold.ttf' },
-} as const
-
-/**
- * A deployed function carries the two fonts in ./fonts next to index.js (scripts/build-functions.ts
- * copies them); in the repo they come from the npm package.
- */
-export function fontPath(which: keyof typeof FONT_FILES): string {
-  const { dir, file } = FONT_FILES[which]
-  const deployed = path.join(__dirname, 'fonts', file)
-  if (fs.existsSync(deployed)) return deployed
-  return require.resolve(`@expo-google-fonts/noto-sans-sc/${dir}/${file}`)
-}
+// the lookup lives in fonts.ts (the 红黑榜 poster uses it without pdfkit)
+export { FONT_FILES, fontPath } from './fonts'
 
 // read once per function instance (≈ 10 MB each); pdfkit subsets them per document
 let fonts: { regular: Buffer; bold: Buffer } | undefined

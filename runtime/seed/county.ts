@@ -128,13 +128,15 @@ export function referenceCounty(onProgress?: (what: string, done: number, total:
   }
 
   const services = catalogue()
+  // emergency services are phoned, never ordered
+  const orderable = services.filter((x) => !x.emergency)
   const orders: Order[] = []
   const now = dayjs(SEED_NOW)
   const closed = ORDER_STATES.filter((st) => TERMINAL_STATES.includes(st))
   const rules = timelinessOf(timelinessSeed(t.nodes, services).settings)
   for (let i = 0; i < COUNTY_SCALE.orders; i++) {
     const g = grids[Math.floor(rand() * grids.length)]
-    const s = pick(services)
+    const s = pick(orderable)
     // history is mostly closed: ~3% still open, placed in the last week, their clocks running
     const open = rand() < 0.03
     const status = open ? pick(['pending', 'escalated', 'dispatched', 'accepted', 'completed'] as const) : rand() < 0.9 ? 'fixed' : pick(closed)

@@ -81,15 +81,32 @@ export function volunteerRecords(
   return { volunteers, plates, counters }
 }
 
+/** 助老陪护 (people needing help) and the disputes of 邻里调解 are never published (Open311). */
+const SENSITIVE = new Set(['助老陪护', '邻里纠纷调解', '家庭矛盾调解', '政策咨询'])
+
 export function catalogue(): Service[] {
-  return CATALOGUE.map(([category, name, skill], i) => ({
+  const services: Service[] = CATALOGUE.map(([category, name, skill], i) => ({
     _id: `svc_${String(i + 1).padStart(2, '0')}`,
     name,
     category,
     skill,
     sort: i + 1,
     active: true,
+    ...(SENSITIVE.has(name) ? { sensitive: true } : {}),
+    // an extra question a service may ask (附加信息)
+    ...(name === '家电维修'
+      ? { fields: [{ key: 'appliance', label: '电器类型', type: 'select' as const, options: ['电视', '冰箱', '洗衣机', '空调', '热水器', '其他'], required: false }] }
+      : {}),
   }))
+  // services that must not wait for a volunteer: the app shows the number to call instead of a form
+  const emergency: [name: string, number: '119' | '120', note: string][] = [
+    ['燃气泄漏', '119', '闻到煤气味：马上关阀门、开窗，不要开关电器、不要打电话，到屋外拨打119'],
+    ['急病求助', '120', '突发急病请立即拨打120，说清村名和位置，再告诉家人和网格长'],
+  ]
+  emergency.forEach(([name, number, note], k) =>
+    services.push({ _id: `svc_${13 + k}`, name, category: '紧急求助', description: `请直接拨打${number}`, sort: 13 + k, active: true, emergency: { number, note } }),
+  )
+  return services
 }
 
 /** Builds grid nodes with codes that extend their parent's. */

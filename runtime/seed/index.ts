@@ -1,4 +1,5 @@
-import type { GridNode, Service } from '../../src/core'
+import type { GridNode, Order, Service } from '../../src/core'
+import { rollupsOf, STATS, WATERMARK_ID } from '../../cloudfunctions/services/stats'
 import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { Emulator } from '../emulator'
@@ -25,7 +26,11 @@ export async function seed(emulator: Emulator, scale: Scale, onProgress?: Progre
     }
     counts[collection] = docs.length
   }
-  for (const [collection, docs] of Object.entries({ grids: data.grids, users: data.users, services: data.services, teams: data.teams, orders: data.orders ?? [], volunteers: data.volunteers ?? [], plates: data.plates ?? [], counters: data.counters ?? [], settings })) {
+  const orders = (data.orders ?? []) as Order[]
+  // the dashboards' rollups of exactly these orders, and the watermark the sweep goes on from
+  const rollups = [...rollupsOf(orders, SEED_NOW).values()]
+  if (orders.length) settings.push({ _id: WATERMARK_ID, at: new Date(orders.reduce((m, o) => Math.max(m, new Date(o.updatedAt).getTime()), 0)) } as never)
+  for (const [collection, docs] of Object.entries({ grids: data.grids, users: data.users, services: data.services, teams: data.teams, orders, volunteers: data.volunteers ?? [], plates: data.plates ?? [], counters: data.counters ?? [], settings, [STATS]: rollups })) {
     await insertAll(collection, docs)
   }
 

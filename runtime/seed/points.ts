@@ -160,8 +160,10 @@ function eventsOf(plan: LedgerPlan, earner: Earner, rand: Rand, orderSeq: { n: n
   }
   // mostly the services of their skills
   const own = plan.services.filter((s) => !!s.skill && v.skills.includes(s.skill))
+  // emergency services are phoned, never ordered: nobody earns points for them
+  const orderable = plan.services.filter((s) => !s.emergency)
   const pickService = () => {
-    const pool = own.length && rand() < 0.7 ? own : plan.services
+    const pool = own.length && rand() < 0.7 ? own : orderable
     return pool[Math.floor(rand() * pool.length)]
   }
   const services = Math.round(earner.servicesPerYear * years * (0.7 + rand() * 0.6))

@@ -12,7 +12,9 @@ import { cursorMsSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from
 export const WORK_LISTS = ['dispatch', 'open', 'overdue', 'supervision', 'followUp', 'extension', 'closed'] as const
 export type WorkList = (typeof WORK_LISTS)[number]
 import { hotlineOrderInput, listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
-import { timelinessSettingsSchema, type Stage, type TimelinessSettings } from './timeliness'
+import { timelinessSettingsSchema, type Stage, type StageLimits, type TimelinessSettings } from './timeliness'
+import { reorderServicesInput, saveServiceInput, setServiceActiveInput } from './catalogue'
+import type { Emergency, ServiceField } from './serviceFields'
 import {
   answerSupervisionInput,
   decideExtensionInput,
@@ -91,6 +93,9 @@ import {
   type ApprovalKind,
   type ReviewStatus,
 } from './review'
+import { dashboardInput, type DashboardView } from './stats'
+import { honorDraftInput, honorListInput, honorPosterInput, honorPublishInput, saveHonorRulesInput, type HonorDraftView, type HonorListView, type HonorPosterView, type HonorRulesView } from './honor'
+import { exportJobsInput, exportStartInput, exportStepInput, type ExportJobView } from './exports'
 
 /**
  * The contract between the app and the cloud functions: which function serves
@@ -114,6 +119,11 @@ export const API = {
     timeliness: z.object({ countyId: idSchema.optional() }),
     /** `baseUpdatedAt`: the `updatedAt` the edit started from (null: never saved); a save by someone else since is refused */
     saveTimeliness: z.object({ countyId: idSchema.optional(), settings: timelinessSettingsSchema, baseUpdatedAt: z.number().int().nonnegative().nullable().optional() }),
+    // the service catalogue (服务清单), county admin: every service (inactive too) with its limits and base points
+    services: z.object({}),
+    saveService: saveServiceInput,
+    reorderServices: reorderServicesInput,
+    setServiceActive: setServiceActiveInput,
   },
   signboard: {
     /** a print-ready PDF of signboards; runs to completion, poll `progress` meanwhile */
@@ -132,6 +142,7 @@ export const API = {
      * item's `cursor` (the next page starts after it).
      */
     incoming: listQueryInput.extend({
+      /** list one area: a node the caller holds a staff role at, or any node below it (refused outside) */
       nodeId: idSchema.optional(),
       list: z.enum(WORK_LISTS).optional(),
       supervision: z.enum(SUPERVISION_FILTERS).optional(),
@@ -255,6 +266,29 @@ export const API = {
     /** store keeper: hand the item over */
     handover: codeInput,
   },
+  stats: {
+    /** staff: the dashboard of their node or a node below it, for a period */
+    dashboard: dashboardInput,
+    /** 红黑榜: the county's formula and thresholds (county admin), versioned like the points rules */
+    honorRules: z.object({}),
+    saveHonorRules: saveHonorRulesInput,
+    /** county / township staff: the month's villages or teams as they rank now (or as published) */
+    honorDraft: honorDraftInput,
+    /** county admin, after the month: the immutable published list */
+    honorPublish: honorPublishInput,
+    /** public: a published month (default the latest) with its 广播稿 */
+    honorList: honorListInput,
+    /** public: the published month's poster (PNG, drawn once, kept in storage) */
+    honorPoster: honorPosterInput,
+  },
+  export: {
+    /** staff: export orders / volunteers / points of their scope as a job (xlsx or csv) */
+    start: exportStartInput,
+    /** the job's owner: advance it by a bounded amount of work; the URL once done */
+    step: exportStepInput,
+    /** my recent exports (download links of finished ones) */
+    jobs: exportJobsInput,
+  },
 } as const
 
 export type FunctionName = keyof typeof API
@@ -278,7 +312,37 @@ export type GridView = {
   openOrders: { no: string; serviceName: string; status: OrderState; createdAt: number }[]
 }
 
-export type ServiceView = { id: string; name: string; category: string; description: string | null }
+/** A service on the landing and the hotline form; `fields` and `emergency` only when the service has them. */
+export type ServiceView = { id: string; name: string; category: string; description: string | null; fields?: ServiceField[]; emergency?: Emergency }
+
+/** The catalogue editor: every service in order, with what the county's settings say about it. */
+export type CatalogueItemView = {
+  id: string
+  name: string
+  category: string
+  description: string
+  skill: string
+  sort: number
+  active: boolean
+  fields: ServiceField[]
+  emergency: Emergency | null
+  sensitive: boolean
+  /** its own time limits (null: the defaults) */
+  limits: StageLimits | null
+  /** its own base points (null: none of its own) and what a confirmed fix earns now, by which rule */
+  basePoints: number | null
+  pointsNow: number | null
+  pointsRule: string | null
+}
+export type CatalogueView = {
+  countyId: string
+  countyName: string
+  services: CatalogueItemView[]
+  defaults: StageLimits
+  /** the versions the edits start from (compare-and-set) */
+  timelinessBase: number | null
+  pointsVersion: number
+}
 
 export type HistoryView = Omit<HistoryEntry, 'at' | 'by'> & { at: number }
 
@@ -300,6 +364,8 @@ export type OrderView = {
   createdAt: number
   updatedAt: number
   history: HistoryView[]
+  /** answers to the service's extra fields (附加信息), with their labels */
+  extras?: { label: string; value: string }[]
   /** the five-step loop (absent on views built before it) */
   assignee?: { id: string; name: string; teamId: string | null } | null
   team?: { id: string; name: string } | null
@@ -652,6 +718,10 @@ export type ActionOutput = {
     setActive: GridNodeView
     importCsv: ImportReport
     search: GridOption[]
+    services: CatalogueView
+    saveService: CatalogueView
+    reorderServices: CatalogueView
+    setServiceActive: CatalogueView
   }
   signboard: { generate: SignboardResult; progress: JobView }
   order: {
@@ -717,6 +787,16 @@ export type ActionOutput = {
     ranking: RankingView
   }
   store: { items: StoreView; saveItem: StoreItemView; redeem: RedemptionView; mine: RedemptionView[]; lookup: RedemptionView; handover: RedemptionView }
+  stats: {
+    dashboard: DashboardView
+    honorRules: HonorRulesView
+    saveHonorRules: HonorRulesView
+    honorDraft: HonorDraftView
+    honorPublish: HonorListView
+    honorList: HonorListView
+    honorPoster: HonorPosterView
+  }
+  export: { start: ExportJobView; step: ExportJobView; jobs: ExportJobView[] }
 }
 
 // kept here for its callers; it lives in errors.ts so that pages need not load the whole contract

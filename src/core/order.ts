@@ -9,6 +9,7 @@ import { ACTOR_ROLES, cursorMsSchema, idSchema, phoneSchema, PRIVACY_VERSION, re
 // modules stay in the subpackages and the functions
 import type { Clock } from './timeliness'
 import type { Extension, Supervision } from './supervision'
+import type { ExtraValue } from './serviceFields'
 
 // ---------- the order state machine (点、派、接、评、晒) ----------
 export const ORDER_STATES = [
@@ -221,6 +222,8 @@ export type Order = z.infer<typeof orderSchema> & {
   /** point events of a transition not yet in the ledger (see cloudfunctions/services/ledger.ts) */
   pointsDue?: PointEvent[]
   pointsDueAt?: Date
+  /** answers to the service's extra fields, with their labels as they were when ordered */
+  extras?: ExtraValue[]
 }
 
 // ---------- action inputs ----------
@@ -238,6 +241,8 @@ export const placeOrderInput = z.object({
   preferredTime: z.string().trim().max(40, '期望时间不能超过40字').optional(),
   /** the version of 用户隐私保护指引 the villager agreed to before giving a phone number */
   privacyVersion: z.literal(PRIVACY_VERSION, { error: '请先阅读并同意《用户隐私保护指引》' }),
+  /** answers to the service's extra fields (附加信息); the function checks them against the live catalogue */
+  extras: z.array(z.object({ key: z.string().max(20), value: z.string().max(100, '附加信息每项不能超过100字') })).max(5).optional(),
 })
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>
 
@@ -270,6 +275,8 @@ export function newOrder(p: {
   source: (typeof ORDER_SOURCES)[number]
   /** the dispatch stage's clock (see timeliness.ts) */
   clock: Clock | null
+  /** the checked answers to the service's extra fields (serviceFields.ts requireOrderable) */
+  extras?: ExtraValue[]
 }): Order {
   const { id, now, grid, service, input, by } = p
   const to = nextState('place', null, by.role)
@@ -294,6 +301,7 @@ export function newOrder(p: {
     ...(input.privacyVersion ? { privacyVersion: input.privacyVersion } : {}),
     villagerId: by.openId,
     ...(p.source === 'hotline' ? { enteredBy: by.openId } : {}),
+    ...(p.extras?.length ? { extras: p.extras } : {}),
     history: [{ at: now, action: 'place', from: null, to, by: by.openId, byName: by.name, role: by.role }],
     clock: p.clock,
     createdAt: now,
@@ -316,5 +324,6 @@ export const hotlineOrderInput = z.object({
   callerName: z.string({ error: '请填写来电人姓名' }).trim().min(1, '请填写来电人姓名').max(20, '姓名不能超过20字'),
   callerPhone: phoneSchema,
   preferredTime: placeOrderInput.shape.preferredTime,
+  extras: placeOrderInput.shape.extras,
 })
 export type HotlineOrderInput = z.infer<typeof hotlineOrderInput>

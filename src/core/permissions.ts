@@ -69,3 +69,20 @@ export async function requireOrderReader(order: Pick<Order, 'villagerId' | 'scop
   if (order.villagerId === openId) return
   requireScope(await loadCaller(), STAFF_ROLES, order.scopePath)
 }
+
+/**
+ * Who may see the full phone numbers of records (an order's caller, a volunteer) at
+ * `scopePath`: staff whose subtree holds them — as order details, work lists and the
+ * volunteer list show them. Volunteers see a villager's phone only while serving the order
+ * (loop.ts phoneFor); the public never. Exports ask this before writing phones in full.
+ */
+export function maySeeFullPhones(caller: Caller, scopePath: readonly string[]): boolean {
+  return grantsCovering(caller, STAFF_ROLES, scopePath).length > 0
+}
+
+/** The county administrator's grant (of `countyId` when given), for county-wide settings such as the service catalogue. */
+export function requireCountyAdmin(caller: Caller, what: string, countyId?: string): RoleGrant {
+  const g = caller.roles.find((r) => r.role === 'county' && (!countyId || r.nodeId === countyId))
+  if (!g) throw new AppError('FORBIDDEN', `只有本县的县级管理员可以${what}`)
+  return g
+}

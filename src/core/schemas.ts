@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { GRID_LEVELS, gridCodeSchema } from './grid'
+import type { ServiceExtras } from './serviceFields'
 
 // ---------- shared pieces ----------
 export const idSchema = z.string().trim().min(1, '缺少编号').max(64, '编号过长')
@@ -114,7 +115,8 @@ export const serviceSchema = z.object({
   sort: z.number().int(),
   active: z.boolean(),
 })
-export type Service = z.infer<typeof serviceSchema>
+/** A stored service: the fields above, plus its extra fields, emergency note and sensitivity (see serviceFields.ts, catalogue.ts). */
+export type Service = z.infer<typeof serviceSchema> & ServiceExtras
 
 export const teamSchema = z.object({
   _id: idSchema,

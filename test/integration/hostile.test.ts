@@ -197,7 +197,7 @@ describe('first start', () => {
       // the complete seed is there: demo accounts and the catalogue
       const r = await startRuntime({ dataDir, quiet: true })
       try {
-        expect((await r.db.collection('services').count()).total).toBe(12)
+        expect((await r.db.collection('services').count()).total).toBe(14)
         expect((await r.db.collection('users').doc('u_county').get()).data[0].name).toBe('周主任')
       } finally {
         await r.close()

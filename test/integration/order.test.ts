@@ -50,7 +50,7 @@ describe('grid.resolve (scan landing)', () => {
   test('the catalogue lists active services in order', async () => {
     const r = await rt.call('grid', 'catalogue', {}, null)
     expect(r.ok).toBe(true)
-    expect(r.data).toHaveLength(12)
+    expect(r.data).toHaveLength(14) // 12 services, 2 emergency ones (phoned, not ordered)
     expect(r.data[0]).toEqual({ id: 'svc_01', name: '水电维修', category: '生活帮扶', description: null })
   })
 })

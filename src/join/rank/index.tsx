@@ -6,7 +6,7 @@ import { StaleNotice } from '@/components/PagedList'
 import { call } from '@/api'
 import type { RankingView } from '@/core/api'
 import { monthLabel, monthOf, shiftMonth, yearOf } from '@/core/points'
-import { decode } from '@/components/util'
+import { decode, go } from '@/components/util'
 import Tabs from '@/workbench/Tabs'
 import './index.scss'
 
@@ -72,6 +72,15 @@ export default function Rank() {
 
   return (
     <View className='xf-page rank'>
+      <View id='rank-link-honor' className='xf-list' hoverClass='xf-pressed' onClick={() => go('/join/honor/index')}>
+        <View className='xf-cell'>
+          <View className='xf-cell__main'>
+            <View className='xf-cell__title'>红黑榜</View>
+            <View className='xf-cell__desc'>每月村（社区）和服务队的服务评比</View>
+          </View>
+          <View className='xf-cell__arrow'>›</View>
+        </View>
+      </View>
       <Tabs tabs={PERIODS} value={period} onChange={setPeriod} />
       <Tabs tabs={SUBJECTS} value={subject} onChange={setSubject} />
       {!!error && current && <StaleNotice error={error} />}

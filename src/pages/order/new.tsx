@@ -5,12 +5,15 @@ import Btn from '@/components/Btn'
 import { call, newRequestId } from '@/api'
 import { placeOrderInput } from '@/core/order'
 import { PRIVACY_VERSION } from '@/core/schemas'
+import type { ServiceView } from '@/core/api'
+import { checkExtras } from '@/core/serviceFields'
 import ErrorBox from '@/components/ErrorBox'
+import { EmergencyCall, ExtraFields } from '@/components/ExtraFields'
 import { STORAGE, back, decode, go, load, query, save } from '@/components/util'
 import './new.scss'
 
 type Field = 'description' | 'contactPhone' | 'contactName' | 'preferredTime' | 'privacyVersion'
-type Draft = { requestId: string; description: string; phone: string; name: string; preferredTime: string }
+type Draft = { requestId: string; description: string; phone: string; name: string; preferredTime: string; extras?: Record<string, string> }
 type Contact = { phone: string; name: string }
 
 const TIME_CHOICES = ['越快越好', '今天', '明天上午', '明天下午', '这几天都行']
@@ -34,6 +37,7 @@ export default function NewOrder() {
       phone: draft?.phone || contact?.phone || '',
       name: draft?.name || contact?.name || '',
       preferredTime: draft?.preferredTime || '',
+      extras: draft?.extras || {},
     }
   })
   const requestId = initial.requestId
@@ -41,6 +45,17 @@ export default function NewOrder() {
   const [phone, setPhone] = useState(initial.phone)
   const [name, setName] = useState(initial.name)
   const [preferredTime, setPreferredTime] = useState(initial.preferredTime)
+  const [extras, setExtras] = useState(initial.extras)
+  const [extraError, setExtraError] = useState<{ key: string; message: string } | null>(null)
+  // the service as the live catalogue has it (extra questions, emergency note): the landing's copy, else fetched
+  const [service, setService] = useState(() => load<ServiceView[]>(STORAGE.catalogue)?.find((s) => s.id === serviceId) ?? null)
+  useEffect(() => {
+    if (!service && serviceId)
+      call('grid', 'catalogue', {}).then(
+        (list) => setService(list.find((s) => s.id === serviceId) ?? null),
+        () => {},
+      )
+  }, [service, serviceId])
   const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
   const [submitError, setSubmitError] = useState<{ error: unknown; message?: string } | null>(null)
   const [submitting, setSubmitting] = useState(false)
@@ -49,14 +64,18 @@ export default function NewOrder() {
 
   useEffect(() => {
     if (!gridCode || !serviceId || !description.trim()) return
-    save(draftKey, { requestId, description, phone, name, preferredTime } satisfies Draft)
-  }, [description, phone, name, preferredTime])
+    save(draftKey, { requestId, description, phone, name, preferredTime, extras } satisfies Draft)
+  }, [description, phone, name, preferredTime, extras])
 
   const changeService = () => back(`/pages/scan/index?${query({ code: gridCode })}`)
 
   const submit = async () => {
     if (submitting) return
     setSubmitError(null)
+    const answers = Object.entries(extras).map(([key, value]) => ({ key, value }))
+    const x = checkExtras(service?.fields, answers)
+    setExtraError(x.ok ? null : x)
+    if (!x.ok) return Taro.pageScrollTo({ selector: `#x-${x.key}`, duration: 200 }).catch(() => {})
     const parsed = placeOrderInput.safeParse({
       requestId,
       gridCode,
@@ -66,6 +85,7 @@ export default function NewOrder() {
       contactName: name.trim() || undefined,
       preferredTime: preferredTime.trim() || undefined,
       privacyVersion: agreed ? PRIVACY_VERSION : undefined,
+      extras: x.extras.length ? x.extras.map((e) => ({ key: e.key, value: e.value })) : undefined,
     })
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -102,6 +122,7 @@ export default function NewOrder() {
     ) : null
 
   const broken = !gridCode || !serviceId
+  const emergency = service?.emergency
 
   return (
     <View className='xf-page form'>
@@ -122,107 +143,124 @@ export default function NewOrder() {
         <ErrorBox error={null} message='没有选好网格或服务，请返回重新扫码选择' />
       )}
 
-      <View className='xf-card'>
-        <View className='xf-form__label' id='field-description'>
-          需要什么帮助<Text className='xf-form__req'>（必填）</Text>
-        </View>
-        <Textarea
-          className={`xf-form__textarea xf-input-fill${fieldError?.field === 'description' ? ' xf-form__bad' : ''}`}
-          value={description}
-          maxlength={500}
-          placeholder='请说说是什么事、在哪里，比如：家里水管漏水，在村东头第三户'
-          onInput={(e) => {
-            setDescription(e.detail.value)
-            if (fieldError?.field === 'description') setFieldError(null)
-          }}
-        />
-        <View className='xf-form__count'>{description.trim().length}/500</View>
-        {err('description')}
-
-        <View className='xf-form__label' id='field-contactPhone'>
-          联系电话<Text className='xf-form__req'>（必填）</Text>
-        </View>
-        <Input
-          className={`xf-form__input xf-input-fill${fieldError?.field === 'contactPhone' ? ' xf-form__bad' : ''}`}
-          type='number'
-          value={phone}
-          maxlength={13}
-          placeholder='手机号或座机号'
-          onInput={(e) => {
-            setPhone(e.detail.value)
-            if (fieldError?.field === 'contactPhone') setFieldError(null)
-          }}
-        />
-        <View className='xf-form__tip'>电话只给处理您这件事的工作人员和志愿者，不会公开。</View>
-        {err('contactPhone')}
-
-        <View className='xf-form__label' id='field-contactName'>
-          怎么称呼您<Text className='xf-form__opt'>（可不填）</Text>
-        </View>
-        <Input
-          className='xf-form__input xf-input-fill'
-          value={name}
-          maxlength={20}
-          placeholder='如：王大爷、李阿姨'
-          onInput={(e) => setName(e.detail.value)}
-        />
-        {err('contactName')}
-
-        <View className='xf-form__label' id='field-preferredTime'>
-          希望什么时候来<Text className='xf-form__opt'>（可不填）</Text>
-        </View>
-        <View className='xf-form__chips'>
-          {TIME_CHOICES.map((t) => (
-            <View
-              key={t}
-              className={`xf-form__chip${preferredTime === t ? ' xf-form__chip--on' : ''}`}
-              onClick={() => setPreferredTime(preferredTime === t ? '' : t)}
-            >
-              {t}
+      {emergency && <EmergencyCall name={service.name} emergency={emergency} />}
+      {!emergency && (
+        <>
+          <View className='xf-card'>
+            <View className='xf-form__label' id='field-description'>
+              需要什么帮助<Text className='xf-form__req'>（必填）</Text>
             </View>
-          ))}
-        </View>
-        <Input
-          className='xf-form__input xf-input-fill'
-          value={preferredTime}
-          maxlength={40}
-          placeholder='也可以自己写，如：周六下午'
-          onInput={(e) => setPreferredTime(e.detail.value)}
-        />
-        {err('preferredTime')}
-      </View>
+            <Textarea
+              className={`xf-form__textarea xf-input-fill${fieldError?.field === 'description' ? ' xf-form__bad' : ''}`}
+              value={description}
+              maxlength={500}
+              placeholder='请说说是什么事、在哪里，比如：家里水管漏水，在村东头第三户'
+              onInput={(e) => {
+                setDescription(e.detail.value)
+                if (fieldError?.field === 'description') setFieldError(null)
+              }}
+            />
+            <View className='xf-form__count'>{description.trim().length}/500</View>
+            {err('description')}
 
-      <View className='xf-form__consent' id='field-privacyVersion'>
-        <View
-          id='privacy-consent'
-          className={`xf-form__check${agreed ? ' xf-form__check--on' : ''}`}
-          onClick={() => {
-            const next = !agreed
-            setAgreed(next)
-            save(STORAGE.privacy, next ? PRIVACY_VERSION : null)
-            if (fieldError?.field === 'privacyVersion') setFieldError(null)
-          }}
-        >
-          {agreed ? '✓' : ''}
-        </View>
-        <View className='xf-form__consent-text'>
-          我已阅读并同意
-          <Text className='xf-form__link' onClick={() => go('/pages/privacy/index')}>
-            《用户隐私保护指引》
-          </Text>
-          ，电话等信息仅用于办理本次诉求。
-        </View>
-      </View>
-      {err('privacyVersion')}
+            {!!service?.fields?.length && (
+              <ExtraFields
+                fields={service.fields}
+                values={extras}
+                error={extraError}
+                onChange={(v) => {
+                  setExtras(v)
+                  setExtraError(null)
+                }}
+              />
+            )}
 
-      {submitError && <ErrorBox error={submitError.error} message={submitError.message} />}
+            <View className='xf-form__label' id='field-contactPhone'>
+              联系电话<Text className='xf-form__req'>（必填）</Text>
+            </View>
+            <Input
+              className={`xf-form__input xf-input-fill${fieldError?.field === 'contactPhone' ? ' xf-form__bad' : ''}`}
+              type='number'
+              value={phone}
+              maxlength={13}
+              placeholder='手机号或座机号'
+              onInput={(e) => {
+                setPhone(e.detail.value)
+                if (fieldError?.field === 'contactPhone') setFieldError(null)
+              }}
+            />
+            <View className='xf-form__tip'>电话只给处理您这件事的工作人员和志愿者，不会公开。</View>
+            {err('contactPhone')}
 
-      <View className='xf-actions'>
-        <Btn id='submit-order' type='primary' disabled={submitting || broken} onClick={submit}>
-          {submitting ? '提交中…' : '提交诉求'}
-        </Btn>
-        {!!submitError && !submitting && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
-      </View>
+            <View className='xf-form__label' id='field-contactName'>
+              怎么称呼您<Text className='xf-form__opt'>（可不填）</Text>
+            </View>
+            <Input
+              className='xf-form__input xf-input-fill'
+              value={name}
+              maxlength={20}
+              placeholder='如：王大爷、李阿姨'
+              onInput={(e) => setName(e.detail.value)}
+            />
+            {err('contactName')}
+
+            <View className='xf-form__label' id='field-preferredTime'>
+              希望什么时候来<Text className='xf-form__opt'>（可不填）</Text>
+            </View>
+            <View className='xf-form__chips'>
+              {TIME_CHOICES.map((t) => (
+                <View
+                  key={t}
+                  className={`xf-form__chip${preferredTime === t ? ' xf-form__chip--on' : ''}`}
+                  onClick={() => setPreferredTime(preferredTime === t ? '' : t)}
+                >
+                  {t}
+                </View>
+              ))}
+            </View>
+            <Input
+              className='xf-form__input xf-input-fill'
+              value={preferredTime}
+              maxlength={40}
+              placeholder='也可以自己写，如：周六下午'
+              onInput={(e) => setPreferredTime(e.detail.value)}
+            />
+            {err('preferredTime')}
+          </View>
+
+          <View className='xf-form__consent' id='field-privacyVersion'>
+            <View
+              id='privacy-consent'
+              className={`xf-form__check${agreed ? ' xf-form__check--on' : ''}`}
+              onClick={() => {
+                const next = !agreed
+                setAgreed(next)
+                save(STORAGE.privacy, next ? PRIVACY_VERSION : null)
+                if (fieldError?.field === 'privacyVersion') setFieldError(null)
+              }}
+            >
+              {agreed ? '✓' : ''}
+            </View>
+            <View className='xf-form__consent-text'>
+              我已阅读并同意
+              <Text className='xf-form__link' onClick={() => go('/pages/privacy/index')}>
+                《用户隐私保护指引》
+              </Text>
+              ，电话等信息仅用于办理本次诉求。
+            </View>
+          </View>
+          {err('privacyVersion')}
+
+          {submitError && <ErrorBox error={submitError.error} message={submitError.message} />}
+
+          <View className='xf-actions'>
+            <Btn id='submit-order' type='primary' disabled={submitting || broken} onClick={submit}>
+              {submitting ? '提交中…' : '提交诉求'}
+            </Btn>
+            {!!submitError && !submitting && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
+          </View>
+        </>
+      )}
     </View>
   )
 }

@@ -57,6 +57,7 @@ export default function OrderDetail() {
               </View>
               <View className='xf-muted detail__no'>订单号：{order.no}</View>
               <View className='detail__desc'>{order.description}</View>
+              {order.extras?.map((x) => <Fact key={x.label} label={x.label} value={x.value} />)}
             </View>
 
             {order.clock?.line && (

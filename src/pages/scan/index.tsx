@@ -203,7 +203,11 @@ export default function Scan() {
                       >
                         <View className='xf-cell__main'>
                           <View className='xf-cell__title'>{s.name}</View>
-                          {s.description && <View className='xf-cell__desc'>{s.description}</View>}
+                          {s.emergency ? (
+                            <View className='xf-cell__desc scan__sos'>紧急情况，请直接拨打 {s.emergency.number}</View>
+                          ) : (
+                            s.description && <View className='xf-cell__desc'>{s.description}</View>
+                          )}
                         </View>
                         <Text className='xf-cell__arrow'>›</Text>
                       </View>

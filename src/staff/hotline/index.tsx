@@ -8,6 +8,8 @@ import { Loading } from '@/components/PageState'
 import { ApiError, call, newRequestId } from '@/api'
 import type { GridOption, OrderView, ServiceView } from '@/core/api'
 import { hotlineOrderInput } from '@/core/order'
+import { checkExtras, emergencyRefusal } from '@/core/serviceFields'
+import { EmergencyCall, ExtraFields } from '@/components/ExtraFields'
 import { STORAGE, errorCode, go, load, query, save } from '@/components/util'
 import './index.scss'
 
@@ -38,6 +40,8 @@ export default function Hotline() {
   const [services, setServices] = useState<ServiceView[] | null>(() => load<ServiceView[]>(STORAGE.catalogue))
   const [servicesError, setServicesError] = useState<unknown>(null)
   const [serviceId, setServiceId] = useState('')
+  const [extras, setExtras] = useState<Record<string, string>>({})
+  const [extraError, setExtraError] = useState<{ key: string; message: string } | null>(null)
   const [name, setName] = useState('')
   const [phone, setPhone] = useState('')
   const [description, setDescription] = useState('')
@@ -95,9 +99,17 @@ export default function Hotline() {
     clear('gridId')
   }
 
+  const selected = services?.find((s) => s.id === serviceId) ?? null
+
   const submit = () => {
     if (submitting) return
     setSubmitError(null)
+    // an emergency service is not entered: the caller is told the number (the server refuses it too)
+    const refusal = selected && emergencyRefusal(selected)
+    if (refusal) return setSubmitError(new ApiError('VALIDATION', refusal))
+    const x = checkExtras(selected?.fields, Object.entries(extras).map(([key, value]) => ({ key, value })))
+    setExtraError(x.ok ? null : x)
+    if (!x.ok) return Taro.pageScrollTo({ selector: `#x-${x.key}`, duration: 200 }).catch(() => {})
     const parsed = hotlineOrderInput.safeParse({
       requestId,
       gridId: grid?.id ?? '',
@@ -105,6 +117,7 @@ export default function Hotline() {
       description,
       callerName: name,
       callerPhone: phone,
+      extras: x.extras.length ? x.extras.map((e) => ({ key: e.key, value: e.value })) : undefined,
     })
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -124,6 +137,7 @@ export default function Hotline() {
         setPlaced(order)
         // ready for the next call: same grid, everything else empty, a new requestId
         setServiceId('')
+        setExtras({})
         setName('')
         setPhone('')
         setDescription('')
@@ -242,7 +256,9 @@ export default function Hotline() {
                       key={s.id}
                       className={`h-service-item xf-form__chip${serviceId === s.id ? ' xf-form__chip--on' : ''}`}
                       onClick={() => {
+                        if (s.id !== serviceId) setExtras({})
                         setServiceId(s.id)
+                        setExtraError(null)
                         clear('serviceId')
                       }}
                     >
@@ -255,6 +271,18 @@ export default function Hotline() {
           </View>
         )}
         {err('serviceId')}
+        {selected?.emergency && <EmergencyCall name={selected.name} emergency={selected.emergency} />}
+        {!selected?.emergency && !!selected?.fields?.length && (
+          <ExtraFields
+            fields={selected.fields}
+            values={extras}
+            error={extraError}
+            onChange={(v) => {
+              setExtras(v)
+              setExtraError(null)
+            }}
+          />
+        )}
 
         <TextField
           name='callerName'
@@ -305,7 +333,7 @@ export default function Hotline() {
       {!!submitError && <ErrorBox error={submitError} />}
 
       <View className='xf-actions'>
-        <Btn id='h-submit' type='primary' disabled={submitting} onClick={submit}>
+        <Btn id='h-submit' type='primary' disabled={submitting || !!selected?.emergency} onClick={submit}>
           {submitting ? '录入中…' : '录入诉求'}
         </Btn>
         {uncertain && !submitting ? (

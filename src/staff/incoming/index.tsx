@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
+import { useRouter } from '@tarojs/taro'
 import { call } from '@/api'
 import type { MeView, OrderView, WorkList } from '@/core/api'
 import { SUPERVISION_LABEL, type SupervisionStatus } from '@/core/supervision'
@@ -10,7 +11,7 @@ import { formatShort } from '@/core/time'
 import PageState from '@/components/PageState'
 import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
-import { callPhone, go, query } from '@/components/util'
+import { callPhone, decode, go, query } from '@/components/util'
 import { Tag } from '@nutui/nutui-react-taro'
 import '@/workbench/shared.scss'
 import './index.scss'
@@ -36,21 +37,25 @@ const SUP_FILTERS: { key: SupFilter; label: string }[] = [
   { key: 'answered', label: SUPERVISION_LABEL.answered },
   { key: 'closed', label: SUPERVISION_LABEL.closed },
 ]
-const fetchTab = (tab: Tab, sup: SupFilter = 'all') => (after?: string) =>
-  call('order', 'incoming', { limit: PAGE, list: tab, ...(tab === 'supervision' && sup !== 'all' ? { supervision: sup } : {}), ...(after ? { after } : {}) })
+// `area`: one node of the caller's subtree (a dashboard's 「查看本网格订单」), else all of it
+const fetchTab = (tab: Tab, sup: SupFilter = 'all', area?: string) => (after?: string) =>
+  call('order', 'incoming', { limit: PAGE, list: tab, ...(tab === 'supervision' && sup !== 'all' ? { supervision: sup } : {}), ...(after ? { after } : {}), ...(area ? { nodeId: area } : {}) })
 const byCursor = (o: OrderView) => o.cursor ?? ''
 
 export default function Incoming() {
-  const [tab, setTab] = useState<Tab>('dispatch')
+  const params = useRouter().params
+  const [area] = useState(() => decode(params.nodeId) || undefined)
+  const [areaName] = useState(() => decode(params.area))
+  const [tab, setTab] = useState<Tab>(area ? 'open' : 'dispatch')
   const [sup, setSup] = useState<SupFilter>('all')
   const lists: Record<Tab, ReturnType<typeof usePaged<OrderView, string>>> = {
-    dispatch: usePaged(fetchTab('dispatch'), byCursor),
-    overdue: usePaged(fetchTab('overdue'), byCursor),
-    supervision: usePaged(fetchTab('supervision', sup), byCursor),
-    followUp: usePaged(fetchTab('followUp'), byCursor),
-    extension: usePaged(fetchTab('extension'), byCursor),
-    open: usePaged(fetchTab('open'), byCursor),
-    closed: usePaged(fetchTab('closed'), byCursor),
+    dispatch: usePaged(fetchTab('dispatch', 'all', area), byCursor),
+    overdue: usePaged(fetchTab('overdue', 'all', area), byCursor),
+    supervision: usePaged(fetchTab('supervision', sup, area), byCursor),
+    followUp: usePaged(fetchTab('followUp', 'all', area), byCursor),
+    extension: usePaged(fetchTab('extension', 'all', area), byCursor),
+    open: usePaged(fetchTab('open', 'all', area), byCursor),
+    closed: usePaged(fetchTab('closed', 'all', area), byCursor),
   }
   const list = lists[tab]
   // a new 督办 filter reloads that list (switching tabs is useTabbedList's job)
@@ -99,7 +104,27 @@ export default function Incoming() {
             ? `${me.name} · ${staffRoles.map((r) => ROLE_LABEL[r.role]).join('、') || '无管理权限'}`
             : '正在读取身份…'}
         </View>
+        {area && (
+          <View id='incoming-area' className='incoming__area'>
+            只看：{areaName || '所选区域'}的诉求
+          </View>
+        )}
         <View className='incoming__links'>
+          {staffRoles.length > 0 && (
+            <View id='link-dashboard' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/dashboard/index')}>
+              数据看板 ›
+            </View>
+          )}
+          {staffRoles.length > 0 && (
+            <View id='link-export' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/export/index')}>
+              数据导出 ›
+            </View>
+          )}
+          {canAdmin && (
+            <View id='link-honor' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/honor/index')}>
+              红黑榜 ›
+            </View>
+          )}
           <View id='link-volunteers' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/volunteers/index')}>
             志愿者审核 ›
           </View>
@@ -131,6 +156,11 @@ export default function Incoming() {
           {staffRoles.some((r) => r.role === 'county') && (
             <View id='link-point-rules' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/points/index')}>
               积分规则 ›
+            </View>
+          )}
+          {staffRoles.some((r) => r.role === 'county') && (
+            <View id='link-catalogue' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/admin/catalogue/index')}>
+              服务清单 ›
             </View>
           )}
           {canAdmin && (

@@ -126,6 +126,7 @@ export default function StaffOrder() {
 
             <View className='xf-card'>
               <Fact label='服务类别' value={order.category} />
+              {order.extras?.map((x) => <Fact key={x.label} label={x.label} value={x.value} />)}
               <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}（${order.gridCode}）`} />
               <Fact label='联系人' value={order.contactName || '未留姓名'} />
               <View className='xf-fact'>

@@ -176,6 +176,7 @@ export default function VolunteerOrder() {
 
             <View className='xf-card'>
               <Fact label='地点' value={`${order.villageName} ${order.gridName}`} />
+              {order.extras?.map((x) => <Fact key={x.label} label={x.label} value={x.value} />)}
               <Fact label='联系人' value={order.contactName || '未留姓名'} />
               <View className='xf-fact'>
                 <Text className='xf-fact__label'>联系电话</Text>
