@@ -216,6 +216,9 @@ async function statsRows(rt: Runtime, who: { station: string; township: string; 
     await measure(rt, 'stats.dashboard county', who.countyAdmin, 'stats', () => ({ action: 'dashboard', data: { preset: 'month' } })),
     await measure(rt, 'stats.dashboard county week', who.countyAdmin, 'stats', () => ({ action: 'dashboard', data: { preset: 'week' } })),
     await measure(rt, 'stats.dashboard county year', who.countyAdmin, 'stats', () => ({ action: 'dashboard', data: { preset: 'custom', from: day(yearAgo), to: day(today) } })),
+    // 红黑榜: the draft of last month (villages, teams), computed from the rollups on each view
+    await measure(rt, 'stats.honorDraft villages', who.countyAdmin, 'stats', () => ({ action: 'honorDraft', data: { month: previousMonth(monthOf(today)), subject: 'village' } })),
+    await measure(rt, 'stats.honorDraft teams', who.countyAdmin, 'stats', () => ({ action: 'honorDraft', data: { month: previousMonth(monthOf(today)), subject: 'team' } })),
   ]
   // the sweep's part: recount what changed since the last run (here: the orders this bench touched)
   const before = rt.emulator.stats().total

@@ -5,8 +5,6 @@ const pages = [
   'pages/orders/index',
   'pages/orders/detail',
   'pages/inbox/index',
-  'pages/showcase/new',
-  'pages/showcase/feed',
   'pages/privacy/index',
 ]
 // The dev sign-in only exists in the H5 build served by the local runtime; the public H5 build
@@ -21,6 +19,8 @@ export default defineAppConfig({
     // county / township administration: grid tree, CSV import, signboards, staff roles, time limits, points rules, the points store, the service catalogue
     { root: 'admin', pages: ['tree/index', 'import/index', 'staff/index', 'timeliness/index', 'points/index', 'store/index', 'catalogue/index'] },
     // anyone: volunteer registration, the public badge check (亮证), rankings (积分排行), the published 红黑榜
+    // villagers after an order is done: 晒单 and the village's showcase feed (kept out of the main package)
+    { root: 'showcase', pages: ['new', 'feed'] },
     { root: 'join', pages: ['register/index', 'verify/index', 'rank/index', 'honor/index'] },
   ],
   window: {

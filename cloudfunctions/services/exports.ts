@@ -15,10 +15,12 @@ import { createWriteStream, promises as fsp } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'csv-parse/sync'
+import { stringify } from 'csv-stringify/sync'
 import {
   AppError,
   BOM,
-  csvLine,
+  cellText,
+  type Cell,
   describeExportFilters,
   EXPORT_COLUMNS,
   EXPORT_KEEP_DAYS,
@@ -50,6 +52,9 @@ import type { Db, Deps } from '../shared/context'
 import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
 import type { FilesPort } from '../shared/files'
 import { subtreeOf } from './gridQueries'
+
+/** CSV records of neutralised cells (RFC 4180, CRLF line ends as Excel writes them): csv-stringify quotes, also any line break inside a cell. */
+export const csvLines = (rows: readonly (readonly Cell[])[]): string => stringify(rows.map((r) => r.map(cellText)), { record_delimiter: 'windows', quoted_match: /[\r\n]/ })
 
 /** documents per read (the platform's advice), rows per part file, and what one step may do */
 const PAGE = 100
@@ -379,7 +384,7 @@ async function readRows(ctx: Ctx, job: ExportJobDoc, budget: { ms: number; rows:
     let c = job.cursor
     while (n < PART_ROWS && c.p < job.parts.length) {
       const docs = await readPage(ctx.db, job, c)
-      for (const d of docs) text += csvLine(exportRow(job.kind, d, rowCtx))
+      text += csvLines(docs.map((d) => exportRow(job.kind, d, rowCtx)))
       n += docs.length
       const last = docs[docs.length - 1]
       c = docs.length < PAGE ? { p: c.p + 1, at: null, id: null } : { p: c.p, at: new Date(last[SORT_FIELD[job.kind]] as Date).getTime(), id: String(last._id) }
@@ -424,7 +429,7 @@ async function writeCsv(ctx: Ctx, job: ExportJobDoc, file: string) {
     out.on('error', reject)
   })
   const write = (chunk: string | Buffer) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())))
-  await write(BOM + csvLine(EXPORT_COLUMNS[job.kind].map((c) => c.header)))
+  await write(BOM + csvLines([EXPORT_COLUMNS[job.kind].map((c) => c.header)]))
   for await (const part of partsOf(ctx, job)) await write(part)
   out.end()
   await done

@@ -267,13 +267,15 @@ async function volunteerSums(db: Db, node: GridNode, months: string[]): Promise<
   // one month at a time: equality on (subject, period, scope) is what the ranking indexes serve
   const perMonth = await Promise.all(
     months.map(async (period) => {
-      const match = { subject: 'person', period, [field]: node._id }
-      const [sums, people] = await Promise.all([
-        db.collection('pointTotals').aggregate().match(match).group({ _id: null, points: $.sum('$points'), hours: $.sum('$hours') }).end(),
-        db.collection('pointTotals').where(match).count(),
-      ])
-      const s = (sums.data as { points: number; hours: number }[])[0]
-      return { active: people.total, points: s?.points ?? 0, hours: s?.hours ?? 0 }
+      // one person-month document per volunteer with points or hours that month: counting them counts the active
+      const res = await db
+        .collection('pointTotals')
+        .aggregate()
+        .match({ subject: 'person', period, [field]: node._id })
+        .group({ _id: null, active: $.sum(1), points: $.sum('$points'), hours: $.sum('$hours') })
+        .end()
+      const s = (res.data as { active: number; points: number; hours: number }[])[0]
+      return { active: s?.active ?? 0, points: s?.points ?? 0, hours: s?.hours ?? 0 }
     }),
   )
   const total = (k: 'active' | 'points' | 'hours') => perMonth.reduce((a, m) => a + m[k], 0)
@@ -289,7 +291,7 @@ async function volunteerSums(db: Db, node: GridNode, months: string[]): Promise<
  * A staff member's dashboard of their node (or a node below it) for a period.
  * Round trips: caller (1), then at once: the node and its children (1), the node's day
  * rollups (1 per 100 days), the children's rollups (months and partial days, 1 per 100),
- * the volunteers' sums (2 per month), the watermark (1).
+ * the volunteers' sums (1 per month), the watermark (1).
  */
 export async function dashboard(deps: Deps, input: DashboardInput): Promise<DashboardView> {
   const { db } = deps

@@ -220,43 +220,32 @@ export class Store {
   // -------------------------------------------------------------------------
   // Replay and compaction
 
-  /** Apply every batch of a file; returns the number of operations. */
+  /**
+   * Apply every batch of a file; returns the number of operations. The file is read in
+   * chunks, one line at a time (a county's data outgrows the longest string Node can hold).
+   */
   private replayFile(file: string, tolerateTornTail: boolean): number {
-    let text: string
-    try {
-      text = fs.readFileSync(file, 'utf8')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0
-      throw e
-    }
+    if (!fs.existsSync(file)) return 0
     let ops = 0
-    let pos = 0
-    while (pos < text.length) {
-      const nl = text.indexOf('\n', pos)
-      const end = nl === -1 ? text.length : nl
-      const raw = text.slice(pos, end)
+    for (const { raw, start, complete } of linesOf(file)) {
+      if (raw.trim() === '') continue
       let line: LogLine | null = null
-      if (nl !== -1 && raw.trim() !== '') {
+      if (complete) {
         try {
           line = decodeStored<LogLine>(raw)
         } catch {
           line = null
         }
       }
-      if (raw.trim() !== '' && (line === null || !Array.isArray(line.b))) {
+      if (line === null || !Array.isArray(line.b)) {
         // A torn write can only be the tail: everything from here on must be garbage.
-        if (!tolerateTornTail || (nl !== -1 && text.slice(nl + 1).trim() !== ''))
-          throw new Error(`${file}: corrupt record at byte ${Buffer.byteLength(text.slice(0, pos))}`)
-        const good = Buffer.byteLength(text.slice(0, pos))
-        fs.truncateSync(file, good)
+        if (!tolerateTornTail || !onlyWhitespaceAfter(file, start + Buffer.byteLength(raw) + 1))
+          throw new Error(`${file}: corrupt record at byte ${start}`)
+        fs.truncateSync(file, start)
         break
       }
-      if (line) {
-        for (const op of line.b) this.replayOp(op)
-        ops += line.b.length
-      }
-      if (nl === -1) break
-      pos = nl + 1
+      for (const op of line.b) this.replayOp(op)
+      ops += line.b.length
     }
     return ops
   }
@@ -458,4 +447,37 @@ export class Store {
     await this.wal.close()
     this.unlock()
   }
+}
+
+const CHUNK = 16 * 1024 * 1024
+
+/** The lines of a file with the byte offset each starts at; `complete`: it ended with a newline. */
+export function* linesOf(file: string, chunkSize = CHUNK): Generator<{ raw: string; start: number; complete: boolean }> {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const chunk = Buffer.allocUnsafe(chunkSize)
+    let carry: Buffer = Buffer.alloc(0)
+    let offset = 0 // byte offset of carry[0] in the file
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunkSize, null)
+      if (n === 0) break
+      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n)
+      let pos = 0
+      for (let nl = buf.indexOf(10, pos); nl !== -1; nl = buf.indexOf(10, pos)) {
+        yield { raw: buf.toString('utf8', pos, nl), start: offset + pos, complete: true }
+        pos = nl + 1
+      }
+      carry = Buffer.from(buf.subarray(pos))
+      offset += pos
+    }
+    if (carry.length) yield { raw: carry.toString('utf8'), start: offset, complete: false }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Whether the file holds nothing but whitespace from byte `from` on. */
+function onlyWhitespaceAfter(file: string, from: number): boolean {
+  for (const { raw, start } of linesOf(file)) if (start >= from && raw.trim() !== '') return false
+  return true
 }

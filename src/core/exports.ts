@@ -150,15 +150,6 @@ export function cellText(v: Cell): string {
   return neutralise(v)
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a quote, comma or line break; quotes doubled. */
-export function csvField(v: Cell): string {
-  const s = cellText(v)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-/** One CSV record with its line ending (CRLF, as Excel writes). */
-export const csvLine = (cells: readonly Cell[]) => `${cells.map(csvField).join(',')}\r\n`
-
 /** The byte order mark that makes Excel read a CSV file as UTF-8 (without it Chinese turns to mojibake). */
 export const BOM = '\uFEFF'
 

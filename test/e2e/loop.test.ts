@@ -131,7 +131,7 @@ e2eSuite('the five-step loop across all roles (H5 in Chromium)', () => {
     await click('#btn-approve')
     await confirmModal()
     await page.waitForTimeout(800)
-    await page.goto(`${rt.url}/#/pages/showcase/feed`)
+    await page.goto(`${rt.url}/#/showcase/feed`)
     await see(page.locator('#feed-list')).contains('半小时就到')
     expect(await page.locator('#feed-list').filter({ visible: true }).first().textContent()).not.toContain('13800001111')
     await s.shot('public-feed')

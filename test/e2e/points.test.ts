@@ -121,7 +121,7 @@ e2eSuite('points, review, store and certificate (H5 in Chromium)', () => {
     // 6. December: the township publishes November (公示)
     await setNow(new Date('2026-12-01T02:00:00Z'))
     await s.signIn('陈所长', '/staff/points/index')
-    await see(page.locator('#review-month')).hasText('2026年11月')
+    await see(page.locator('#month-label')).hasText('2026年11月')
     await see(page.locator('#review-state-label')).hasText('未公示')
     await see(page.locator('#review-entries')).contains('刘志刚')
     await click('#review-publish')

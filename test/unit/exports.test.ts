@@ -4,8 +4,6 @@ import { parse } from 'csv-parse/sync'
 import {
   BOM,
   cellText,
-  csvField,
-  csvLine,
   EXPORT_COLUMNS,
   exportFileName,
   exportHeaders,
@@ -22,6 +20,7 @@ import {
   type Order,
   type VolunteerDoc,
 } from '../../src/core'
+import { csvLines } from '../../cloudfunctions/services/exports'
 
 const ctx = (fullPhones = false) => ({ fullPhones, names: { t1: '东关镇', v1: '东关村' } })
 const cell = (kind: 'orders' | 'volunteers' | 'points', doc: unknown, header: string, full = false) => {
@@ -86,20 +85,17 @@ describe('formula injection: text a spreadsheet would run is neutralised', () =>
 describe('CSV fields and records', () => {
   test('quotes, commas and line breaks survive a round trip through a real CSV parser', () => {
     const cells = ['plain', 'a,b', 'say "hi"', 'line1\nline2', 'cr\r\nlf', '', 42, null, '=cmd|"/C calc"!A0', '中文，全角逗号']
-    const text = csvLine(cells) + csvLine(['second', 1, null, '', '', '', '', '', '', ''])
+    const text = csvLines([cells, ['second', 1, null, '', '', '', '', '', '', '']])
     const back = parse(text) as string[][]
     expect(back).toHaveLength(2)
     expect(back[0]).toEqual(cells.map(cellText))
     expect(back[0][8]).toBe('\'=cmd|"/C calc"!A0')
   })
-  test('a field needs quotes only for a quote, a comma or a line break', () => {
-    expect(csvField('abc')).toBe('abc')
-    expect(csvField('a"b')).toBe('"a""b"')
-    expect(csvField('a\nb')).toBe('"a\nb"')
-    expect(csvLine(['a', 1])).toBe('a,1\r\n')
+  test('a field needs quotes only for a quote, a comma or a line break; records end in CRLF', () => {
+    expect(csvLines([['abc', 'a"b', 'a\nb', 1]])).toBe('abc,"a""b","a\nb",1\r\n')
   })
   test('the BOM is the three UTF-8 bytes Excel looks for, and a parser that knows it reads the headers', () => {
-    const bytes = Buffer.from(BOM + csvLine(exportHeaders('orders')), 'utf8')
+    const bytes = Buffer.from(BOM + csvLines([exportHeaders('orders')]), 'utf8')
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     expect((parse(bytes, { bom: true }) as string[][])[0]).toEqual(exportHeaders('orders'))
   })

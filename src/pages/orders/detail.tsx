@@ -134,7 +134,7 @@ export default function OrderDetail() {
                 )}
                 {(!showcase || showcase.status === 'rejected') && (
                   <View className='detail__showcase-btn'>
-                    <Btn id='btn-showcase' type='primary' onClick={() => go(`/pages/showcase/new?${query({ orderId: order.id })}`)}>
+                    <Btn id='btn-showcase' type='primary' onClick={() => go(`/showcase/new?${query({ orderId: order.id })}`)}>
                       晒一晒
                     </Btn>
                   </View>

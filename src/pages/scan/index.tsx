@@ -225,7 +225,7 @@ export default function Scan() {
           id='feed-link'
           className='xf-cell scan__feed'
           hoverClass='xf-pressed'
-          onClick={() => go(`/pages/showcase/feed?${feedQuery(grid)}`)}
+          onClick={() => go(`/showcase/feed?${feedQuery(grid)}`)}
         >
           <View className='xf-cell__main'>
             <View className='xf-cell__title'>看看{feedQuery(grid) ? grid.villageName : '大家'}的服务风采</View>

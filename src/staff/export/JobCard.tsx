@@ -52,9 +52,12 @@ export function DownloadButton({ job, id }: { job: ExportJobView; id?: string })
   if (!job.url) return <View className='xf-muted'>下载链接暂不可用，请稍后刷新</View>
   if (IS_H5) {
     return (
-      <a id={id} className='xf-btn xf-btn--primary xf-btn--large export__download' href={job.url} download={job.fileName ?? undefined}>
-        下载 {job.fileName}
-      </a>
+      <>
+        <View className='xf-muted export__file'>{job.fileName}</View>
+        <a id={id} className='xf-btn xf-btn--primary xf-btn--large export__download' href={job.url} download={job.fileName ?? undefined}>
+          {job.format === 'xlsx' ? '下载 Excel 表格' : '下载 CSV 文件'}
+        </a>
+      </>
     )
   }
   return (

@@ -1,14 +1,13 @@
 import { useCallback, useEffect, useState } from 'react'
-import { Text, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import { call } from '@/api'
 import type { MeView } from '@/core/api'
-import { monthLabel, monthOf, shiftMonth } from '@/core/points'
 import ErrorBox from '@/components/ErrorBox'
+import MonthStep from '@/workbench/MonthStep'
 import { Loading } from '@/components/PageState'
 
 export type Township = { id: string; name: string }
 
-/** The month `delta` months from `month` (YYYY-MM); the 15th (UTC) is the same month in Shanghai. */
 /**
  * The townships whose monthly review the caller handles: a township's own staff their
  * township, county staff every active township of the county (its children in the grid tree).
@@ -41,7 +40,7 @@ export function useTownships(me: MeView | null) {
 
 /**
  * Which township and which month: chips for the township (when there is a choice) and
- * previous / next month. Ids: township-<id>, month-prev, review-month, month-next.
+ * previous / next month (MonthStep). Ids: township-<id>, month-prev, month-label, month-next.
  */
 export function ScopePicker(p: {
   townships: Township[] | null
@@ -53,7 +52,6 @@ export function ScopePicker(p: {
   onMonth: (m: string) => void
 }) {
   const { townships, townshipId, month } = p
-  const latest = monthOf(Date.now())
   if (!townships) return p.error ? <ErrorBox error={p.error} onRetry={p.onRetry} /> : <Loading small text='正在读取乡镇…' />
   if (townships.length === 0) return <View className='xf-hint'>您管理的范围内还没有乡镇。</View>
   return (
@@ -69,22 +67,7 @@ export function ScopePicker(p: {
       ) : (
         <View className='pts-scope__name'>{townships[0].name}</View>
       )}
-      <View className='pts-scope__month'>
-        <View id='month-prev' className='pts-scope__step' hoverClass='xf-pressed' onClick={() => p.onMonth(shiftMonth(month, -1))}>
-          ‹ 上月
-        </View>
-        <Text id='review-month' className='pts-scope__label'>
-          {monthLabel(month)}
-        </Text>
-        <View
-          id='month-next'
-          className={`pts-scope__step${month >= latest ? ' pts-scope__step--off' : ''}`}
-          hoverClass={month >= latest ? 'none' : 'xf-pressed'}
-          onClick={() => month < latest && p.onMonth(shiftMonth(month, 1))}
-        >
-          下月 ›
-        </View>
-      </View>
+      <MonthStep idPrefix='month' month={month} onChange={p.onMonth} />
     </View>
   )
 }

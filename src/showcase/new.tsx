@@ -165,7 +165,7 @@ export default function NewShowcase() {
           <Btn type='primary' onClick={() => Taro.redirectTo({ url: `/pages/orders/detail?${query({ id: orderId })}` })}>
             回到诉求详情
           </Btn>
-          <Btn type='default' onClick={() => go('/pages/showcase/feed')}>
+          <Btn type='default' onClick={() => go('/showcase/feed')}>
             看看大家的晒单
           </Btn>
         </View>
