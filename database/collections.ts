@@ -16,7 +16,8 @@ export const COLLECTIONS: CollectionSpec[] = [
   },
   { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId']), idx('team', ['teamId']), idx('phone', ['phone'])] },
   { name: 'services', indexes: [idx('active_sort', ['active', 'sort'])] },
-  { name: 'teams', indexes: [idx('village', ['villageId']), idx('grids', ['gridIds'])] },
+  // captain: the captain's desk finds the teams a grid leader captains
+  { name: 'teams', indexes: [idx('village', ['villageId']), idx('grids', ['gridIds']), idx('captain', ['captainId'])] },
   {
     name: 'orders',
     indexes: [
@@ -47,6 +48,10 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('points_due', ['pointsDueAt']),
       // Open311 requests.json: by service (and status), newest first
       idx('service_status_created', ['serviceId', 'status', '-createdAt']),
+      // 问题台账: a subtree's orders by source, category or ever late, newest first (status: scope_status_created)
+      idx('scope_source_created', ['scopePath', 'source', '-createdAt']),
+      idx('scope_category_created', ['scopePath', 'category', '-createdAt']),
+      idx('scope_late_created', ['scopePath', 'everOverdue', '-createdAt']),
     ],
   },
   {

@@ -14,8 +14,8 @@ if (process.env.TARO_ENV === 'h5' && process.env.XF_H5_PUBLIC !== '1') pages.pus
 export default defineAppConfig({
   pages,
   subPackages: [
-    { root: 'staff', pages: ['incoming/index', 'order/index', 'approvals/index', 'hotline/index', 'volunteers/index', 'points/index', 'store/index', 'dashboard/index', 'export/index', 'honor/index'] },
-    { root: 'volunteer', pages: ['tasks/index', 'order/index', 'badge/index', 'points/index', 'store/index'] },
+    { root: 'staff', pages: ['incoming/index', 'order/index', 'approvals/index', 'hotline/index', 'volunteers/index', 'points/index', 'store/index', 'dashboard/index', 'export/index', 'honor/index', 'ledger/index'] },
+    { root: 'volunteer', pages: ['tasks/index', 'order/index', 'badge/index', 'points/index', 'store/index', 'patrol/index', 'desk/index'] },
     // county / township administration: grid tree, CSV import, signboards, staff roles, time limits, points rules, the points store, the service catalogue
     { root: 'admin', pages: ['tree/index', 'import/index', 'staff/index', 'timeliness/index', 'points/index', 'store/index', 'catalogue/index'] },
     // anyone: volunteer registration, the public badge check (亮证), rankings (积分排行), the published 红黑榜

@@ -50,7 +50,8 @@ export async function resolveGrid({ db }: Deps, { code }: { code: string }): Pro
   const [open, chain] = await Promise.all([
     db
       .collection('orders')
-      .where({ gridId: grid._id, status: _.in([...OPEN_STATES]) })
+      // disputes and people needing help (sensitive patrol reports) never show on the public landing
+      .where({ gridId: grid._id, status: _.in([...OPEN_STATES]), sensitive: _.neq(true) })
       .orderBy('createdAt', 'desc')
       .limit(5)
       .field({ no: true, serviceName: true, status: true, createdAt: true })

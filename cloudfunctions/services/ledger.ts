@@ -105,7 +105,8 @@ export type EntryDoc = {
 export type BalanceDoc = Balance & { _id: string; name: string; plate: string | null; teamId: string | null; teamName: string | null; countyId: string; townshipId: string; villageId: string; updatedAt: Date }
 export type TotalDoc = {
   _id: string
-  subject: 'person' | 'team'
+  /** area: a village, township or county × month (the dashboards' volunteer figures), `id` the node */
+  subject: 'person' | 'team' | 'area'
   period: string
   id: string
   name: string
@@ -118,8 +119,13 @@ export type TotalDoc = {
   hours: number
   /** person-month only: points from each rule item so far (monthly caps) */
   byRule?: Record<string, number>
+  /** area-month only: volunteers with an entry that month (each counted when their person-month begins) */
+  people?: number
 }
-export const totalId = (subject: 'person' | 'team', period: string, id: string) => `${subject === 'person' ? 'p' : 't'}:${period}:${id}`
+const TOTAL_PREFIX = { person: 'p', team: 't', area: 'a' } as const
+export const totalId = (subject: TotalDoc['subject'], period: string, id: string) => `${TOTAL_PREFIX[subject]}:${period}:${id}`
+/** The area-months an owner's entries of `month` add to: their village, township and county. */
+export const areaIds = (o: Pick<Owner, 'countyId' | 'townshipId' | 'villageId'>, month: string) => [...new Set([o.villageId, o.townshipId, o.countyId])].map((n) => totalId('area', month, n))
 
 /** A ledger line before the transaction decides its points (kinds other than earn bring their own). */
 export type Line = Omit<EntryDoc, 'userName' | 'plate' | 'countyId' | 'townshipId' | 'villageId' | 'teamId' | 'createdAt' | 'quarter' | 'year'>
@@ -215,7 +221,18 @@ export function foldEntry(b: BalanceDoc, totals: Map<string, TotalDoc>, e: Entry
   if (o.teamId) periods.push(['team', e.month], ['team', e.year])
   const counted = EARNING_KINDS.includes(e.kind) ? e.points : 0
   const hours = e.hoursKind === 'verified' || e.hoursKind === 'manual' ? e.hours : 0
-  return periods.map(([subject, period]) => {
+  // the person's first entry of the month makes them one more active volunteer of their areas
+  const firstOfMonth = !totals.has(totalId('person', e.month, o.id))
+  const areas = areaIds(o, e.month).map((key) => {
+    const node = key.slice(key.lastIndexOf(':') + 1)
+    const t = totals.get(key) ?? { _id: key, subject: 'area' as const, period: e.month, id: node, name: '', plate: null, teamName: null, countyId: o.countyId, townshipId: o.townshipId, villageId: o.villageId, points: 0, hours: 0, people: 0 }
+    t.points += counted
+    t.hours = tenth(t.hours + hours)
+    if (firstOfMonth) t.people = (t.people ?? 0) + 1
+    totals.set(key, t)
+    return key
+  })
+  return [...areas, ...periods.map(([subject, period]) => {
     const id = subject === 'person' ? o.id : o.teamId!
     const key = totalId(subject, period, id)
     let t = totals.get(key)
@@ -227,13 +244,14 @@ export function foldEntry(b: BalanceDoc, totals: Map<string, TotalDoc>, e: Entry
     t.hours = tenth(t.hours + hours)
     if (subject === 'person' && period.length === 7 && e.ruleId) t.byRule = { ...t.byRule, [e.ruleId]: (t.byRule?.[e.ruleId] ?? 0) + e.points }
     return key
-  })
+  })]
 }
 
 /**
  * Record the events of one person (usually one transition's). Rules and the person
  * are read first (1 round trip, rules cached); then one transaction: read the events'
- * entries, the balance and the four rollups at once, write whatever is new, commit.
+ * entries, the balance and the rollups (person and team × month and year, village, township and
+ * county × month) at once, write whatever is new, commit.
  * Returns the entries written (none when every event was recorded before).
  */
 export async function recordEvents(db: Db, events: readonly PointEvent[], now: Date): Promise<EntryDoc[]> {
@@ -287,6 +305,7 @@ export async function writeLines(
           ...months.map((m) => totalId('person', m, person.id)),
           totalId('person', year, person.id),
           ...(person.teamId ? [...months.map((m) => totalId('team', m, person.teamId!)), totalId('team', year, person.teamId)] : []),
+          ...months.flatMap((m) => areaIds(owner, m)),
         ]
       : []
     const get = (coll: string, id: string) => tx.collection(coll).doc(id).get().then((r) => r.data as Record<string, unknown> | null)
@@ -309,6 +328,10 @@ export async function writeLines(
     const extraRead = reads.slice(1 + totalIds.length + probe.length)
     // the balance keeps the home it was opened with
     const home: Owner = { ...owner, countyId: next.countyId, townshipId: next.townshipId, villageId: next.villageId }
+    // a volunteer who moved: their entries still count for the home's areas (one more read, rarely)
+    const homeAreas = months.flatMap((m) => areaIds(home, m)).filter((id) => !totalIds.includes(id))
+    const moved = await Promise.all(homeAreas.map((id) => get('pointTotals', id)))
+    homeAreas.forEach((id, i) => moved[i] && totals.set(id, { ...(moved[i] as TotalDoc) }))
     const entries = lines.map((l) => entryFrom(l, home, now))
     const touched = new Set(entries.flatMap((e) => foldEntry(next, totals, e, home)))
     if (extra) await extra.apply(extraRead, next, tx)

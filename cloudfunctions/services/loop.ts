@@ -16,6 +16,7 @@ import {
   noticesFor,
   phoneFor,
   pointEventsFor,
+  viewFor,
   serviceHours,
   type Caller,
   type Order,
@@ -80,6 +81,10 @@ export async function applyTransition(ctx: { db: Db; now: Date; staff?: StaffMem
     if (e instanceof AppError && e.code === 'INVALID_TRANSITION' && action === 'accept' && order.assignee && order.assignee.id !== caller.openId) {
       throw new AppError('CONFLICT', movedOnMessage(action, order, caller.openId))
     }
+    // …or one the captain just gave to another member: say so
+    if (e instanceof AppError && e.code === 'FORBIDDEN' && action === 'accept' && order.assignee && order.team && order.team.id === caller.teamId) {
+      throw new AppError('CONFLICT', movedOnMessage(action, order, caller.openId))
+    }
     throw e
   }
   const rules = await loadTimeliness(db, countyOf(order), now.getTime())
@@ -134,7 +139,8 @@ export async function applyTransition(ctx: { db: Db; now: Date; staff?: StaffMem
 
 const view = (o: Order, urls?: UrlMap) => toOrderView(o, urls)
 /** The view after a transition; completion photos (if any) get temp URLs (one storage call, only then). */
-export const viewOf = async (deps: Deps, o: Order) => toOrderView(o, o.completion?.photos.length ? await orderPhotoUrls(deps.files, [o]) : undefined)
+export const viewOf = async (deps: Deps, o: Order) =>
+  toOrderView(o, o.completion?.photos.length || o.report?.photos.length ? await orderPhotoUrls(deps.files, [o]) : undefined)
 
 // ---------- 派: station / township ----------
 
@@ -226,6 +232,8 @@ export async function confirm(
 
 export async function accept(deps: Deps, input: { id: string }): Promise<OrderView> {
   const o = await transition(deps, input.id, 'accept', {
+    // dispatched → dispatched moves (队长派单, 改派) keep the status: the holder read must still hold it
+    guard: (order) => ({ 'assignee.id': order.assignee ? order.assignee.id : deps.db.command.exists(false) }),
     fields: async ({ order, caller }) =>
       order.assignee?.id === caller.openId ? {} : { set: { assignee: { id: caller.openId, name: caller.name, teamId: caller.teamId ?? null } } },
   })
@@ -306,7 +314,8 @@ export async function tasks(deps: Deps, q: TasksInput): Promise<OrderView[]> {
       break
     case 'pool':
       if (!caller.teamId) return []
-      where = { 'team.id': caller.teamId, status: _.in(['pooled', 'dispatched']) }
+      // not those the captain already gave to one member (theirs to accept)
+      where = { 'team.id': caller.teamId, status: _.in(['pooled', 'dispatched']), 'assignee.id': _.exists(false) }
       break
     case 'active':
       where = { 'assignee.id': me, status: _.in(['accepted', 'in_service']) }
@@ -323,5 +332,6 @@ export async function tasks(deps: Deps, q: TasksInput): Promise<OrderView[]> {
     .get()
   const list = res.data as Order[]
   const urls = await orderPhotoUrls(deps.files, list)
-  return list.map((o) => ({ ...view(o, urls), contactPhone: phoneFor(o, me) }))
+  // a sensitive report in the team's pool shows its kind and grid only, until someone accepts it
+  return list.map((o) => viewFor(o, { ...view(o, urls), contactPhone: phoneFor(o, me) }, me))
 }

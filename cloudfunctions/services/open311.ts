@@ -9,6 +9,8 @@ import {
   open311RequestsQuery,
   open311Route,
   OPEN311_ORDER_FIELDS,
+  PATROL_KINDS,
+  patrolService,
   statesFor,
   toOpen311Request,
   toOpen311Services,
@@ -30,7 +32,8 @@ export async function answerOpen311(db: Db, req: Open311Request, now: Date): Pro
   if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, body: open311Error(405, 'only GET is supported') }
   const route = open311Route(req.path)
   if (!route) return { status: 404, body: open311Error(404, 'unknown resource: use /open311/v2/services.json, requests.json or requests/<id>.json') }
-  const services = await allServices(db, now)
+  // patrol reports (网格上报) are filed under a service per kind; sensitive kinds stay out like sensitive services
+  const services = [...(await allServices(db, now)), ...PATROL_KINDS.map(patrolService)]
   const publicIds = services.filter(isPublicService).map((s) => s._id)
 
   if (route.kind === 'services') return { status: 200, body: toOpen311Services(services) }
@@ -38,7 +41,7 @@ export async function answerOpen311(db: Db, req: Open311Request, now: Date): Pro
   if (route.kind === 'request') {
     const id = open311IdSchema.safeParse(route.id)
     const order = id.success ? ((await db.collection('orders').doc(id.data).field(FIELDS).get()).data[0] as Order | undefined) : undefined
-    if (!order || !publicIds.includes(order.serviceId)) return { status: 404, body: open311Error(404, `service request ${route.id} not found`) }
+    if (!order || !publicIds.includes(order.serviceId) || order.sensitive) return { status: 404, body: open311Error(404, `service request ${route.id} not found`) }
     return { status: 200, body: [toOpen311Request(order)] }
   }
 

@@ -5,6 +5,7 @@ import {
   OPEN_STATES,
   TERMINAL_STATES,
   phoneFor,
+  viewFor,
   volunteerMayRead,
   requireOrderReader,
   staffGrants,
@@ -92,21 +93,29 @@ export async function placeHotlineOrder(deps: Deps, input: HotlineOrderInput): P
 }
 
 /** The first stage's clock (the county's rules are cached: usually no round trip). */
-async function dispatchClock(db: Db, grid: GridNode, service: Service, now: Date) {
+export async function dispatchClock(db: Db, grid: GridNode, service: Service, now: Date) {
   const rules = await loadTimeliness(db, grid.path[0], now.getTime())
   return startClock({ status: 'pending', serviceId: service._id, now, ...rules })
 }
 
 /** Insert a new order; a retry of a submission that already landed answers with what was stored. */
 async function insertOnce({ db }: Deps, order: Order): Promise<OrderView> {
+  return toOrderView((await insertOrFind(db, order)).order)
+}
+
+/**
+ * Insert a new order, or find the one a retry of the same submission stored before (same id):
+ * `inserted` says which, so that what follows a creation (points) happens once.
+ */
+export async function insertOrFind(db: Db, order: Order): Promise<{ order: Order; inserted: boolean }> {
   try {
     await db.collection('orders').add(order)
-    return toOrderView(order)
+    return { order, inserted: true }
   } catch (e) {
     if (!isDuplicateKey(e)) throw e
     const existing = (await db.collection('orders').doc(order._id).get()).data[0] as Order | undefined
     if (!existing) throw e
-    return toOrderView(existing)
+    return { order: existing, inserted: false }
   }
 }
 
@@ -143,7 +152,8 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
     // volunteers read what they were given or served, with the villager's phone masked unless serving it now
     const caller = await deps.caller()
     if (!(e instanceof AppError) || !volunteerMayRead(order, caller)) throw e
-    return { ...toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime()), contactPhone: phoneFor(order, caller.openId) }
+    // a sensitive report: its details only for the volunteer it is assigned to (or who served it)
+    return viewFor(order, { ...toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime()), contactPhone: phoneFor(order, caller.openId) }, caller.openId)
   }
   return toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime())
 }
@@ -191,7 +201,7 @@ const cursorOf = (key: Date | undefined, id: string) => `${key ? new Date(key).g
  * The caller's staff grant for listing `nodeId`: one held at exactly that node (no round
  * trip), else one above it; a node outside every grant is refused. Round trip: the node (1).
  */
-async function grantOver(deps: Deps, caller: Caller, nodeId: string): Promise<RoleGrant> {
+export async function grantOver(deps: Deps, caller: Caller, nodeId: string): Promise<RoleGrant> {
   const exact = staffGrants(caller).find((r) => r.nodeId === nodeId)
   if (exact) return exact
   const node = (await deps.db.collection('grids').doc(nodeId).get()).data[0] as GridNode | undefined

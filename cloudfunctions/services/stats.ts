@@ -38,6 +38,7 @@ import {
   type Tally,
 } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
+import { totalId, type TotalDoc } from './ledger'
 
 export const STATS = 'orderStats'
 export type StatsDoc = {
@@ -257,32 +258,20 @@ async function readAll(query: () => any): Promise<StatsDoc[]> {
   }
 }
 
-/** Points and hours come from the ledger's person-month totals, whose home is a village. */
-const SCOPE_FIELD: Record<string, string> = { county: 'countyId', township: 'townshipId', village: 'villageId' }
-
+/**
+ * Volunteers, points and hours of a village, township or county: the ledger keeps an area-month
+ * total for each (cloudfunctions/services/ledger.ts), so a year is at most 13 documents. One read.
+ */
 async function volunteerSums(db: Db, node: GridNode, months: string[]): Promise<DashboardView['volunteers']> {
-  const field = SCOPE_FIELD[node.level]
-  if (!field) return null
-  const $ = db.command.aggregate
-  // one month at a time: equality on (subject, period, scope) is what the ranking indexes serve
-  const perMonth = await Promise.all(
-    months.map(async (period) => {
-      // one person-month document per volunteer with points or hours that month: counting them counts the active
-      const res = await db
-        .collection('pointTotals')
-        .aggregate()
-        .match({ subject: 'person', period, [field]: node._id })
-        .group({ _id: null, active: $.sum(1), points: $.sum('$points'), hours: $.sum('$hours') })
-        .end()
-      const s = (res.data as { active: number; points: number; hours: number }[])[0]
-      return { active: s?.active ?? 0, points: s?.points ?? 0, hours: s?.hours ?? 0 }
-    }),
-  )
-  const total = (k: 'active' | 'points' | 'hours') => perMonth.reduce((a, m) => a + m[k], 0)
+  if (!['county', 'township', 'village'].includes(node.level)) return null
+  const ids = months.map((m) => totalId('area', m, node._id))
+  const docs = (await db.collection('pointTotals').where({ _id: db.command.in(ids) }).limit(ids.length).get()).data as TotalDoc[]
+  const total = (f: (d: TotalDoc) => number) => docs.reduce((a, d) => a + f(d), 0)
   return {
-    active: Math.round(total('active') / Math.max(1, months.length)),
-    points: total('points'),
-    hours: Math.round(total('hours') * 10) / 10,
+    // the mean per month when the period spans several (a volunteer active in two months counts in both)
+    active: Math.round(total((d) => d.people ?? 0) / Math.max(1, months.length)),
+    points: total((d) => d.points),
+    hours: Math.round(total((d) => d.hours) * 10) / 10,
     months,
   }
 }
@@ -291,7 +280,7 @@ async function volunteerSums(db: Db, node: GridNode, months: string[]): Promise<
  * A staff member's dashboard of their node (or a node below it) for a period.
  * Round trips: caller (1), then at once: the node and its children (1), the node's day
  * rollups (1 per 100 days), the children's rollups (months and partial days, 1 per 100),
- * the volunteers' sums (1 per month), the watermark (1).
+ * the volunteers' area totals (1), the watermark (1).
  */
 export async function dashboard(deps: Deps, input: DashboardInput): Promise<DashboardView> {
   const { db } = deps

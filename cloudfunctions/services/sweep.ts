@@ -98,7 +98,11 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number; fi
       guard: () => ({ 'clock.next': c.next, 'clock.nextAt': c.nextAt }),
       // autoEscalate and autoClose move the order: the transition starts the next stage's clock (or none)
       fields: async () => ({
-        ...(step.action === 'autoEscalate' || step.action === 'autoClose' ? {} : { set: { clock: after } }),
+        set: {
+          ...(step.action === 'autoEscalate' || step.action === 'autoClose' ? {} : { clock: after }),
+          // the clock forgets a late stage once the next one starts; the order remembers it ran late (问题台账)
+          ...((step.action === 'autoEscalate' || step.action === 'markOverdue') && !order.everOverdue ? { everOverdue: true } : {}),
+        },
         ...(step.action === 'remind' ? { captainId: await captainOf(db, order) } : {}),
       }),
     }

@@ -1,4 +1,4 @@
-import { dueLine, formatLimit, holderOf, type ApprovalItemView, type ClockView, type Order, type OrderView, type Service, type ServiceView, type Showcase, type ShowcaseView } from '../../src/core'
+import { dueLine, formatLimit, holderOf, PATROL_KIND_LABEL, type ApprovalItemView, type ClockView, type Order, type OrderView, type Service, type ServiceView, type Showcase, type ShowcaseView } from '../../src/core'
 import { urlsFor, type FilesPort } from '../shared/files'
 
 /** fileID → http(s) temp URL, as resolved by storage (see photos.ts); missing ids are left out of photoUrls. */
@@ -46,6 +46,16 @@ export function toOrderView(o: Order, urls?: UrlMap, now = Date.now()): OrderVie
     updatedAt: new Date(o.updatedAt).getTime(),
     history: o.history.map(({ at, by: _by, ...h }) => ({ ...h, at: new Date(at).getTime() })),
     ...(o.extras?.length ? { extras: o.extras.map((x) => ({ label: x.label, value: x.value })) } : {}),
+    report: o.report
+      ? {
+          kind: o.report.kind,
+          kindLabel: PATROL_KIND_LABEL[o.report.kind as keyof typeof PATROL_KIND_LABEL] ?? o.report.kind,
+          spot: o.report.spot ?? null,
+          photos: o.report.photos,
+          photoUrls: urlsOf(o.report.photos, urls),
+        }
+      : null,
+    sensitive: o.sensitive === true,
     assignee: o.assignee ?? null,
     team: o.team ?? null,
     completion: o.completion
@@ -107,9 +117,9 @@ export const toServiceView = (s: Service): ServiceView => ({
   ...(s.emergency ? { emergency: s.emergency } : {}),
 })
 
-/** The completion photos of some orders, as temp URLs: one storage call (≤ 50 ids), best effort. */
+/** The completion photos (and a patrol report's own photos) of some orders, as temp URLs: one storage call (≤ 50 ids), best effort. */
 export async function orderPhotoUrls(files: FilesPort, orders: readonly Order[]): Promise<UrlMap> {
-  return urlsFor(files, orders.flatMap((o) => o.completion?.photos ?? []))
+  return urlsFor(files, orders.flatMap((o) => [...(o.report?.photos ?? []), ...(o.completion?.photos ?? [])]))
 }
 
 /** A showcase as its author or staff see it (`public`: the feed — villager name masked, no ids of people, no reason). */

@@ -16,6 +16,7 @@ const TONE: Record<OrderState, string> = {
   closed: 'end',
   cancelled: 'end',
   unconfirmed: 'end',
+  handled: 'done',
 }
 
 /** The order's state as a coloured label: orange waits, blue is being worked on, green is solved, grey is closed. */

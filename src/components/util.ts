@@ -76,6 +76,7 @@ export const STORAGE = {
   draft: (gridCode: string, serviceId: string) => `xf.draft.${gridCode}.${serviceId}`,
   confirmDraft: (orderId: string) => `xf.confirm.${orderId}`, // stars/comment/reason typed on an order detail
   showcaseDraft: (orderId: string) => `xf.showcase.${orderId}`, // story + uploaded photos of a showcase
+  patrolDraft: 'xf.patrol', // 随手拍 being written: the text, the uploaded photos, its requestId
   lastVillage: 'xf.lastVillage', // the village of the last grid, for the showcase feed
   roles: 'xf.roles', // the roles this user held when last asked (entries to the workbenches)
 }

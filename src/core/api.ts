@@ -11,7 +11,7 @@ import { cursorMsSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from
  */
 export const WORK_LISTS = ['dispatch', 'open', 'overdue', 'supervision', 'followUp', 'extension', 'closed'] as const
 export type WorkList = (typeof WORK_LISTS)[number]
-import { hotlineOrderInput, listQueryInput, placeOrderInput, type HistoryEntry, type OrderState } from './order'
+import { hotlineOrderInput, listQueryInput, placeOrderInput, type HistoryEntry, type OrderSource, type OrderState } from './order'
 import { timelinessSettingsSchema, type Stage, type StageLimits, type TimelinessSettings } from './timeliness'
 import { reorderServicesInput, saveServiceInput, setServiceActiveInput } from './catalogue'
 import type { Emergency, ServiceField } from './serviceFields'
@@ -94,6 +94,7 @@ import {
   type ReviewStatus,
 } from './review'
 import { dashboardInput, type DashboardView } from './stats'
+import { assignInput, ledgerInput, patrolGridsInput, patrolInput, teamDeskInput, type PatrolGridView } from './patrol'
 import { honorDraftInput, honorListInput, honorPosterInput, honorPublishInput, saveHonorRulesInput, type HonorDraftView, type HonorListView, type HonorPosterView, type HonorRulesView } from './honor'
 import { exportJobsInput, exportStartInput, exportStepInput, type ExportJobView } from './exports'
 
@@ -134,6 +135,16 @@ export const API = {
     place: placeOrderInput,
     /** staff enter an order for a hotline caller (station / township, within their subtree) */
     placeHotline: hotlineOrderInput,
+    /** 随手拍 (volunteers and grid leaders, in their area): report a problem to the station, or record it handled on the spot */
+    patrol: patrolInput,
+    /** the grids and micro-grids the caller may report in */
+    patrolGrids: patrolGridsInput,
+    /** 问题台账 (staff): orders and patrol reports of the subtree, filtered */
+    ledger: ledgerInput,
+    /** the captain's desk: the team's pool and orders, and who on the team is busy */
+    teamDesk: teamDeskInput,
+    /** the captain hands a team order to a member */
+    assign: assignInput,
     mine: listQueryInput,
     detail: z.object({ id: idSchema }),
     /**
@@ -350,7 +361,7 @@ export type OrderView = {
   id: string
   no: string
   status: OrderState
-  source: 'scan' | 'hotline'
+  source: OrderSource
   gridCode: string
   gridName: string
   villageName: string
@@ -366,6 +377,10 @@ export type OrderView = {
   history: HistoryView[]
   /** answers to the service's extra fields (附加信息), with their labels */
   extras?: { label: string; value: string }[]
+  /** 网格上报: the kind found, the household or spot, and the photos (fileIDs; photoUrls: temp URLs to display) */
+  report?: { kind: string; kindLabel: string; spot: string | null; photos: string[]; photoUrls: string[] } | null
+  /** a dispute or a person needing help: public pages never show it */
+  sensitive?: boolean
   /** the five-step loop (absent on views built before it) */
   assignee?: { id: string; name: string; teamId: string | null } | null
   team?: { id: string; name: string } | null
@@ -506,6 +521,16 @@ export type SuggestedVolunteer = {
 }
 export type SuggestedTeam = { id: string; name: string; captainName: string | null; skillMatch: boolean; load: number; memberCount: number }
 export type SuggestView = { skill: string | null; volunteers: SuggestedVolunteer[]; teams: SuggestedTeam[] }
+
+/** A team member on the captain's desk: how many open orders they hold (dispatched to them, accepted, in service). */
+export type TeamMemberView = { id: string; name: string; plate: string | null; captain: boolean; busy: number }
+export type TeamDeskView = {
+  team: { id: string; name: string }
+  /** the team's orders still to be taken (pooled or dispatched to the team), then those its members hold, most urgent first */
+  waiting: OrderView[]
+  held: OrderView[]
+  members: TeamMemberView[]
+}
 
 export type InboxItemView = { id: string; orderId: string; orderNo: string; kind: NoticeKind; text: string; read: boolean; createdAt: number }
 export type InboxView = { items: InboxItemView[]; unread: number }
@@ -727,6 +752,11 @@ export type ActionOutput = {
   order: {
     place: OrderView
     placeHotline: OrderView
+    patrol: OrderView
+    patrolGrids: PatrolGridView[]
+    ledger: OrderView[]
+    teamDesk: TeamDeskView
+    assign: OrderView
     mine: OrderView[]
     detail: OrderView
     incoming: OrderView[]

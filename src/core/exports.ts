@@ -6,7 +6,7 @@
 import dayjs from 'dayjs'
 import { z } from 'zod'
 import { AppError } from './errors'
-import { maskPhone, ORDER_SOURCES, ORDER_STATES, STATE_LABEL, TERMINAL_STATES, type Order } from './order'
+import { maskPhone, ORDER_SOURCES, ORDER_STATES, SOURCE_LABEL, STATE_LABEL, TERMINAL_STATES, type Order } from './order'
 import { HOURS_KIND_LABEL, monthOf, monthSchema, shiftMonth, TRIGGER_LABEL, type EntryKind, type HoursKind, type PointTrigger } from './points'
 import { idSchema, requestIdSchema } from './schemas'
 import { PERIOD_PRESETS, resolvePeriod, type PeriodPreset } from './stats'
@@ -163,7 +163,6 @@ export type RowContext = { fullPhones: boolean; names: Readonly<Record<string, s
 export type Column<T> = { header: string; width: number; number?: true; value: (doc: T, ctx: RowContext) => Cell }
 
 const time = (t: Date | string | number | null | undefined) => (t ? formatTime(t) : '')
-const SOURCE_LABEL: Record<(typeof ORDER_SOURCES)[number], string> = { scan: '扫码', hotline: '热线' }
 const RATING_STATUS_LABEL = { pending: '待审核', approved: '已通过', rejected: '未通过' } as const
 const firstAt = (o: Order, actions: readonly string[]) => (o.history ?? []).find((h) => actions.includes(h.action))?.at ?? null
 /** When the order reached its final state (the last history entry into it), else empty. */

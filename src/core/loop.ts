@@ -19,9 +19,13 @@ import { formatShort } from './time'
  * - villager: the order is theirs;
  * - station / township / county: the order's grid lies in the subtree of their node;
  * - volunteer / leader: the order is assigned to them; or (accept only) it is
- *   pooled or dispatched to their team; a team-dispatched order may be declined
- *   by the team's leader. Check-in and complete need the accepted assignee,
- *   which is "assigned to them" too (the state check does the rest).
+ *   pooled or dispatched to their team (unless the captain gave it to another
+ *   member); a team-dispatched order may be declined by the team's leader.
+ *   Check-in and complete need the accepted assignee, which is "assigned to
+ *   them" too (the state check does the rest).
+ * - leader, assign (队长派单): the order went to a team the caller captains
+ *   (`caller.captainOf`, filled by the service from teams.captainId) — held by a
+ *   member or not, so the captain can also hand it to someone else of the team.
  */
 export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction): ActorRole[] {
   const roles: ActorRole[] = []
@@ -35,9 +39,15 @@ export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction):
       continue
     }
     if (!isVolunteerRole(g.role)) continue
+    if (action === 'assign') {
+      if (g.role === 'leader' && !!order.team && !!caller.captainOf?.includes(order.team.id)) roles.push(g.role)
+      continue
+    }
     const assigned = order.assignee?.id === caller.openId
     const ofTeam = !!order.team && !!caller.teamId && order.team.id === caller.teamId
-    const ok = assigned || (ofTeam && (action === 'accept' || (action === 'decline' && g.role === 'leader' && !order.assignee)))
+    // a team order the captain gave to one member waits for that member, not the team's pool
+    const givenToOther = order.status === 'dispatched' && !!order.assignee && !assigned
+    const ok = assigned || (ofTeam && !givenToOther && (action === 'accept' || (action === 'decline' && g.role === 'leader' && !order.assignee)))
     if (ok) roles.push(g.role)
   }
   return roles
@@ -49,12 +59,17 @@ export function rolesOnOrder(order: Order, caller: Caller, action: OrderAction):
  * that says why not (FORBIDDEN / INVALID_TRANSITION / VALIDATION).
  */
 export function authorize(order: Order, caller: Caller, action: OrderAction, reason?: string): { role: ActorRole; to: OrderState } {
+  // a grid member's own report that they served themself is confirmed by a call back, not by them
+  if ((action === 'confirmFixed' || action === 'confirmNotFixed') && order.villagerId === caller.openId && order.servedBy?.includes(caller.openId)) {
+    throw new AppError('FORBIDDEN', '这件事是您自己办的，不能自己确认；实践站会电话回访确认')
+  }
   const allowed = TRANSITIONS[action].roles as readonly ActorRole[]
   const inScope = rolesOnOrder(order, caller, action).filter((r) => allowed.includes(r))
   if (inScope.length === 0) {
     const held = caller.roles.filter((g) => allowed.includes(g.role))
     if (held.length === 0 && !allowed.includes('villager')) throw new AppError('FORBIDDEN', `当前身份不能执行「${TRANSITIONS[action].label}」`)
     if (held.some((g) => isStaff(g.role))) throw new AppError('FORBIDDEN', '无权查看或处理该区域的订单')
+    if (held.length > 0 && action === 'assign') throw new AppError('FORBIDDEN', '这条订单不是派给您带领的队伍的，只有该队的队长可以分派')
     if (held.length > 0) throw new AppError('FORBIDDEN', '该订单没有派给您或您的队伍')
     throw new AppError('FORBIDDEN', '只能处理自己的订单')
   }
@@ -82,6 +97,9 @@ export function historyEntry(p: { at: Date; action: OrderAction; from: OrderStat
 export function movedOnMessage(action: OrderAction, current: Order, openId: string): string {
   if (action === 'accept' && current.assignee && current.assignee.id !== openId && current.status !== 'dispatched') {
     return '已被其他志愿者接单'
+  }
+  if (action === 'accept' && current.team && current.assignee && current.assignee.id !== openId && current.status === 'dispatched') {
+    return `队长已把这条订单派给${current.assignee.name}`
   }
   return `订单状态刚刚变为「${STATE_LABEL[current.status]}」，请刷新后重试`
 }
@@ -224,6 +242,11 @@ export function noticesFor(p: { action: OrderAction; before: Order; after: Order
       if (after.assignee) toUser(after.assignee.id, 'task_assigned', `您有新的派单：${what}，请尽快接单`)
       else if (after.team) toUser(p.captainId, 'team_task', `${after.team.name}有新的${action === 'openPool' ? '抢单' : '派单'}：${what}`)
       villager(`您的${what}已${action === 'openPool' ? '发布给志愿服务队抢单' : '派给志愿者'}，请等待接单`)
+      break
+    case 'assign':
+      // the captain's choice within the team: the member hears it as a dispatch to them
+      if (before.assignee && before.assignee.id !== after.assignee?.id) toUser(before.assignee.id, 'task_withdrawn', `${what}已由队长改派他人`)
+      if (after.assignee) toUser(after.assignee.id, 'task_assigned', `您有新的派单：${what}，请尽快接单`)
       break
     case 'reject':
     case 'refer':

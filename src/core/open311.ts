@@ -81,7 +81,7 @@ export function toOpen311Request(o: Order): Open311Request {
 }
 
 /** The order fields the mapping reads: queries fetch these and nothing else. */
-export const OPEN311_ORDER_FIELDS = ['_id', 'status', 'serviceId', 'serviceName', 'villageName', 'townshipName', 'gridName', 'gridCode', 'history.action', 'clock.dueAt', 'createdAt', 'updatedAt'] as const
+export const OPEN311_ORDER_FIELDS = ['_id', 'status', 'serviceId', 'serviceName', 'villageName', 'townshipName', 'gridName', 'gridCode', 'history.action', 'clock.dueAt', 'createdAt', 'updatedAt', 'sensitive'] as const
 
 export const OPEN311_MAX_PAGE = 100
 export const OPEN311_MAX_SPAN_DAYS = 90

@@ -26,6 +26,7 @@ export const ORDER_STATES = [
   'closed', // closed without action, with a reason
   'cancelled', // villager withdrew it before it was accepted
   'unconfirmed', // completed, but the villager never confirmed nor could be reached (not a confirmed fix)
+  'handled', // 就地处置: a patrol report its reporter handled on the spot (closed at once, with an after-photo)
 ] as const
 export type OrderState = (typeof ORDER_STATES)[number]
 
@@ -43,9 +44,10 @@ export const STATE_LABEL: Record<OrderState, string> = {
   closed: '已关闭',
   cancelled: '已取消',
   unconfirmed: '已完成，未经确认',
+  handled: '已就地处置',
 }
 
-export const TERMINAL_STATES: readonly OrderState[] = ['fixed', 'rejected', 'referred', 'closed', 'cancelled', 'unconfirmed']
+export const TERMINAL_STATES: readonly OrderState[] = ['fixed', 'rejected', 'referred', 'closed', 'cancelled', 'unconfirmed', 'handled']
 /** Orders someone still has to act on. */
 export const OPEN_STATES = ORDER_STATES.filter((s) => !TERMINAL_STATES.includes(s))
 
@@ -71,6 +73,9 @@ const OPEN = [...TIMED, 'completed'] as const
  */
 export const TRANSITIONS = {
   place: { from: null, to: 'pending', roles: ['villager', 'station', 'township'], label: '点单' },
+  // 随手拍 on patrol (排查上报): a volunteer or grid leader reports a problem to the station, or handles it on the spot
+  report: { from: null, to: 'pending', roles: ['volunteer', 'leader'], label: '网格上报' },
+  handleOnSpot: { from: null, to: 'handled', roles: ['volunteer', 'leader'], label: '就地处置' },
   cancel: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'cancelled', roles: ['villager'], label: '取消' },
   dispatch: { from: ['pending', 'escalated'], to: 'dispatched', roles: ['station', 'township'], label: '派单' },
   openPool: { from: ['pending', 'escalated'], to: 'pooled', roles: ['station', 'township'], label: '发布抢单' },
@@ -80,6 +85,8 @@ export const TRANSITIONS = {
   refer: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'referred', roles: ['station', 'township'], label: '转办', needsReason: true },
   close: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'closed', roles: ['station', 'township'], label: '关闭', needsReason: true },
   accept: { from: ['dispatched', 'pooled'], to: 'accepted', roles: ['volunteer', 'leader'], label: '接单' },
+  // the team captain (网格长) hands a team order to one member of the team
+  assign: { from: ['dispatched', 'pooled'], to: 'dispatched', roles: ['leader'], label: '队长派单' },
   decline: { from: ['dispatched'], to: 'pending', roles: ['volunteer', 'leader'], label: '拒单', needsReason: true },
   checkIn: { from: ['accepted'], to: 'in_service', roles: ['volunteer', 'leader'], label: '到达签到' },
   complete: { from: ['accepted', 'in_service'], to: 'completed', roles: ['volunteer', 'leader'], label: '完成服务' },
@@ -144,7 +151,10 @@ export const historyEntrySchema = z.object({
 })
 export type HistoryEntry = z.infer<typeof historyEntrySchema>
 
-export const ORDER_SOURCES = ['scan', 'hotline'] as const
+export const ORDER_SOURCES = ['scan', 'hotline', 'patrol'] as const
+export type OrderSource = (typeof ORDER_SOURCES)[number]
+/** Where an order came from: a villager's scan, a hotline call entered by staff, a grid team's patrol (随手拍). */
+export const SOURCE_LABEL: Record<OrderSource, string> = { scan: '扫码点单', hotline: '热线点单', patrol: '网格上报' }
 
 export const orderSchema = z.object({
   _id: idSchema,
@@ -205,6 +215,10 @@ export const orderSchema = z.object({
       reviews: z.array(z.object({ at: z.date(), by: z.string(), byName: z.string(), role: z.string(), decision: z.string(), reason: z.string().optional() })).optional(),
     })
     .optional(),
+  /** 网格上报: what the reporter found — the kind, photos of it, and the household or spot */
+  report: z.object({ kind: z.string(), photos: z.array(z.string()).max(9), spot: z.string().optional() }).optional(),
+  /** disputes, people needing help…: never on public pages; details only for staff and the assigned volunteer */
+  sensitive: z.boolean().optional(),
   /** the order's showcase (晒), mirrored from the showcases collection */
   showcase: z.object({ id: idSchema, status: z.enum(['pending', 'approved', 'rejected']), reason: z.string().optional() }).optional(),
   createdAt: z.date(),
@@ -214,6 +228,8 @@ export const orderSchema = z.object({
 export type Order = z.infer<typeof orderSchema> & {
   /** the current stage's deadline and what the sweep does next (absent or null once closed) */
   clock?: Clock | null
+  /** set by the sweep the first time a stage ran over its limit (the clock forgets it; the 问题台账 filters on it) */
+  everOverdue?: true
   /** the latest 督办 (earlier ones are in the history) */
   supervision?: Supervision
   /** the latest extension request, and how many were approved */
@@ -263,7 +279,7 @@ export function orderNumber(day: string, id: string): string {
   return `${day}-${id.slice(-6).toUpperCase()}`
 }
 
-/** A new order as placed from a signboard (source 'scan') or entered by staff for a hotline caller. */
+/** A new order as placed from a signboard (source 'scan'), entered by staff for a hotline caller, or reported on patrol ('patrol'). */
 export function newOrder(p: {
   id: string
   now: Date
@@ -277,9 +293,15 @@ export function newOrder(p: {
   clock: Clock | null
   /** the checked answers to the service's extra fields (serviceFields.ts requireOrderable) */
   extras?: ExtraValue[]
+  /** how it is created: placed (default), or 网格上报 on patrol — reported, or handled on the spot */
+  action?: 'place' | 'report' | 'handleOnSpot'
+  /** 网格上报: what was found (kind, photos, spot) and whether it is about people (never public) */
+  report?: NonNullable<Order['report']>
+  sensitive?: boolean
 }): Order {
   const { id, now, grid, service, input, by } = p
-  const to = nextState('place', null, by.role)
+  const action = p.action ?? 'place'
+  const to = nextState(action, null, by.role)
   return {
     _id: id,
     no: orderNumber(localDay(now), id),
@@ -302,7 +324,9 @@ export function newOrder(p: {
     villagerId: by.openId,
     ...(p.source === 'hotline' ? { enteredBy: by.openId } : {}),
     ...(p.extras?.length ? { extras: p.extras } : {}),
-    history: [{ at: now, action: 'place', from: null, to, by: by.openId, byName: by.name, role: by.role }],
+    ...(p.report ? { report: p.report } : {}),
+    ...(p.sensitive ? { sensitive: true } : {}),
+    history: [{ at: now, action, from: null, to, by: by.openId, byName: by.name, role: by.role }],
     clock: p.clock,
     createdAt: now,
     updatedAt: now,

@@ -9,6 +9,11 @@ export type Caller = {
   roles: RoleGrant[]
   /** the volunteer's team, if any */
   teamId?: string
+  /**
+   * Teams this caller captains (teams.captainId): filled only by the services that need it
+   * (the captain's desk, 队长派单), which read the team anyway; absent means "none known".
+   */
+  captainOf?: string[]
   /** the sweep (reminders, deadlines, follow-ups); only server code builds such a caller */
   system?: true
 }

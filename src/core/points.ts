@@ -22,6 +22,7 @@ export const POINT_TRIGGERS = [
   'recalled', // 负面减分: staff took back an order the volunteer had accepted (收回)
   'handed_back', // 负面减分: the volunteer handed back an accepted order (退单)
   'not_fixed', // 负面减分: the villager (or the call back) says the completion did not fix it
+  'patrol_handled', // 基础积分: a problem found on patrol and handled on the spot (就地处置)
 ] as const
 export type PointTrigger = (typeof POINT_TRIGGERS)[number]
 export const TRIGGER_LABEL: Record<PointTrigger, string> = {
@@ -35,6 +36,7 @@ export const TRIGGER_LABEL: Record<PointTrigger, string> = {
   recalled: '接单后被收回',
   handed_back: '接单后退单',
   not_fixed: '村民反馈未解决',
+  patrol_handled: '巡查发现问题并就地处置',
 }
 const DEDUCTIONS: readonly PointTrigger[] = ['accept_late', 'complete_late', 'recalled', 'handed_back', 'not_fixed']
 export const isDeduction = (t: PointTrigger) => DEDUCTIONS.includes(t)
@@ -117,6 +119,7 @@ export const DEFAULT_POINT_RULES: PointRules = {
     item('recalled', '负面减分', '接单后被收回', 'recalled', -2),
     item('handed_back', '负面减分', '接单后退单', 'handed_back', -1),
     item('not_fixed', '负面减分', '村民反馈未解决', 'not_fixed', -3),
+    item('patrol_handled', '基础积分', '巡查发现问题并就地处置', 'patrol_handled', 2, { monthlyCap: 20 }),
   ],
 }
 
@@ -221,6 +224,9 @@ export function pointEventsFor(p: { action: OrderAction; before: Order; after: O
       return ev('recalled', before.assignee)
     case 'handBack':
       return ev('handed_back', before.assignee)
+    case 'handleOnSpot':
+      // the reporter handled it themselves: their work, closed at once (no hours: nobody checked in)
+      return ev('patrol_handled', after.assignee)
     default:
       return []
   }

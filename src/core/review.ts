@@ -143,6 +143,8 @@ export function showcaseAuthor(order: Order, caller: Caller): { kind: 'villager'
   const isLeader = !!teamId && caller.teamId === teamId && caller.roles.some((r) => r.role === 'leader')
   if (!isVillager && !isLeader) throw new AppError('FORBIDDEN', '只有下单的村民或服务队队长可以晒单')
   if (order.status !== 'fixed') throw new AppError('INVALID_TRANSITION', '订单确认解决后才能晒单')
+  // disputes and people needing help are never made public
+  if (order.sensitive) throw new AppError('FORBIDDEN', '涉及矛盾纠纷或困难群众的问题不能公开晒单')
   return isVillager ? { kind: 'villager', role: 'villager' } : { kind: 'team', role: 'leader' }
 }
 

@@ -80,7 +80,8 @@ export type StatsOrder = Pick<Order, (typeof STATS_FIELDS)[number]>
 
 /**
  * What one order adds to its day: counts by status, category and source; closed (final,
- * not cancelled), fixed (confirmed by the villager or a call back), unconfirmed; timed and
+ * not cancelled — a patrol report handled on the spot counts as closed and on time, never as
+ * fixed: only a villager or a call back confirms a fix), fixed (confirmed by the villager or a call back), unconfirmed; timed and
  * on time (closed without a stage running over its limit); overdue (ever); approved rating
  * stars; service hours; minutes from placing to the first dispatch, the first accept and the
  * close (cancelled orders have no close time).
@@ -110,7 +111,8 @@ export function orderTally(o: StatsOrder): Tally {
   const accepted = first((a) => a === 'accept')
   if (dispatched) t.toDispatch = durationTally(minutesBetween(o.createdAt, dispatched.at))
   if (accepted) t.toAccept = durationTally(minutesBetween(o.createdAt, accepted.at))
-  if (terminal && o.status !== 'cancelled') {
+  // 就地处置 closes as it is created: no time to close to speak of (it would only pull the median down)
+  if (terminal && o.status !== 'cancelled' && o.status !== 'handled') {
     const end = [...history].reverse().find((h) => h.to === o.status)
     if (end) t.toClose = durationTally(minutesBetween(o.createdAt, end.at))
   }

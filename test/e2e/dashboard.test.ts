@@ -80,7 +80,7 @@ e2eSuite('staff dashboard with charts (H5 in Chromium)', () => {
     await text('#dash-ontime-rate').hasText('100%')
     await text('#dash-satisfaction').hasText(`${nov.satisfaction}★`)
     await lineOf('#dash-satisfaction').contains(`${nov.ratings} 条已审核的评价`)
-    await text('#dash-source').hasText(`电话 ${nov.hotline} · 扫码 ${nov.scan}`)
+    await text('#dash-source').hasText(`电话 ${nov.hotline} · 扫码 ${nov.scan} · 网格上报 0`)
     // times are kept as histograms: the page says what the service computed, in words
     const view = (await rt.call('stats', 'dashboard', { preset: 'month' }, TOWNSHIP, CLOCK)).data
     await text('#dash-to-dispatch').hasText(`中位数 ${formatMinutes(view.summary.toDispatch.p50)}`)

@@ -74,7 +74,7 @@ e2eSuite('exports (H5 in Chromium)', () => {
     expect(col('诉求描述')).toContain(`'${INJECTION}`)
     expect(col('诉求描述')).not.toContain('西山村的诉求')
     for (const p of col('联系电话')) expect(String(p)).toMatch(/^\d{3}\*{4}\d{4}$/)
-    expect(col('来源').sort()).toEqual(['扫码', '扫码', '热线'])
+    expect(col('来源').sort()).toEqual(['扫码点单', '扫码点单', '热线点单'])
 
     await see(page.locator('#export-jobs')).contains('已完成')
     await s.shot('export-recent-jobs')
@@ -94,7 +94,7 @@ e2eSuite('exports (H5 in Chromium)', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const records = parse(bytes.subarray(3)) as string[][]
     expect(records).toHaveLength(2) // the header and the one hotline order
-    expect(records[1][records[0].indexOf('来源')]).toBe('热线')
+    expect(records[1][records[0].indexOf('来源')]).toBe('热线点单')
     expect(records[1][records[0].indexOf('诉求描述')]).toBe('电话点单：帮忙取药')
    }, 90_000)
 })

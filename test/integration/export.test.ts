@@ -196,7 +196,7 @@ describe('a scope exports exactly its own rows', () => {
     expect(job.total).toBe(expected.length)
     const records = csvRecords(await download((await runToEnd(job.id, COUNTY)).view))
     expect(sorted(column(records, '订单编号'))).toEqual(sorted(expected.map((o) => o.no)))
-    expect(new Set(column(records, '来源'))).toEqual(new Set(['热线']))
+    expect(new Set(column(records, '来源'))).toEqual(new Set(['热线点单']))
   })
 
   test('a station cannot export another village, nor anyone without a staff role', async () => {

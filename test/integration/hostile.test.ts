@@ -28,6 +28,7 @@ describe('malformed input never reaches the database', () => {
   const paged: [string, string, Record<string, unknown>, string][] = [
     ['order', 'mine', {}, VILLAGER],
     ['order', 'incoming', {}, STATION],
+    ['order', 'ledger', {}, STATION],
     ['order', 'tasks', { tab: 'done' }, 'u_vol_02'],
     ['order', 'approvals', { kind: 'rating' }, STATION],
     ['showcase', 'mine', {}, VILLAGER],

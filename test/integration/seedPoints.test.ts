@@ -25,10 +25,17 @@ test('balances and rollups are the sums of the seeded entries', async () => {
     const verified = mine.filter((e) => e.hoursKind === 'verified').reduce((s, e) => s + e.hours, 0)
     expect(b.hours.verified).toBeCloseTo(verified, 5)
   }
+  const owns = (t: any, e: any) => (t.subject === 'person' ? e.userId === t.id : t.subject === 'team' ? e.teamId === t.id : [e.villageId, e.townshipId, e.countyId].includes(t.id))
   for (const t of totals) {
-    const counted = entries.filter((e) => (t.subject === 'person' ? e.userId === t.id : e.teamId === t.id) && (t.period.length === 4 ? e.year : e.month) === t.period && ['earn', 'manual', 'correction'].includes(e.kind))
+    const counted = entries.filter((e) => owns(t, e) && (t.period.length === 4 ? e.year : e.month) === t.period && ['earn', 'manual', 'correction'].includes(e.kind))
     expect([t._id, t.points]).toEqual([t._id, counted.reduce((s, e) => s + e.points, 0)])
+    // an area-month counts each volunteer with an entry that month once (the dashboards' active volunteers)
+    if (t.subject === 'area') {
+      const people = new Set(entries.filter((e) => owns(t, e) && e.month === t.period && !['redeem', 'refund'].includes(e.kind)).map((e) => e.userId))
+      expect([t._id, t.people]).toEqual([t._id, people.size])
+    }
   }
+  expect(totals.filter((t) => t.subject === 'area').length).toBeGreaterThan(0)
   // every entry's owner has a balance; the demo volunteers the tests count start clean
   expect(new Set(entries.map((e) => e.userId)).size).toBe(balances.length)
   for (const clean of ['u_vol_02', 'u_vol_03', 'u_vol_04', 'u_vol_05']) expect(balances.some((b) => b._id === clean)).toBe(false)

@@ -147,7 +147,15 @@ describe('the dashboard', () => {
     expect(v.trend.points).toHaveLength(28)
     expect(v.trend.points.reduce((n: number, p: any) => n + p.total, 0)).toBe(mine.length)
     expect(v.updatedAt).not.toBeNull()
-    expect(v.volunteers).toMatchObject({ months: ['2026-11'] })
+    // volunteers: the ledger's area-month total against its person-months of the township
+    const persons = (await rt.db.collection('pointTotals').where({ subject: 'person', period: '2026-11', townshipId: 'g_XF01' }).limit(1000).get()).data as any[]
+    expect(persons.length).toBeGreaterThan(0)
+    expect(v.volunteers).toEqual({
+      months: ['2026-11'],
+      active: persons.length,
+      points: persons.reduce((n, p) => n + p.points, 0),
+      hours: Math.round(persons.reduce((n, p) => n + p.hours, 0) * 10) / 10,
+    })
   })
 
   it('drills down within the caller’s area only', async () => {

@@ -134,7 +134,7 @@ describe('columns', () => {
     const get = (h: string) => cell('orders', o, h)
     expect(get('订单编号')).toBe('20261120-AB12')
     expect(get('状态')).toBe('已解决')
-    expect(get('来源')).toBe('热线')
+    expect(get('来源')).toBe('热线点单')
     expect(get('下单时间')).toBe('2026-11-20 10:05')
     expect(get('派单时间')).toBe('2026-11-20 11:00')
     // 17:00 UTC is already the next day in Shanghai

@@ -47,6 +47,7 @@ describe('stages', () => {
       closed: null,
       cancelled: null,
       unconfirmed: null,
+      handled: null,
     }
     // a state added to the machine without a decision here fails this test
     expect(Object.keys(expected).sort()).toEqual([...ORDER_STATES].sort())

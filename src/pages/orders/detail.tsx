@@ -4,9 +4,10 @@ import { Image, Text, View } from '@tarojs/components'
 import { call, errorMessage } from '@/api'
 import Btn from '@/components/Btn'
 import Photos from '@/components/Photos'
+import PatrolReport from '@/components/PatrolReport'
 import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
 import type { OrderView } from '@/core/api'
-import { TRANSITIONS } from '@/core/order'
+import { SOURCE_LABEL, TRANSITIONS } from '@/core/order'
 import { formatTime } from '@/core/time'
 import PageState from '@/components/PageState'
 import StatusTag from '@/components/StatusTag'
@@ -22,7 +23,6 @@ import { StaleNotice } from '@/components/PagedList'
 const CANCELLABLE: readonly OrderView['status'][] = TRANSITIONS.cancel.from
 const SHOWCASE_LABEL: Record<string, string> = { pending: '已提交，等待审核', approved: '审核通过，已公开', rejected: '未通过审核' }
 
-const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
 
 export default function OrderDetail() {
@@ -58,6 +58,7 @@ export default function OrderDetail() {
               <View className='xf-muted detail__no'>订单号：{order.no}</View>
               <View className='detail__desc'>{order.description}</View>
               {order.extras?.map((x) => <Fact key={x.label} label={x.label} value={x.value} />)}
+              {order.report && <PatrolReport report={order.report} />}
             </View>
 
             {order.clock?.line && (

@@ -53,7 +53,7 @@ export function Quality({ s }: { s: Summary }) {
       <Line id='dash-fixed-rate' label='解决率' value={percent(s.fixedRate)} note={`村民确认解决 ${s.fixed} 件 / 办结 ${s.closed} 件`} />
       <Line id='dash-ontime-rate' label='按时办结率' value={percent(s.onTimeRate)} note='办结的诉求中，没有超时的比例' />
       <Line id='dash-satisfaction' label='满意度' value={stars(s.satisfaction)} note={`${s.ratings} 条已审核的评价`} />
-      <Line id='dash-source' label='来源' value={`电话 ${s.bySource.hotline ?? 0} · 扫码 ${s.bySource.scan ?? 0}`} />
+      <Line id='dash-source' label='来源' value={`电话 ${s.bySource.hotline ?? 0} · 扫码 ${s.bySource.scan ?? 0} · 网格上报 ${s.bySource.patrol ?? 0}`} />
     </View>
   )
 }

@@ -28,6 +28,7 @@ const STATUS_COLOR: Record<OrderState, string> = {
   closed: '#5a5a5a',
   cancelled: '#b0b0b0',
   unconfirmed: '#7a7a7a',
+  handled: '#389e0d',
 }
 
 /** Height (design px at 750) of a horizontal bar chart with `rows` bars. */

@@ -43,6 +43,7 @@ const SOURCES = [
   { key: '', label: '全部' },
   { key: 'scan', label: '扫码' },
   { key: 'hotline', label: '热线' },
+  { key: 'patrol', label: '网格上报' },
 ]
 const STATUS_RANGE = ['全部状态', ...ORDER_STATES.map((s) => STATE_LABEL[s])]
 const today = () => toLocal(Date.now()).format('YYYY-MM-DD')

@@ -120,6 +120,11 @@ export default function Incoming() {
               数据导出 ›
             </View>
           )}
+          {staffRoles.length > 0 && (
+            <View id='link-ledger' className='incoming__link' hoverClass='xf-pressed' onClick={() => go(area ? `/staff/ledger/index?${query({ nodeId: area, area: areaName })}` : '/staff/ledger/index')}>
+              问题台账 ›
+            </View>
+          )}
           {canAdmin && (
             <View id='link-honor' className='incoming__link' hoverClass='xf-pressed' onClick={() => go('/staff/honor/index')}>
               红黑榜 ›
@@ -202,6 +207,7 @@ export default function Incoming() {
                 <View className='incoming__service'>
                   {o.serviceName}
                   {o.source === 'hotline' && <Tag type='warning'>热线</Tag>}
+                  {o.source === 'patrol' && <Tag type='primary'>网格上报</Tag>}
                 </View>
                 <StatusTag status={o.status} />
               </View>

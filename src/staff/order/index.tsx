@@ -7,9 +7,10 @@ import PageState, { Loading } from '@/components/PageState'
 import ErrorBox from '@/components/ErrorBox'
 import StatusTag from '@/components/StatusTag'
 import Photos from '@/components/Photos'
+import PatrolReport from '@/components/PatrolReport'
 import { call, errorMessage } from '@/api'
 import type { MeView, OrderView, SuggestView } from '@/core/api'
-import { TRANSITIONS, type OrderState } from '@/core/order'
+import { SOURCE_LABEL, TRANSITIONS, type OrderState } from '@/core/order'
 import { formatTime } from '@/core/time'
 import { callPhone, decode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
@@ -20,7 +21,6 @@ import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
 import Supervision from './Supervision'
 
-const SOURCE_LABEL: Record<OrderView['source'], string> = { scan: '扫码点单', hotline: '热线点单' }
 
 /** Why someone is suggested, as short chips: 同网格 / 技能匹配 / 在办N件. */
 function whyChips(s: { sameGrid?: boolean; skillMatch?: boolean; load?: number; reasons?: string[] }): string[] {
@@ -115,11 +115,17 @@ export default function StaffOrder() {
                       热线
                     </Tag>
                   )}
+                  {order.source === 'patrol' && (
+                    <Tag type='primary' className='sorder__hotline'>
+                      网格上报
+                    </Tag>
+                  )}
                 </View>
                 <StatusTag id='staff-order-status' status={s} big />
               </View>
               <View className='xf-muted sorder__no'>订单号：{order.no}</View>
               <View className='sorder__desc'>{order.description}</View>
+              {order.report && <PatrolReport report={order.report} />}
             </View>
 
             <Supervision order={order} me={me} onOrder={setOrder} />
@@ -236,6 +242,7 @@ function Actions(p: { status: OrderState; isStation: boolean; busy: boolean; mod
 const TERMINAL_HINT: Partial<Record<OrderState, string>> = {
   completed: '志愿者已完成服务，等待村民确认。',
   fixed: '村民已确认解决，本单办结。',
+  handled: '网格员已就地处置，本单办结。',
   rejected: '本单已驳回。',
   referred: '本单已转办。',
   closed: '本单已关闭。',

@@ -1,12 +1,14 @@
 import { useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
-import { Image, Text, Textarea, View } from '@tarojs/components'
+import { Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import PageState from '@/components/PageState'
 import StatusTag from '@/components/StatusTag'
 import Photos from '@/components/Photos'
+import PatrolReport from '@/components/PatrolReport'
 import { call, errorMessage } from '@/api'
-import { MAX_PHOTOS, uploadImage } from '@/api/upload'
+import { MAX_PHOTOS } from '@/api/upload'
+import PhotoPicker, { usePhotos } from '@/workbench/PhotoPicker'
 import type { OrderView } from '@/core/api'
 import { HOURS_KIND_LABEL } from '@/core/points'
 import { formatTime } from '@/core/time'
@@ -19,8 +21,6 @@ import { useOrder } from '@/components/useOrder'
 import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
 import ArrivalDialog, { type ArrivalProof } from './ArrivalDialog'
-
-type Photo = { local: string; fileID: string }
 
 /** A phone number the volunteer may call: not masked (the server masks it until they accept). */
 const callable = (p: string) => !/\*/.test(p)
@@ -50,8 +50,7 @@ export default function VolunteerOrder() {
   /** the 到达签到 dialog open */
   const [arriving, setArriving] = useState(false)
   const [note, setNote] = useState('')
-  const [photos, setPhotos] = useState<Photo[]>([])
-  const [upload, setUpload] = useState<{ done: number; total: number } | null>(null)
+  const photos = usePhotos()
   const [formError, setFormError] = useState('')
   /** the order moved out of reach (taken by someone else, withdrawn): no more actions here */
   const [gone, setGone] = useState(false)
@@ -94,56 +93,28 @@ export default function VolunteerOrder() {
     Taro.showToast({ title: '已签到', icon: 'success' })
   }
 
-  const addPhotos = async () => {
-    const room = MAX_PHOTOS - photos.length
-    if (room <= 0) return Taro.showToast({ title: `最多${MAX_PHOTOS}张照片`, icon: 'none' })
-    let files: { path: string; size: number }[]
-    try {
-      const r = await Taro.chooseImage({ count: room, sizeType: ['compressed'], sourceType: ['album', 'camera'] })
-      files = (r.tempFiles || []).slice(0, room).map((f) => ({ path: f.path, size: f.size }))
-    } catch {
-      return // the user cancelled
-    }
-    if (!files.length) return
-    setFormError('')
-    setUpload({ done: 0, total: files.length })
-    const failed: string[] = []
-    for (let i = 0; i < files.length; i++) {
-      try {
-        const fileID = await uploadImage(files[i].path, files[i].size)
-        setPhotos((cur) => (cur.length >= MAX_PHOTOS ? cur : [...cur, { local: files[i].path, fileID }]))
-      } catch (e) {
-        failed.push(errorMessage(e))
-      }
-      setUpload({ done: i + 1, total: files.length })
-    }
-    setUpload(null)
-    if (failed.length) setFormError(`有${failed.length}张照片没有传上去：${failed[0]}`)
-  }
-
-  const removePhoto = (i: number) => setPhotos((cur) => cur.filter((_, k) => k !== i))
-
   const submitComplete = async () => {
     if (!order || busy) return
     const text = note.trim()
     if (text.length < 2) return setFormError('请简单说明服务情况（至少2个字）')
     if (text.length > 500) return setFormError('说明不能超过500字')
-    if (upload) return setFormError('照片还在上传，请稍等')
+    if (photos.busy) return setFormError('照片还在上传，请稍等')
+    if (photos.failed) return setFormError(`有${photos.failed}张照片没有传上去，请点照片重试或删掉`)
     setFormError('')
     const ok = await Taro.showModal({
       title: '完成服务',
-      content: photos.length ? `提交服务说明和${photos.length}张照片，请村民确认？` : '没有上传照片，确定提交完成？',
+      content: photos.uploaded.length ? `提交服务说明和${photos.uploaded.length}张照片，请村民确认？` : '没有上传照片，确定提交完成？',
       confirmText: '确定',
       cancelText: '取消',
     })
       .then((r) => r.confirm)
       .catch(() => false)
     if (!ok) return
-    const done = await run(() => call('order', 'complete', { id: order.id, note: text, photos: photos.map((p) => p.fileID) }), '已提交完成')
+    const done = await run(() => call('order', 'complete', { id: order.id, note: text, photos: photos.uploaded }), '已提交完成')
     if (done) {
       setCompleting(false)
       setNote('')
-      setPhotos([])
+      photos.clear()
     }
   }
 
@@ -172,6 +143,7 @@ export default function VolunteerOrder() {
               )}
               <View className='xf-muted vorder__no'>订单号：{order.no}</View>
               <View className='vorder__desc'>{order.description}</View>
+              {order.report && <PatrolReport report={order.report} />}
             </View>
 
             <View className='xf-card'>
@@ -259,40 +231,15 @@ export default function VolunteerOrder() {
                   />
                 </View>
                 <View className='vorder__label2'>
-                  现场照片（选填，最多{MAX_PHOTOS}张，已选{photos.length}张）
+                  现场照片（选填，最多{MAX_PHOTOS}张，已选{photos.photos.length}张）
                 </View>
-                <View className='vorder__photos'>
-                  {photos.map((p, i) => (
-                    <View key={p.fileID} className='vorder__thumb'>
-                      <Image className='vorder__img' src={p.local} mode='aspectFill' />
-                      <View className='vorder__remove' onClick={() => removePhoto(i)}>
-                        ×
-                      </View>
-                    </View>
-                  ))}
-                  {photos.length < MAX_PHOTOS && !upload && (
-                    <View id='complete-add-photo' className='vorder__add' hoverClass='xf-pressed' onClick={addPhotos}>
-                      <View className='vorder__plus'>+</View>
-                      <View>添加照片</View>
-                    </View>
-                  )}
-                </View>
-                {upload && (
-                  <View id='upload-progress' className='vorder__progress'>
-                    <View className='vorder__bar'>
-                      <View className='vorder__bar-in' style={{ width: `${Math.round((upload.done / upload.total) * 100)}%` }} />
-                    </View>
-                    <Text>
-                      正在上传照片 {upload.done}/{upload.total}…
-                    </Text>
-                  </View>
-                )}
+                <PhotoPicker photos={photos} addId='complete-add-photo' addText='添加照片' />
                 {!!formError && <View className='vorder__notice'>{formError}</View>}
                 <View className='vorder__form-actions'>
                   <Btn type='default' disabled={busy} onClick={() => setCompleting(false)}>
                     先不提交
                   </Btn>
-                  <Btn id='btn-complete-submit' type='primary' disabled={busy || !!upload} onClick={submitComplete}>
+                  <Btn id='btn-complete-submit' type='primary' disabled={busy || photos.busy > 0} onClick={submitComplete}>
                     {busy ? '正在提交…' : '提交完成'}
                   </Btn>
                 </View>

@@ -1,12 +1,13 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { View } from '@tarojs/components'
 import { call } from '@/api'
-import type { OrderView } from '@/core/api'
+import type { MeView, OrderView } from '@/core/api'
 import type { TaskTab } from '@/core/loop'
 import { formatShort } from '@/core/time'
 import PageState from '@/components/PageState'
 import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
+import Btn from '@/components/Btn'
 import { go, query } from '@/components/util'
 import './index.scss'
 import Tabs from '@/workbench/Tabs'
@@ -35,6 +36,16 @@ export default function Tasks() {
   const { orders, error, more, loadingMore } = list
   const meta = TABS.find((t) => t.key === tab)!
 
+  // every grid leader captains a team: show them the way to their desk (the desk itself checks)
+  const [captain, setCaptain] = useState(false)
+  useEffect(() => {
+    call('user', 'me', {})
+      .then((me: MeView) => setCaptain(me.roles.some((r) => r.role === 'leader')))
+      .catch(() => {
+        /* only decides whether the desk button shows */
+      })
+  }, [])
+
   return (
     <View className='xf-page vtasks'>
       <Tabs tabs={TABS} value={tab} onChange={setTab} />
@@ -48,6 +59,19 @@ export default function Tasks() {
         <View id='link-store' className='xf-link' onClick={() => go('/volunteer/store/index')}>
           积分超市 ›
         </View>
+      </View>
+      {captain && (
+        <View className='vtasks__desk'>
+          <Btn id='link-desk' type='primary' onClick={() => go('/volunteer/desk/index')}>
+            队长工作台：给队员派单
+          </Btn>
+        </View>
+      )}
+      {/* 随手拍 on patrol: report a problem to the station or record it handled on the spot */}
+      <View className='vtasks__patrol'>
+        <Btn id='link-patrol' type='outline' onClick={() => go('/volunteer/patrol/index')}>
+          随手拍：发现问题拍下来
+        </Btn>
       </View>
       {tab === 'pool' && <View className='xf-hint'>抢单池里的任务谁先接谁办，接单后请尽快上门。</View>}
 

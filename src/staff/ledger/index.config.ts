@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '问题台账', enablePullDownRefresh: true })

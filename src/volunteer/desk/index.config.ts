@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '队长派单', enablePullDownRefresh: true })
