@@ -26,16 +26,8 @@ beforeAll(async () => {
 })
 afterAll(() => rt.close())
 
-const ok = async (fn: string, action: string, data: unknown, who: string | null, when?: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (!r.ok) throw new Error(`${fn}.${action} as ${who}: ${r.code} ${r.message}`)
-  return r.data
-}
-const fail = async (fn: string, action: string, data: unknown, who: string | null, when?: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (r.ok) throw new Error(`${fn}.${action} as ${who} should have failed`)
-  return r as { code: string; message: string }
-}
+const ok: TestRuntime['ok'] = (...a) => rt.ok(...a)
+const fail: TestRuntime['fail'] = (...a) => rt.fail(...a)
 const stored = async (id: string) => (await rt.db.collection('orders').doc(id).get()).data[0]
 const inboxOf = async (userId: string, orderId: string) => (await rt.db.collection('inbox').where({ userId, orderId }).get()).data as any[]
 

@@ -16,16 +16,8 @@ beforeAll(async () => {
 })
 afterAll(() => rt.close())
 
-const ok = async (fn: string, action: string, data: unknown, who: string | null) => {
-  const r = await rt.call(fn, action, data, who)
-  if (!r.ok) throw new Error(`${fn}.${action} as ${who}: ${r.code} ${r.message}`)
-  return r.data
-}
-const fail = async (fn: string, action: string, data: unknown, who: string | null) => {
-  const r = await rt.call(fn, action, data, who)
-  if (r.ok) throw new Error(`${fn}.${action} as ${who} should have failed`)
-  return r as { code: string; message: string }
-}
+const ok: TestRuntime['ok'] = (...a) => rt.ok(...a)
+const fail: TestRuntime['fail'] = (...a) => rt.fail(...a)
 
 let seq = 0
 const scan = (serviceId: string, more: Record<string, unknown> = {}) => ({

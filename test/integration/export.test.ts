@@ -72,16 +72,8 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => rt.close())
 
-const ok = async (fn: string, action: string, data: unknown, who: string | null, when?: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (!r.ok) throw new Error(`${fn}.${action} as ${who}: ${r.code} ${r.message}`)
-  return r.data
-}
-const fail = async (fn: string, action: string, data: unknown, who: string | null, when?: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (r.ok) throw new Error(`${fn}.${action} as ${who} should have failed`)
-  return r as { code: string; message: string }
-}
+const ok: TestRuntime['ok'] = (...a) => rt.ok(...a)
+const fail: TestRuntime['fail'] = (...a) => rt.fail(...a)
 
 let seq = 0
 const rid = () => `exptest_${++seq}_${Date.now().toString(36)}`

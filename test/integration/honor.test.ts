@@ -31,16 +31,8 @@ beforeAll(async () => {
 afterAll(() => rt.close())
 
 const call = (action: string, data: unknown, who: string | null, when: Date) => rt.call('stats', action, data, who, when)
-const ok = async (fn: string, action: string, data: unknown, who: string | null, when: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (!r.ok) throw new Error(`${fn}.${action} as ${who}: ${r.code} ${r.message}`)
-  return r.data
-}
-const fail = async (fn: string, action: string, data: unknown, who: string | null, when: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (r.ok) throw new Error(`${fn}.${action} as ${who} should have failed`)
-  return r as { code: string; message: string }
-}
+const ok: TestRuntime['ok'] = (...a) => rt.ok(...a)
+const fail: TestRuntime['fail'] = (...a) => rt.fail(...a)
 const sweep = async (when: Date) => {
   const r = (await rt.invoke('clock', {}, null, () => when)) as any
   if (!r.ok) throw new Error(`sweep: ${r.message}`)

@@ -29,16 +29,8 @@ beforeAll(async () => {
 })
 afterAll(() => rt.close())
 
-const ok = async (fn: string, action: string, data: unknown, who: string | null, when?: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (!r.ok) throw new Error(`${fn}.${action} as ${who}: ${r.code} ${r.message}`)
-  return r.data
-}
-const fail = async (fn: string, action: string, data: unknown, who: string | null, when?: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (r.ok) throw new Error(`${fn}.${action} as ${who} should have failed`)
-  return r as { code: string; message: string }
-}
+const ok: TestRuntime['ok'] = (...a) => rt.ok(...a)
+const fail: TestRuntime['fail'] = (...a) => rt.fail(...a)
 const entriesOf = async (userId: string) => (await rt.db.collection('points').where({ userId }).limit(1000).get()).data as any[]
 const balanceOf = async (userId: string) => (await rt.db.collection('pointBalances').doc(userId).get()).data[0]
 

@@ -27,11 +27,7 @@ beforeAll(async () => {
 })
 afterAll(() => rt.close())
 
-const ok = async (fn: string, action: string, data: unknown, who: string | null, when?: Date) => {
-  const r = await rt.call(fn, action, data, who, when)
-  if (!r.ok) throw new Error(`${fn}.${action} as ${who}: ${r.code} ${r.message}`)
-  return r.data
-}
+const ok: TestRuntime['ok'] = (...a) => rt.ok(...a)
 const sweepAt = async (when: Date) => {
   const r = (await rt.invoke('clock', {}, null, () => when)) as any
   if (!r.ok) throw new Error(`sweep: ${r.code} ${r.message}`)
