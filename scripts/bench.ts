@@ -228,6 +228,30 @@ async function statsRows(rt: Runtime, who: { station: string; township: string; 
   return rows
 }
 
+/** 随手拍 (report and on the spot), the problem ledger of a township and the county, the captain's desk. */
+async function patrolRows(rt: Runtime, run: string, who: { township: string; countyAdmin: string }) {
+  const leader = 'u_vol_01'
+  const token = await login(rt, leader)
+  const grids = (await rt.invoke('order', { action: 'patrolGrids', data: {} }, leader)) as { ok: boolean; data: { id: string }[] }
+  if (!grids.ok || !grids.data.length) throw new Error('patrolGrids')
+  const upload = async (name: string) => (await rt.app.uploadFile({ cloudPath: `${uploadPrefix(leader)}patrol-${run}-${name}.png`, fileContent: PNG })).fileID
+  const [photo, after] = [await upload('found'), await upload('after')]
+  const report = (handled: boolean) => (i: number) => ({
+    action: 'patrol',
+    data: { requestId: `benchp_${run}_${handled ? 'h' : 'r'}_${i}`, kind: 'hazard', gridId: grids.data[0].id, note: '压测：路口井盖松动', photos: [photo], handled, ...(handled ? { afterPhotos: [after] } : {}) },
+  })
+  const captains = (await rt.db.collection('teams').where({ captainId: leader }).limit(1).get()).data.length
+  return [
+    await measure(rt, 'order.patrolGrids', token, 'order', () => ({ action: 'patrolGrids', data: {} })),
+    await measure(rt, 'order.patrol 上报', token, 'order', report(false)),
+    await measure(rt, 'order.patrol 就地处置', token, 'order', report(true)),
+    await measure(rt, 'order.ledger township', who.township, 'order', () => ({ action: 'ledger', data: {} })),
+    await measure(rt, 'order.ledger county patrol', who.countyAdmin, 'order', () => ({ action: 'ledger', data: { source: 'patrol', state: 'closed' } })),
+    await measure(rt, 'order.ledger county overdue', who.countyAdmin, 'order', () => ({ action: 'ledger', data: { overdue: true } })),
+    ...(captains ? [await measure(rt, 'order.teamDesk', token, 'order', () => ({ action: 'teamDesk', data: {} }))] : []),
+  ]
+}
+
 async function openStoreNow(rt: Runtime) {
   const _ = rt.db.command
   await rt.db.collection('storeItems').where({ active: true }).update({ quarters: _.addToSet(quarterOf(new Date())) })
@@ -281,6 +305,7 @@ async function benchScale(scale: Scale) {
       await measure(rt, 'open by urgency county', countyAdmin, 'order', () => ({ action: 'incoming', data: { list: 'open' } })),
       ...(await pointsRows(rt)),
       ...(await statsRows(rt, { station, township, countyAdmin })),
+      ...(await patrolRows(rt, run, { township, countyAdmin })),
     ]
     return { scale, rows }
   } finally {
