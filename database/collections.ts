@@ -132,6 +132,10 @@ export const COLLECTIONS: CollectionSpec[] = [
     name: 'redemptions',
     indexes: [idx('code_unique', ['code'], true), idx('user_created', ['userId', '-createdAt']), idx('state_expires', ['state', 'expiresAt'])],
   },
+  // per-caller rate limit counters (_id = <action>:<caller>:<window>), deleted by the sweep once expired
+  { name: 'rateLimits', indexes: [idx('expires', ['expiresAt'])] },
+  // the audit trail of role grants and tree edits (src/core/audit.ts): a county's newest first; one person's or node's
+  { name: 'audit', indexes: [idx('county_at', ['countyId', '-at']), idx('target_at', ['target.id', '-at'])] },
   { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt']), idx('status_next', ['status', 'nextAttemptAt'])] },
 ]
 

@@ -27,6 +27,8 @@ export type RuntimeOptions = {
   publicUrl?: string
   /** the WeChat port functions get (default: the local one — word list, sends recorded) */
   wechat?: WechatPort
+  /** false: no per-caller rate limits (benchmarks); default on unless env XF_RATE_LIMITS=off */
+  rateLimits?: boolean
 }
 
 export type Runtime = {
@@ -40,7 +42,7 @@ export type Runtime = {
   /** the WeChat port the functions use here */
   wechat: WechatPort
   /** call a function as `openId`, as POST /fn/<name> does (`now`: an injected clock, for tests) */
-  invoke(name: string, event: unknown, openId: string | null, now?: () => Date): Promise<unknown>
+  invoke(name: string, event: unknown, openId: string | null, now?: () => Date, clientIp?: string): Promise<unknown>
   /**
    * Tests: the instant functions called over HTTP see (null: the real time), e.g. the day
    * after a month ends, so that a browser test can publish that month's points.
@@ -71,10 +73,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   let publicUrl = ''
   let clock: (() => Date) | null = null
-  async function invoke(name: string, event: unknown, openId: string | null, now?: () => Date) {
+  const rateLimits = opts.rateLimits ?? process.env.XF_RATE_LIMITS !== 'off'
+  async function invoke(name: string, event: unknown, openId: string | null, now?: () => Date, clientIp?: string) {
     const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
     if (!fn) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数 ${name} 不存在` }
-    return fn(event, { db: db!, openId, wechat, files, publicUrl, ...(now ? { now } : {}) })
+    return fn(event, { db: db!, openId, wechat, files, publicUrl, rateLimits, ...(clientIp ? { clientIp } : {}), ...(now ? { now } : {}) })
   }
 
   async function devUsers() {
@@ -120,7 +123,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (fn && req.method === 'POST') {
         const openId = sessions.resolve(req.headers.authorization)
         const event = await readJson(req)
-        return sendJson(res, 200, { result: await invoke(fn[1], event, openId, clock ?? undefined), requestId: randomUUID() })
+        return sendJson(res, 200, { result: await invoke(fn[1], event, openId, clock ?? undefined, req.socket.remoteAddress), requestId: randomUUID() })
       }
       if (url === '/dev/users' && req.method === 'GET') return sendJson(res, 200, { users: await devUsers() })
       if (url === '/dev/login' && req.method === 'POST') {

@@ -259,7 +259,7 @@ async function openStoreNow(rt: Runtime) {
 
 async function benchScale(scale: Scale) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `xf-bench-${scale}-`))
-  const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS })
+  const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS, rateLimits: false /* one villager places hundreds of orders */ })
   try {
     const t0 = performance.now()
     const { counts } = await seed(rt.emulator, scale, (what, done, total) => process.stdout.write(`\r  seeding ${what} ${done}/${total}        `))

@@ -16,8 +16,8 @@ export default defineAppConfig({
   subPackages: [
     { root: 'staff', pages: ['incoming/index', 'order/index', 'approvals/index', 'hotline/index', 'volunteers/index', 'points/index', 'store/index', 'dashboard/index', 'export/index', 'honor/index', 'ledger/index'] },
     { root: 'volunteer', pages: ['tasks/index', 'order/index', 'badge/index', 'points/index', 'store/index', 'patrol/index', 'desk/index'] },
-    // county / township administration: grid tree, CSV import, signboards, staff roles, time limits, points rules, the points store, the service catalogue
-    { root: 'admin', pages: ['tree/index', 'import/index', 'staff/index', 'timeliness/index', 'points/index', 'store/index', 'catalogue/index'] },
+    // county / township administration: grid tree, CSV import, signboards, staff roles, time limits, points rules, the points store, the service catalogue, the audit trail
+    { root: 'admin', pages: ['tree/index', 'import/index', 'staff/index', 'timeliness/index', 'points/index', 'store/index', 'catalogue/index', 'audit/index'] },
     // anyone: volunteer registration, the public badge check (亮证), rankings (积分排行), the published 红黑榜
     // villagers after an order is done: 晒单 and the village's showcase feed (kept out of the main package)
     { root: 'showcase', pages: ['new', 'feed'] },

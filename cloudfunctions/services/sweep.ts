@@ -146,6 +146,8 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number; fi
   // points a transition could not record (the function died in between) and codes not collected by the quarter's end
   report.pointsRecorded = await recordOverdueDue(db, now)
   report.redemptionsExpired = await expireRedemptions(db, now)
+  // rate limit counters whose longest window has ended (one call; a caller has a few per day)
+  await db.collection('rateLimits').where({ expiresAt: _.lte(now) }).remove()
   // last, so the rollups include this run's own steps
   const stats = await refreshStats(db, now)
   report.statsUnits = stats.units

@@ -6,21 +6,26 @@ import {
   AppError,
   assertMovable,
   childLevelFor,
+  createNodeEntry,
   CSV_TEMPLATE_HINT,
   effectiveHotline,
   grantsCovering,
   GRID_LEVELS,
   LEVEL_LABEL,
   highestChildSeq,
+  importEntry,
+  moveNodeEntry,
   ORDERABLE_LEVELS,
   placeNames,
   type RecodedNode,
   planImport,
   readImportHeader,
   recodeSubtree,
+  setActiveEntry,
   STAFF_ROLES,
   staffGrants,
   toGridNodeView,
+  updateNodeEntry,
   TREE_ADMIN_ROLES,
   validateImportRows,
   type Caller,
@@ -36,6 +41,7 @@ import {
 import type { Db, Deps } from '../shared/context'
 import { subtreeOf } from './gridQueries'
 import { isDuplicateKey, notFound } from '../shared/errors'
+import { auditContext, recordAudit } from './audit'
 
 // The grid tree's administration (county / township administrators, within their subtree).
 // Rules live in src/core/tree.ts; this file does the I/O, counting round trips.
@@ -169,7 +175,7 @@ export async function tree(deps: Deps, input: { nodeId?: string; includeInactive
 
 /**
  * grid.create — a new child with the next never-used code of its parent.
- * Round trips: caller + parent (1), ancestors + name check (1), counter CAS (1), insert (1).
+ * Round trips: caller + parent (1), ancestors + name check (1), counter CAS (1), insert (1), audit entry (1).
  */
 export async function createNode(deps: Deps, input: CreateNodeInput): Promise<GridNodeView> {
   const { db } = deps
@@ -199,6 +205,7 @@ export async function createNode(deps: Deps, input: CreateNodeInput): Promise<Gr
     }
     try {
       await grids(db).add(node)
+      await recordAudit(db, createNodeEntry(auditContext(caller, parent.path, deps.now()), node, parent.name))
       return viewOf(node, chain)
     } catch (e) {
       // the unique code index is the backstop: a code taken outside the counter → allocate the next one
@@ -210,7 +217,7 @@ export async function createNode(deps: Deps, input: CreateNodeInput): Promise<Gr
 
 /**
  * grid.update — rename (the subtree's pathNames follow), own hotline (null: inherit), leader.
- * Round trips: caller + node (1), ancestors + name check (1), writes in parallel (1).
+ * Round trips: caller + node (1), ancestors + name check (1), writes in parallel (1), audit entry (1, none when nothing changed).
  */
 export async function updateNode(deps: Deps, input: UpdateNodeInput): Promise<GridNodeView> {
   const { db } = deps
@@ -254,13 +261,15 @@ export async function updateNode(deps: Deps, input: UpdateNodeInput): Promise<Gr
   // every node of the subtree carries this node's name at the same depth of pathNames
   if (rename) writes.push(grids(db).where({ path: node._id }).update({ [`pathNames.${node.path.length - 1}`]: input.name }))
   await Promise.all(writes)
+  const editable = (n: GridNode) => ({ name: n.name, hotline: n.hotline ?? null, leaderName: n.leaderName ?? null, maxLevel: n.maxLevel ?? null })
+  await recordAudit(db, updateNodeEntry(auditContext(caller, node.path, deps.now()), node._id, editable(node), editable(next)))
   return viewOf(next, chain)
 }
 
 /**
  * grid.setActive — deactivating cascades to the whole subtree; reactivating restores only
  * the node itself, and only under an active parent.
- * Round trips: caller + node (1), (reactivate: parent) + ancestors (1), the write (1).
+ * Round trips: caller + node (1), (reactivate: parent) + ancestors (1), the write (1), audit entry (1).
  */
 export async function setNodeActive(deps: Deps, input: { id: string; active: boolean }): Promise<GridNodeView> {
   const { db } = deps
@@ -276,6 +285,8 @@ export async function setNodeActive(deps: Deps, input: { id: string; active: boo
   } else {
     await grids(db).where({ path: node._id }).update({ active: false })
   }
+  // an inactive node's subtree is inactive (reactivating needs an active parent): nothing changed then
+  if (node.active !== input.active) await recordAudit(db, setActiveEntry(auditContext(caller, node.path, deps.now()), node, input.active))
   return viewOf({ ...node, active: input.active }, chain)
 }
 
@@ -285,7 +296,7 @@ export async function setNodeActive(deps: Deps, input: { id: string; active: boo
  * old codes kept in formerCodes so old signboards still resolve.
  * Round trips: caller + both nodes (1), ancestors of the new parent + subtree + old parent (1),
  * for seed parents without a counter: setting the old parent's (1–2) and deriving the new one's (1),
- * CAS (1), the subtree's writes (1 per 50 nodes, in parallel within a chunk). Not atomic: a
+ * CAS (1), the claim and its audit entry (2), the subtree's writes (1 per 50 nodes, in parallel within a chunk). Not atomic: a
  * failure midway leaves part of the subtree recoded (every code stays unique and resolvable).
  */
 export async function moveNode(deps: Deps, input: { id: string; parentId: string }): Promise<GridNodeView> {
@@ -318,6 +329,16 @@ export async function moveNode(deps: Deps, input: { id: string; parentId: string
     .where({ _id: node._id, code: node.code, parentId: node.parentId })
     .update({ code: me.code, path: me.path, pathNames: me.pathNames, formerCodes: me.formerCodes, parentId: newParent._id })
   if (!claimed.updated) throw new AppError('CONFLICT', `「${node.name}」刚被其他人移动或修改，请刷新后重试`)
+  // recorded once the move is decided (the claim), before the subtree follows
+  await recordAudit(
+    db,
+    moveNodeEntry(
+      auditContext(caller, node.path, deps.now()),
+      node,
+      { parentId: node.parentId, parentName: oldParent?.name ?? '', code: node.code },
+      { parentId: newParent._id, parentName: newParent.name, code: me.code },
+    ),
+  )
   const rest = recoded.filter((r) => r._id !== node._id)
   const CHUNK = 50
   for (let i = 0; i < rest.length; i += CHUNK) {
@@ -407,7 +428,7 @@ function parseCsv(csv: string): { line: number; cells: string[] }[] {
  * validated first; any bad row → nothing written and every error reported. Otherwise the
  * counters of existing parents advance by CAS (once per parent) and the new nodes are
  * inserted in batches tagged with an importId; a failed batch removes what this import wrote.
- * Round trips: caller + parent (1), the subtree (1–2), CAS per parent (1, parallel), inserts (1, parallel).
+ * Round trips: caller + parent (1), the subtree (1–2), CAS per parent (1, parallel), inserts (1, parallel), audit entry (1).
  */
 export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<ImportReport> {
   const t0 = Date.now()
@@ -457,6 +478,9 @@ export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<Impo
     await grids(db).where({ importId }).remove()
     if (isDuplicateKey(e)) throw new AppError('CONFLICT', '导入时编码冲突（网格树被他人同时修改），已撤销本次导入，请重新导入')
     throw new AppError('INTERNAL', '写入中断，已撤销本次导入，请重试')
+  }
+  if (plan.docs.length) {
+    await recordAudit(db, importEntry(auditContext(caller, root.path, deps.now()), root, { rows: read, created: plan.docs.length, existing: plan.existing }))
   }
   return report({ rows: read, created: plan.docs.length, existing: plan.existing })
 }

@@ -1,10 +1,12 @@
 import {
   escapeRegExp,
   AppError,
+  grantEntry,
   grantsCovering,
   isStaff,
   LEVEL_LABEL,
   maskPhone,
+  revokeEntry,
   ROLE_LABEL,
   STAFF_ROLE_LEVEL,
   STAFF_ROLES,
@@ -20,6 +22,7 @@ import {
 import type { Deps } from '../shared/context'
 import { uploadPrefix } from '../shared/files'
 import { notFound } from '../shared/errors'
+import { auditContext, recordAudit } from './audit'
 import { subtreeOf } from './gridQueries'
 import { maskName } from './views'
 
@@ -123,20 +126,24 @@ async function grantTargets(deps: Deps, input: GrantInput) {
   return { caller, node, user }
 }
 
-/** user.grant — idempotent. Round trips: caller + node + user (1), the write (1, none when held already). */
+const facts = (user: User, input: GrantInput, node: GridNode) => ({ user: { id: user._id, name: user.name }, role: input.role, nodeId: node._id, nodeName: node.name })
+
+/** user.grant — idempotent. Round trips: caller + node + user (1), the write and its audit entry (2, none when held already). */
 export async function grantRole(deps: Deps, input: GrantInput): Promise<StaffView> {
-  const { node, user } = await grantTargets(deps, input)
+  const { caller, node, user } = await grantTargets(deps, input)
   const grant: RoleGrant = { role: input.role, nodeId: input.nodeId }
   if (!(user.roles ?? []).some((r) => r.role === grant.role && r.nodeId === grant.nodeId)) {
-    await deps.db.collection('users').doc(user._id).update({ roles: deps.db.command.addToSet(grant) })
+    const res = await deps.db.collection('users').doc(user._id).update({ roles: deps.db.command.addToSet(grant) })
+    // addToSet: a concurrent identical grant updates nothing, and only the one that did records it
+    if (res.updated === 1) await recordAudit(deps.db, grantEntry(auditContext(caller, node.path, deps.now()), facts(user, input, node)))
   }
   // masked: granting a role must not be a way to read someone's number
   return toStaffView(user, grant, node.name, false)
 }
 
-/** user.revoke — removes exactly that grant. Round trips: caller + node + user (1), the write (1). */
+/** user.revoke — removes exactly that grant. Round trips: caller + node + user (1), the write and its audit entry (2). */
 export async function revokeRole(deps: Deps, input: GrantInput): Promise<{ removed: boolean }> {
-  const { caller, user } = await grantTargets(deps, input)
+  const { caller, node, user } = await grantTargets(deps, input)
   if (user._id === caller.openId && input.role === 'county' && caller.roles.filter((r) => r.role === 'county').length <= 1) {
     throw new AppError('VALIDATION', '不能撤销自己唯一的县级管理员身份，请先由其他县级管理员接手')
   }
@@ -145,6 +152,7 @@ export async function revokeRole(deps: Deps, input: GrantInput): Promise<{ remov
     .collection('users')
     .doc(user._id)
     .update({ roles: deps.db.command.pull({ role: input.role, nodeId: input.nodeId }) })
+  if (res.updated === 1) await recordAudit(deps.db, revokeEntry(auditContext(caller, node.path, deps.now()), facts(user, input, node)))
   return { removed: res.updated === 1 }
 }
 

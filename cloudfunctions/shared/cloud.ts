@@ -11,16 +11,28 @@ import { cloudWechat, type WechatPort } from './wechat'
  * runtime serves it. Returns the `{ action, data }` event, or null when this is not an HTTP call.
  * Such calls are anonymous: only public actions (volunteer.verify, grid.resolve, showcase.feed) succeed.
  */
-export function httpEvent(event: unknown): { event: unknown } | null {
-  const e = event as { httpMethod?: unknown; body?: unknown; isBase64Encoded?: unknown } | null
+export function httpEvent(event: unknown): { event: unknown; clientIp?: string } | null {
+  const e = event as { httpMethod?: unknown; body?: unknown; isBase64Encoded?: unknown; headers?: unknown } | null
   if (!e || typeof e !== 'object' || typeof e.httpMethod !== 'string') return null
-  if (e.httpMethod !== 'POST' || typeof e.body !== 'string') return { event: null }
+  const clientIp = clientIpOf(e.headers)
+  if (e.httpMethod !== 'POST' || typeof e.body !== 'string') return { event: null, clientIp }
   try {
     const text = e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body
-    return { event: JSON.parse(text) }
+    return { event: JSON.parse(text), clientIp }
   } catch {
-    return { event: null }
+    return { event: null, clientIp }
   }
+}
+
+/**
+ * The address the HTTP access gateway saw: the last X-Forwarded-For entry (the ones before it
+ * are whatever the client sent, so they cannot key a rate limit). Undefined when absent.
+ */
+function clientIpOf(headers: unknown): string | undefined {
+  const h = headers && typeof headers === 'object' ? (headers as Record<string, unknown>) : {}
+  const xff = h['x-forwarded-for'] ?? h['X-Forwarded-For']
+  const last = typeof xff === 'string' ? xff.split(',').pop()?.trim() : undefined
+  return last && /^[0-9A-Fa-f.:]{2,45}$/.test(last) ? last : undefined
 }
 
 /**
@@ -65,7 +77,7 @@ export function cloudMain(run: (event: unknown, inv: Invocation) => Promise<Resu
     const http = httpEvent(event)
     if (http) {
       // anonymous; answered as the local runtime's POST /fn/<name> does, so the H5 client is the same
-      return { result: await run(http.event, { db, openId: null, wechat, files, publicUrl: process.env.XF_PUBLIC_URL ?? '' }) }
+      return { result: await run(http.event, { db, openId: null, wechat, files, publicUrl: process.env.XF_PUBLIC_URL ?? '', clientIp: http.clientIp }) }
     }
     return run(event, { db, openId: openIdFromContext(context), wechat, files, publicUrl: process.env.XF_PUBLIC_URL ?? '' })
   }

@@ -4,6 +4,7 @@ import {
   API,
   describeZodError,
   hasControlChars,
+  RATE_LIMITS,
   type ActionName,
   type ActionOutput,
   type Failure,
@@ -13,6 +14,7 @@ import {
 import { lazyCaller } from './caller'
 import type { Db, Deps } from './context'
 import { noFiles, type FilesPort } from './files'
+import { consumeRateLimit, rateCaller } from './rateLimit'
 import { localWechat, type WechatPort } from './wechat'
 
 type Input<F extends FunctionName, A extends ActionName<F>> = z.output<(typeof API)[F][A] & z.ZodType>
@@ -31,7 +33,18 @@ export const eventSchema = z.object({ action: z.string().min(1).max(40), data: z
  * passes its recording port and emulated storage. Absent ports (direct calls
  * in tests) fall back to a local WeChat port and no storage.
  */
-export type Invocation = { db: Db; openId: string | null; now?: () => Date; wechat?: WechatPort; files?: FilesPort; publicUrl?: string }
+export type Invocation = {
+  db: Db
+  openId: string | null
+  now?: () => Date
+  wechat?: WechatPort
+  files?: FilesPort
+  publicUrl?: string
+  /** the caller's address when the platform gives one (HTTP calls): keys anonymous callers' rate limits */
+  clientIp?: string
+  /** false: no rate limits (only the local runtime sets it, for benchmarks) */
+  rateLimits?: boolean
+}
 
 let fallbackWechat: WechatPort | undefined
 
@@ -51,10 +64,17 @@ export function createFunction<F extends FunctionName>(name: F, handlers: Handle
       const parsed = schemas[ev.data.action].safeParse(ev.data.data ?? {})
       if (!parsed.success) throw new AppError('VALIDATION', describeZodError(parsed.error), parsed.error.issues)
       if (hasControlChars(parsed.data)) throw new AppError('VALIDATION', '输入里有无法识别的字符（如控制字符），请检查后重新输入')
+      const now = inv.now ?? (() => new Date())
+      // per-caller limits (RATE_LIMITS), counted before the service writes anything; anonymous
+      // calls of signed-in actions are left to the service, which refuses them
+      const limit = RATE_LIMITS[`${name}.${ev.data.action}`]
+      if (limit && inv.rateLimits !== false && (inv.openId || limit.anonymous) && (limit.counts?.(parsed.data) ?? true)) {
+        await consumeRateLimit(inv.db, `${name}.${ev.data.action}`, rateCaller(inv.openId, inv.clientIp), limit, now())
+      }
       const deps: Deps = {
         db: inv.db,
         openId: inv.openId,
-        now: inv.now ?? (() => new Date()),
+        now,
         caller: lazyCaller(inv.db, inv.openId),
         wechat: inv.wechat ?? (fallbackWechat ??= localWechat()),
         files: inv.files ?? noFiles,

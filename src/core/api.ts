@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { gridCodeSchema } from './grid'
+import { auditListInput, type AuditEntryView } from './audit'
 import { cursorMsSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from './schemas'
 
 /**
@@ -226,6 +227,8 @@ export const API = {
     revoke: grantInput,
     /** staff holding roles at the node or below */
     staff: staffListInput,
+    /** the county administrator: the audit trail of role grants and tree edits, newest first */
+    audit: auditListInput,
   },
   volunteer: {
     /** any signed-in villager applies; pending until staff decide */
@@ -790,7 +793,7 @@ export type ActionOutput = {
   }
   showcase: { create: ShowcaseView; mine: ShowcaseView[]; feed: ShowcaseView[] }
   inbox: { inbox: InboxView; readInbox: { updated: number; unread: number } }
-  user: { me: MeView; search: UserOption[]; grant: StaffView; revoke: { removed: boolean }; staff: StaffView[] }
+  user: { me: MeView; search: UserOption[]; grant: StaffView; revoke: { removed: boolean }; staff: StaffView[]; audit: AuditEntryView[] }
   volunteer: {
     register: VolunteerView
     mine: VolunteerView | null

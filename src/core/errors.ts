@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   | 'CONFLICT'
   | 'UNKNOWN_ACTION'
+  | 'RATE_LIMITED'
   | 'INTERNAL'
 
 export class AppError extends Error {

@@ -15,10 +15,13 @@ export type TestRuntime = Runtime & {
   fail: (fn: string, action: string, data: unknown, openId: string | null, at?: Date) => Promise<{ code: string; message: string }>
 }
 
-/** A fresh local runtime on a random port with its own data dir, seeded with the demo county. */
-export async function startTestRuntime(opts: { h5Dir?: string } = {}): Promise<TestRuntime> {
+/**
+ * A fresh local runtime on a random port with its own data dir, seeded with the demo county.
+ * Rate limits are on; `rateLimits: false` for suites where one demo villager places dozens of orders.
+ */
+export async function startTestRuntime(opts: { h5Dir?: string; rateLimits?: boolean } = {}): Promise<TestRuntime> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xf-test-'))
-  const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS, h5Dir: opts.h5Dir })
+  const rt = await startRuntime({ dataDir, accounts: DEMO_ACCOUNTS, h5Dir: opts.h5Dir, rateLimits: opts.rateLimits })
   await seed(rt.emulator, 'demo')
   const close = rt.close
   const call = (fn: string, action: string, data: unknown, openId: string | null, at?: Date) =>

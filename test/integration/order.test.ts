@@ -10,7 +10,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' }
 
 let rt: TestRuntime
 beforeAll(async () => {
-  rt = await startTestRuntime()
+  rt = await startTestRuntime({ rateLimits: false }) // one demo villager places dozens of orders here
 })
 afterAll(() => rt.close())
 beforeEach(() => clearCatalogueCache())

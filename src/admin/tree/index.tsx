@@ -284,6 +284,15 @@ export default function TreePage() {
                   <Text className='xf-cell__arrow'>›</Text>
                 </View>
               )}
+              {node && node.parentId === null && data.canEdit && (
+                <View id='link-audit' className='xf-cell' hoverClass='xf-pressed' onClick={() => go('/admin/audit/index')}>
+                  <View className='xf-cell__main'>
+                    <View className='xf-cell__title'>操作记录</View>
+                    <View className='xf-cell__desc'>谁在何时任命、撤销人员或调整网格</View>
+                  </View>
+                  <Text className='xf-cell__arrow'>›</Text>
+                </View>
+              )}
               {node && (
                 <View id='link-staff' className='xf-cell' hoverClass='xf-pressed' onClick={() => go(`/admin/staff/index?${query({ id: node.id })}`)}>
                   <View className='xf-cell__main'>
