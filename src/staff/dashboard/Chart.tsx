@@ -34,20 +34,20 @@ function DomChart({ id, option, height, label }: Props) {
     if (!el) return
     let c: echarts.ECharts | null = null
     // a page still off screen (the router's transition) has no size yet: start once it has one
-    const fit = () => {
+    const fitToBox = () => {
       if (!c && el.clientWidth > 0 && el.clientHeight > 0) {
         c = echarts.init(el, null, { renderer: 'canvas' })
         c.setOption(latest.current)
         chart.current = c
       } else c?.resize()
     }
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(fit)
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(fitToBox)
     observer?.observe(el)
-    window.addEventListener('resize', fit)
-    fit()
+    window.addEventListener('resize', fitToBox)
+    fitToBox()
     return () => {
       observer?.disconnect()
-      window.removeEventListener('resize', fit)
+      window.removeEventListener('resize', fitToBox)
       c?.dispose()
       chart.current = null
     }
