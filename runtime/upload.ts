@@ -4,8 +4,7 @@
 // `cloudPath`. The answer carries the same cloud:// fileID the SDK path yields.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { checkCloudPath, sniffImage, type Storage } from './emulator/storage'
-import { EmulatorError } from './emulator/errors'
+import { checkCloudPath, EmulatorError, sniffImage, type Storage } from '../emulator'
 import { sendJson } from './http'
 import { uploadPrefix } from '../cloudfunctions/shared/files'
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { Emulator } from '../runtime/emulator'
+import { Emulator } from '../emulator'
 import { bootstrap } from '../runtime/server'
 import { seed, type Scale } from '../runtime/seed'
 

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { EJSON } from 'bson'
 import tcb from '@cloudbase/node-sdk'
-import { Emulator } from '../../runtime/emulator'
+import { Emulator } from '../../emulator'
 
 // Without this the SDK probes the Tencent Cloud metadata service (two 30 ms
 // timeouts) before every request to find out whether it runs in the cloud.
@@ -568,7 +568,7 @@ describe('stats and bulk API', () => {
 describe('durability', () => {
   const CHILD = `
 import http from 'node:http'
-import { Emulator } from ${JSON.stringify(path.join(ROOT, 'runtime', 'emulator'))}
+import { Emulator } from ${JSON.stringify(path.join(ROOT, 'emulator'))}
 async function main() {
   const emu = await Emulator.open({ dataDir: process.argv[2] })
   const server = http.createServer((req, res) => void emu.httpHandler(req, res))

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { linesOf } from '../../runtime/emulator/store'
+import { linesOf } from '../../emulator/store'
 
 describe('reading a log line by line', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xf-lines-'))

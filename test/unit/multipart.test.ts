@@ -1,6 +1,6 @@
-// The H5 upload's multipart parser and image sniffing (runtime/upload.ts, runtime/emulator/storage.ts).
+// The H5 upload's multipart parser and image sniffing (runtime/upload.ts, emulator/storage.ts).
 import { parseMultipart } from '../../runtime/upload'
-import { checkCloudPath, sniffImage } from '../../runtime/emulator/storage'
+import { checkCloudPath, sniffImage } from '../../emulator/storage'
 
 const CT = 'multipart/form-data; boundary=----WebKitFormBoundaryAbC123'
 const B = '------WebKitFormBoundaryAbC123'

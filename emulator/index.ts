@@ -24,6 +24,7 @@ export type { IndexSpec, IndexKey } from './indexes'
 export type { Doc, DocId } from './codec'
 export { EmulatorError, ErrorCode } from './errors'
 export { Storage, sniffImage, checkCloudPath, MAX_URLS_PER_CALL, type ImageType } from './storage'
+export { planCandidates } from './planner'
 
 export type EmulatorOptions = {
   /** Directory holding the data (created if missing; one process at a time). */
@@ -108,6 +109,21 @@ export class Emulator {
       if (e instanceof EmulatorError) return { requestId, code: e.code, message: e.message }
       return { requestId, code: ErrorCode.SYS_ERR, message: `internal error: ${(e as Error)?.message ?? String(e)}` }
     }
+  }
+
+  /**
+   * Everything the SDK sends, as one node:http listener: POST /tcb (database and storage
+   * actions), PUT /cos/<path> (upload leg), GET|HEAD /files/<path> (download URLs). Anything
+   * else answers 404. A host application can instead route these three itself.
+   */
+  async requestListener(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const pathname = (req.url ?? '/').split('?')[0]
+    if (req.method === 'POST' && pathname.startsWith('/tcb')) return this.httpHandler(req, res)
+    if (req.method === 'PUT' && pathname.startsWith('/cos/')) return this.storage.handleCosPut(req, res)
+    if ((req.method === 'GET' || req.method === 'HEAD') && pathname.startsWith('/files/')) return this.storage.handleFileGet(req, res)
+    req.resume()
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+    res.end(JSON.stringify({ code: ErrorCode.INVALID_ACTION, message: `not an emulator route: ${req.method} ${pathname}` }))
   }
 
   /** node:http handler: reads a JSON body, answers JSON (always HTTP 200, errors in the body, as the SDK expects). */
