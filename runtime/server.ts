@@ -141,7 +141,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         const a = await HTTP_FUNCTIONS.open311({ method: req.method, path: pathname, query: queryParams(q < 0 ? '' : url.slice(q + 1)) }, { db: db!, ...(clock ? { now: clock } : {}) })
         return sendJson(res, a.status, a.body)
       }
-      if (req.method === 'GET' || req.method === 'HEAD') return await serveStatic(h5Dir, url, res)
+      if (req.method === 'GET' || req.method === 'HEAD') return await serveStatic(h5Dir, url, res, req.headers['accept-encoding'])
       sendJson(res, 405, { error: 'method not allowed' })
     } catch (e) {
       const status = (e as { status?: number }).status ?? 500
