@@ -45,7 +45,10 @@ async function main() {
     console.log(`CloudBase emulator on ${publicUrl} (data: ${emulator.dataDir}; collections: ${emulator.listCollections().join(', ') || 'none'})`)
     console.log(`point the SDK at it: tcb.init({ env: '${values.env}', secretId: 'local', secretKey: 'local', serviceUrl: '${publicUrl}/tcb' })`)
   })
-  const stop = () => server.close(() => void emulator.close().then(() => process.exit(0)))
+  const stop = () => {
+    server.close(() => void emulator.close().then(() => process.exit(0)))
+    server.closeIdleConnections() // keep-alive sockets would hold close() for seconds
+  }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }

@@ -4,6 +4,8 @@
 import { Aggregator, Context, ProcessingMode, Query, update as mingoUpdate } from 'mingo'
 import { deepClone, encodeStored, type Doc } from './codec'
 import { EmulatorError, ErrorCode, fromEngineError, invalidParam } from './errors'
+import { metresTo, parseGeoNearStage, parseNear, withinRange, type NearSpec } from './geo'
+import { expressionOverrides, queryOverrides, rejectUnsupported } from './operators'
 import { planCandidates } from './planner'
 import type { Collection, Entry } from './store'
 
@@ -26,6 +28,7 @@ const mingoUtil = require('mingo/util') as {
   /** The path resolver mingo's $sort reads sort keys with. */
   resolve(obj: object, selector: string): unknown
 }
+const GEO_INDEX = '2dsphere'
 
 /** Update operators CloudBase offers (db.command.set/remove/inc/mul/push/pull/pullAll/pop/shift/unshift/addToSet/rename/max/min/bit). */
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$pop', '$addToSet', '$bit'])
@@ -52,15 +55,19 @@ const withClonedJoin =
 
 const context = Context.init({
   accumulator: accumulatorOps,
-  expression: expressionOps,
+  expression: { ...expressionOps, ...expressionOverrides } as ContextOps['expression'],
   pipeline: {
     ...pipelineOps,
+    // aggregate() runs a leading $geoNear itself (it needs the collection's geo index).
+    $geoNear: () => {
+      throw invalidParam('$geoNear is only valid as the first stage of a pipeline')
+    },
     $lookup: withClonedJoin(pipelineOps.$lookup, (e) => String(e.as)),
     $graphLookup: withClonedJoin(pipelineOps.$graphLookup, (e) => String(e.as)),
     $unionWith: withClonedJoin(pipelineOps.$unionWith, () => null),
   },
   projection: projectionOps,
-  query: queryOps,
+  query: { ...queryOps, ...queryOverrides } as ContextOps['query'],
   window: windowOps,
 })
 
@@ -76,6 +83,7 @@ export type SortSpec = Record<string, 1 | -1>
 
 /** Compile a filter (throws a client error for unknown operators). */
 export function compileFilter(filter: Filter): Query {
+  rejectUnsupported(filter)
   try {
     return new Query(filter, baseOptions)
   } catch (e) {
@@ -96,6 +104,7 @@ export function matches(doc: Doc, filter: Filter): boolean {
 /** Entries of `coll` matching `filter`, in natural order, at most `max`. */
 export function matchEntries(coll: Collection, filter: Filter, max = Infinity): Array<[string, Entry]> {
   const query = compileFilter(filter)
+  nearClause(coll, filter)
   const out: Array<[string, Entry]> = []
   const test = (e: Entry) => {
     try {
@@ -128,6 +137,58 @@ function candidateDocs(coll: Collection, filter: Filter): Doc[] {
   let i = 0
   for (const e of coll.docs.values()) out[i++] = e.doc
   return out
+}
+
+// ---------------------------------------------------------------------------
+// Geo: geoNear needs a geo index (the cloud refuses it without one) and orders by distance.
+
+type Near = { field: string; spec: NearSpec }
+
+function geoIndexFields(coll: Collection): string[] {
+  return coll.indexes.flatMap((ix) => ix.spec.keys.filter((k) => k.dir === GEO_INDEX).map((k) => k.field))
+}
+
+/** The filter's top-level `{ field: { $nearSphere } }` (where MongoDB allows it), after checking its geo index. */
+function nearClause(coll: Collection, filter: Filter): Near | null {
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field.startsWith('$') || cond === null || typeof cond !== 'object' || !('$nearSphere' in cond)) continue
+    if (!geoIndexFields(coll).includes(field))
+      throw invalidParam(`geoNear on ${coll.name}.${field} needs a geo index: declare { field: '${field}', dir: '${GEO_INDEX}' }`)
+    return { field, spec: parseNear((cond as Doc).$nearSphere) }
+  }
+  return null
+}
+
+function sortByDistance(docs: Doc[], near: Near): Doc[] {
+  const dist = new Map(docs.map((d) => [d, metresTo(near.spec.point, mingoUtil.resolve(d, near.field)) ?? Infinity]))
+  return [...docs].sort((a, b) => dist.get(a)! - dist.get(b)!)
+}
+
+/**
+ * The documents a leading $geoNear stage hands on: within range of `near` on
+ * the geo-indexed field (or `key`), nearest first, each a copy carrying its
+ * distance in metres (times distanceMultiplier) in `distanceField`.
+ */
+function geoNearInput(coll: Collection, stage: unknown): Doc[] {
+  const opts = parseGeoNearStage(stage)
+  const fields = geoIndexFields(coll)
+  const key = opts.key ?? (fields.length === 1 ? fields[0] : undefined)
+  if (!key || !fields.includes(key))
+    throw invalidParam(`$geoNear on ${coll.name} needs exactly one geo index (dir '${GEO_INDEX}') or a key naming one`)
+  const docs = opts.query ? matchEntries(coll, opts.query).map(([, e]) => e.doc) : candidateDocs(coll, {})
+  const hits: Array<{ doc: Doc; d: number }> = []
+  for (const doc of docs) {
+    const d = metresTo(opts.point, mingoUtil.resolve(doc, key))
+    if (withinRange(d, opts)) hits.push({ doc, d })
+  }
+  hits.sort((a, b) => a.d - b.d)
+  return hits.map(({ doc, d }) => {
+    const out = deepClone(doc)
+    const set: Doc = { [opts.distanceField]: d * opts.multiplier }
+    if (opts.includeLocs) set[opts.includeLocs] = deepClone(mingoUtil.resolve(doc, key))
+    mingoUpdate(out, { $set: set } as Parameters<typeof mingoUpdate>[1])
+    return out
+  })
 }
 
 export type FindOptions = { order?: SortSpec; skip?: number; limit?: number; projection?: Doc }
@@ -173,9 +234,11 @@ function sortDocs(docs: Doc[], order: SortSpec): Doc[] {
 /** where().orderBy().skip().limit().field().get(): references to stored documents unless projected. */
 export function find(coll: Collection, filter: Filter, opts: FindOptions): Doc[] {
   const query = compileFilter(filter)
+  const near = nearClause(coll, filter)
   const skip = opts.skip ?? 0
   const end = opts.limit === undefined ? Infinity : skip + opts.limit
-  const sorted = !!opts.order && Object.keys(opts.order).length > 0
+  const ordered = !!opts.order && Object.keys(opts.order).length > 0
+  const sorted = ordered || near !== null
   try {
     let docs: Doc[] = []
     for (const doc of candidateDocs(coll, filter)) {
@@ -183,7 +246,9 @@ export function find(coll: Collection, filter: Filter, opts: FindOptions): Doc[]
       docs.push(doc)
       if (!sorted && docs.length >= end) break
     }
-    if (sorted) docs = sortDocs(docs, opts.order!)
+    // geoNear answers nearest first unless the caller orders explicitly (as MongoDB's $nearSphere does).
+    if (ordered) docs = sortDocs(docs, opts.order!)
+    else if (near) docs = sortByDistance(docs, near)
     docs = docs.slice(skip, end)
     if (opts.projection && Object.keys(opts.projection).length) docs = new Query({}, baseOptions).find<Doc>(docs, opts.projection).all()
     return docs
@@ -300,10 +365,14 @@ export function aggregate(coll: Collection, pipeline: Stage[], resolve: (name: s
     if (keys.length !== 1) throw invalidParam(`an aggregation stage must have exactly one operator, got ${keys.join(',') || 'none'}`)
     if (FORBIDDEN_STAGES.has(keys[0])) throw new EmulatorError(ErrorCode.INVALID_PARAM, `unsupported aggregation stage ${keys[0]}`)
   }
+  rejectUnsupported(pipeline)
   let input: Doc[]
   let rest = pipeline
   const first = pipeline[0]
-  if (first && '$match' in first && first.$match && typeof first.$match === 'object') {
+  if (first && '$geoNear' in first) {
+    input = geoNearInput(coll, first.$geoNear)
+    rest = pipeline.slice(1)
+  } else if (first && '$match' in first && first.$match && typeof first.$match === 'object') {
     input = matchEntries(coll, first.$match as Filter).map(([, e]) => e.doc)
     rest = pipeline.slice(1)
   } else input = candidateDocs(coll, {})

@@ -17,7 +17,7 @@ import { EmulatorError, ErrorCode } from './errors'
 import type { IndexSpec } from './indexes'
 import { Protocol, type Params } from './protocol'
 import { Storage } from './storage'
-import { Store, type WriteOp } from './store'
+import { retryWhileBlocked, Store, type WriteOp } from './store'
 import { TransactionManager } from './transactions'
 
 export type { IndexSpec, IndexKey } from './indexes'
@@ -31,7 +31,7 @@ export type EmulatorOptions = {
   dataDir: string
   /** Transactions must finish within this time (default 30 s, like the cloud). */
   transactionTimeoutMs?: number
-  /** Compaction at open: when the log holds at least this many operations (default 1000)... */
+  /** Compaction (at open and while running): when the log holds at least this many operations (default 1000)... */
   compactMinOps?: number
   /** ...and more than this many times the number of live documents (default 2). */
   compactRatio?: number
@@ -101,7 +101,8 @@ export class Emulator {
     this.counts.total++
     this.counts.byAction[action] = (this.counts.byAction[action] ?? 0) + 1
     try {
-      const { data, top } = await this.protocol.dispatch(action, params)
+      // a write to a document locked by a transaction waits for the lock, then runs again
+      const { data, top } = await retryWhileBlocked(() => this.protocol.dispatch(action, params))
       const res: EmulatorResponse = { requestId, ...top }
       if (data !== undefined) res.data = data
       return res
@@ -178,7 +179,7 @@ export class Emulator {
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new EmulatorError(ErrorCode.INVALID_PARAM, 'documents must be objects')
       return { op: 'insert', coll: collection, doc: '_id' in doc ? doc : { _id: newDocId(), ...doc } }
     })
-    await this.store.write(ops)
+    await retryWhileBlocked(() => this.store.write(ops))
     return ops.map((o) => (o as { doc: Doc }).doc._id as DocId)
   }
 

@@ -5,7 +5,11 @@
 import { valueKey, type Doc } from './codec'
 import { EmulatorError, ErrorCode } from './errors'
 
-export type IndexKey = { field: string; dir: 1 | -1 }
+/**
+ * An index key: ascending (1), descending (-1), or a geo index ('2dsphere'),
+ * which the cloud requires for geoNear and which geoNear checks for here.
+ */
+export type IndexKey = { field: string; dir: 1 | -1 | '2dsphere' }
 export type IndexSpec = { name: string; keys: IndexKey[]; unique?: boolean }
 
 /**
@@ -183,6 +187,6 @@ export function validateIndexSpec(spec: IndexSpec): void {
   for (const k of spec.keys) {
     if (typeof k.field !== 'string' || !k.field || k.field.startsWith('$'))
       throw new Error(`index ${spec.name}: invalid field ${String(k.field)}`)
-    if (k.dir !== 1 && k.dir !== -1) throw new Error(`index ${spec.name}: dir must be 1 or -1`)
+    if (k.dir !== 1 && k.dir !== -1 && k.dir !== '2dsphere') throw new Error(`index ${spec.name}: dir must be 1, -1 or '2dsphere'`)
   }
 }

@@ -35,6 +35,18 @@ function parseFilter(p: Params, now: number): engine.Filter {
   return parseWireObject(p.query, 'query', now)
 }
 
+/**
+ * The filter of a write. Collection.update() without where() sends no query at
+ * all; CloudBase wants a condition for batch writes (like remove(), update()
+ * comes after where()), so that is refused rather than rewriting the whole
+ * collection. where({}) is the explicit "every document".
+ */
+function requireWriteFilter(p: Params, now: number): engine.Filter {
+  if (p.query === undefined || p.query === null || p.query === '')
+    throw invalidParam('update needs a query condition: call where() before update() (where({}) updates every document)')
+  return parseFilter(p, now)
+}
+
 function parseProjection(p: Params, now: number): Doc | undefined {
   if (p.projection === undefined || p.projection === null || p.projection === '') return undefined
   return parseWireObject(p.projection, 'projection', now)
@@ -188,7 +200,7 @@ export class Protocol {
   private async modifyDocument(p: Params): Promise<Answer> {
     const now = Date.now()
     const coll = this.store.require(collectionName(p))
-    const filter = parseFilter(p, now)
+    const filter = requireWriteFilter(p, now)
     const update = parseWireObject(p.data, 'data', now)
     const merge = p.merge !== false
     const upsert = p.upsert === true
@@ -196,6 +208,10 @@ export class Protocol {
     if (merge) engine.validateOperatorUpdate(update)
     else engine.validateReplacement(update)
     const apply = (doc: Doc) => (merge ? engine.applyUpdate(doc, update) : engine.applyReplacement(doc, update))
+    // `updated` per the cloud: an update counts the documents it changed (MongoDB's
+    // nModified: same values -> 0), a set() counts the document it found ("1 if
+    // the _id exists", even when the data is the same).
+    const counts = (changed: boolean) => (merge ? changed : true)
 
     const tx = this.tx(p)
     if (tx) {
@@ -203,7 +219,7 @@ export class Protocol {
       if (cur && engine.matches(cur, filter)) {
         const r = apply(cur)
         if (r.changed) this.txm.put(tx, coll.name, r.doc)
-        return { data: { updated: r.changed ? 1 : 0 } }
+        return { data: { updated: counts(r.changed) ? 1 : 0 } }
       }
       if (!upsert) return { data: { updated: 0 } }
       const doc = upsertDoc(filter, update, merge)
@@ -213,9 +229,11 @@ export class Protocol {
 
     const matched = engine.matchEntries(coll, filter, multi ? Infinity : 1)
     const ops: WriteOp[] = []
+    let updated = 0
     for (const [, e] of matched) {
       const r = apply(e.doc)
       if (r.changed) ops.push({ op: 'put', coll: coll.name, doc: r.doc })
+      if (counts(r.changed)) updated++
     }
     let upsertId: unknown
     if (matched.length === 0 && upsert) {
@@ -224,7 +242,7 @@ export class Protocol {
       upsertId = doc._id
     }
     await this.store.write(ops)
-    const data: Doc = { updated: ops.length - (upsertId === undefined ? 0 : 1) }
+    const data: Doc = { updated }
     if (upsertId !== undefined) data.upsert_id = upsertId
     return { data }
   }
@@ -232,16 +250,17 @@ export class Protocol {
   private async modifyAndReturnDoc(p: Params): Promise<Answer> {
     const now = Date.now()
     const coll = this.store.require(collectionName(p))
-    const filter = parseFilter(p, now)
+    const filter = requireWriteFilter(p, now)
     const update = parseWireObject(p.data, 'data', now)
     engine.validateOperatorUpdate(update)
+    // findAndModify has no "modified" count: a matched document reports 1.
     const tx = this.tx(p)
     if (tx) {
       const cur = this.txm.read(tx, coll.name, singleDocId(filter))
       if (!cur || !engine.matches(cur, filter)) return { data: { updated: 0, doc: null } }
       const r = engine.applyUpdate(cur, update)
       if (r.changed) this.txm.put(tx, coll.name, r.doc)
-      return { data: { updated: r.changed ? 1 : 0, doc: toWire(r.doc) } }
+      return { data: { updated: 1, doc: toWire(r.doc) } }
     }
     const [hit] = engine.matchEntries(coll, filter, 1)
     if (!hit) {
@@ -250,7 +269,7 @@ export class Protocol {
     }
     const r = engine.applyUpdate(hit[1].doc, update)
     await this.store.write(r.changed ? [{ op: 'put', coll: coll.name, doc: r.doc }] : [])
-    return { data: { updated: r.changed ? 1 : 0, doc: toWire(r.doc) } }
+    return { data: { updated: 1, doc: toWire(r.doc) } }
   }
 
   private async removeDocument(p: Params): Promise<Answer> {

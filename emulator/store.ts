@@ -4,9 +4,16 @@
 // writes when the log has grown much bigger than the live data.
 //
 // Files in the data directory:
-//   snapshot.jsonl  batches that recreate the state at the last compaction
-//   wal.jsonl       batches appended since (a torn last line is dropped on open)
-//   LOCK            pid of the process that has the directory open
+//   snapshot.jsonl      batches that recreate the state at the last compaction; its
+//                       first line may name the log that follows it ({"b":[],"next":ID})
+//   wal.jsonl           batches appended since (a torn last line is dropped on open)
+//   wal-ID.jsonl        the next log, while a compaction is running (see rotate())
+//   snapshot.jsonl.tmp  a snapshot being written (deleted on open)
+//   LOCK                pid of the process that has the directory open
+//
+// Stored documents are never modified in place (updates build new objects), so
+// a compaction and open transactions may keep references to them.
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { decodeStored, encodeStored, valueKey, type Doc, type DocId } from './codec'
@@ -18,8 +25,6 @@ export type Entry = {
   doc: Doc
   /** insertion order (natural order of the collection) */
   seq: number
-  /** store-wide write counter at the last change, for transaction conflict checks */
-  version: number
 }
 
 /** One change inside an atomic batch. */
@@ -34,7 +39,43 @@ type LogOp =
   | { o: 'i'; c: string; i: IndexSpec[] }
   | { o: 'p'; c: string; d: Doc }
   | { o: 'd'; c: string; k: DocId }
-type LogLine = { b: LogOp[] }
+type LogLine = { b: LogOp[]; next?: string }
+
+/**
+ * Thrown (before anything changes) by a write to a document an open transaction
+ * has locked: the caller waits for `until`, then computes and tries its write again.
+ */
+export class WriteBlocked extends Error {
+  readonly until: Promise<void>
+
+  constructor(until: Promise<void>) {
+    super('the document is locked by an open transaction')
+    this.until = until
+  }
+}
+
+/** Run `attempt` until it is no longer blocked by a transaction's lock. */
+export async function retryWhileBlocked<T>(attempt: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt()
+    } catch (e) {
+      if (!(e instanceof WriteBlocked)) throw e
+      await e.until
+    }
+  }
+}
+
+/** What the transaction manager needs from every write. */
+export type TransactionHooks = {
+  /** null if a write to this document may go ahead, else when to try again */
+  blocked(coll: string, key: string): Promise<void> | null
+  /** after a batch is applied: each changed document's previous content (null: it did not exist) */
+  changed(coll: string, key: string, prev: Doc | null): void
+}
+
+/** A consistent copy of the state for a snapshot (documents by reference). */
+type StateCopy = Array<{ name: string; specs: IndexSpec[]; docs: Doc[] }>
 
 export const idKey = (id: unknown): string => valueKey(id)
 
@@ -91,10 +132,10 @@ export class Collection {
   }
 
   /** Insert or replace without checks (checks happen before; replay trusts the log). */
-  putUnchecked(key: string, doc: Doc, seq: () => number, version: number): Entry | undefined {
+  putUnchecked(key: string, doc: Doc, seq: () => number): Entry | undefined {
     const prev = this.docs.get(key)
     if (prev) for (const ix of this.indexes) ix.remove(key, prev.doc)
-    const entry: Entry = { doc, seq: prev ? prev.seq : seq(), version }
+    const entry: Entry = { doc, seq: prev ? prev.seq : seq() }
     this.docs.set(key, entry)
     for (const ix of this.indexes) ix.add(key, doc)
     return prev
@@ -121,11 +162,15 @@ export class Collection {
 
 export type StoreOptions = {
   dataDir: string
-  /** Compact at open when the log holds more than this many operations... (default 1000) */
+  /** Compact (at open, and while running) when the log holds at least this many operations... (default 1000) */
   compactMinOps?: number
   /** ...and more than this many times the number of live documents (default 2). */
   compactRatio?: number
 }
+
+const STRAY_LOG = /^wal-([0-9a-f]+)\.jsonl$/
+const DOCS_PER_LINE = 1000
+const SNAPSHOT_WRITE_BYTES = 4 * 1024 * 1024
 
 const openDirs = new Set<string>()
 
@@ -152,37 +197,49 @@ export class Store {
   private readonly collections = new Map<string, Collection>()
   private wal!: WriteAheadLog
   private seqCounter = 0
-  private versionCounter = 0
-  /** id versions of deleted documents, kept while transactions may need them */
-  private tombstones: Map<string, number> | null = null
+  private hooks: TransactionHooks | null = null
   private readonly lockPath: string
   private readonly snapshotPath: string
   private readonly walPath: string
+  private readonly compactMinOps: number
+  private readonly compactRatio: number
   private closed = false
-  /** number of operations in the current log file (for the compaction heuristic) */
+  /** number of operations in the current log (for the compaction heuristic) */
   private walOps = 0
+  /** the compaction in progress */
+  private compacting: Promise<void> | null = null
+  /** after a failed compaction, the log size at which to try again */
+  private retryCompactionAt = 0
 
   private constructor(opts: StoreOptions) {
     this.dataDir = path.resolve(opts.dataDir)
     this.lockPath = path.join(this.dataDir, 'LOCK')
     this.snapshotPath = path.join(this.dataDir, 'snapshot.jsonl')
     this.walPath = path.join(this.dataDir, 'wal.jsonl')
+    this.compactMinOps = opts.compactMinOps ?? 1000
+    this.compactRatio = opts.compactRatio ?? 2
   }
 
-  /** Open (creating if needed) a data directory: replay snapshot and log, compact if worthwhile. */
+  /**
+   * Open (creating if needed) a data directory: replay the snapshot and the log(s) that
+   * follow it, finish or redo a compaction a crash interrupted, compact if worthwhile.
+   */
   static open(opts: StoreOptions): Store {
     const store = new Store(opts)
     fs.mkdirSync(store.dataDir, { recursive: true })
     store.lock()
     try {
+      fs.rmSync(store.snapshotPath + '.tmp', { force: true })
+      const next = store.snapshotNext()
       store.replayFile(store.snapshotPath, false)
-      store.walOps = store.replayFile(store.walPath, true)
-      const live = store.liveDocs()
-      if (store.walOps >= (opts.compactMinOps ?? 1000) && store.walOps > (opts.compactRatio ?? 2) * live) {
-        store.writeSnapshot()
-        fs.truncateSync(store.walPath, 0)
-        store.walOps = 0
-      }
+      const strays = store.strayLogs()
+      // A snapshot naming a log that still exists was installed by a compaction that
+      // crashed before renaming that log to wal.jsonl: wal.jsonl (and any other log) is
+      // already in the snapshot. Otherwise wal.jsonl follows the snapshot, then the log a
+      // crashed compaction had started (it began where wal.jsonl ended).
+      const logs = next !== undefined && strays.includes(store.logPath(next)) ? [store.logPath(next)] : [store.walPath, ...strays]
+      for (const file of logs) store.walOps += store.replayFile(file, true)
+      if (strays.length > 0 || store.worthCompacting()) store.compactAtOpen()
       const created = !fs.existsSync(store.walPath)
       store.wal = new WriteAheadLog(store.walPath)
       if (created) fsyncDir(store.dataDir) // make the new log file's directory entry durable
@@ -218,7 +275,7 @@ export class Store {
   }
 
   // -------------------------------------------------------------------------
-  // Replay and compaction
+  // Replay
 
   /**
    * Apply every batch of a file; returns the number of operations. The file is read in
@@ -259,7 +316,7 @@ export class Store {
         this.mustGet(op.c).setIndexes(op.i, true)
         return
       case 'p':
-        this.mustGet(op.c).putUnchecked(idKey(op.d._id), op.d, () => ++this.seqCounter, ++this.versionCounter)
+        this.mustGet(op.c).putUnchecked(idKey(op.d._id), op.d, () => ++this.seqCounter)
         return
       case 'd':
         this.mustGet(op.c).deleteUnchecked(idKey(op.k))
@@ -275,49 +332,169 @@ export class Store {
     return c
   }
 
-  private liveDocs(): number {
-    let n = 0
-    for (const c of this.collections.values()) n += c.docs.size
-    return n
+  /** The log the snapshot names as its successor, if any (its first line). */
+  private snapshotNext(): string | undefined {
+    if (!fs.existsSync(this.snapshotPath)) return undefined
+    for (const { raw, complete } of linesOf(this.snapshotPath)) {
+      if (!complete) return undefined
+      try {
+        const next = decodeStored<LogLine>(raw).next
+        return typeof next === 'string' ? next : undefined
+      } catch {
+        return undefined
+      }
+    }
+    return undefined
   }
 
-  /** Write the whole state to snapshot.jsonl atomically (temp file, fsync, rename, fsync dir). */
-  private writeSnapshot(): void {
-    const tmp = this.snapshotPath + '.tmp'
-    const fd = fs.openSync(tmp, 'w')
-    try {
-      const write = (line: LogLine) => fs.writeSync(fd, encodeStored(line) + '\n')
-      const colls = [...this.collections.values()]
-      write({ b: colls.map((c): LogOp => ({ o: 'c', c: c.name, i: c.specs })) })
-      const CHUNK = 1000
-      for (const c of colls) {
-        let batch: LogOp[] = []
-        for (const e of c.docs.values()) {
-          batch.push({ o: 'p', c: c.name, d: e.doc })
-          if (batch.length === CHUNK) {
-            write({ b: batch })
-            batch = []
-          }
-        }
-        if (batch.length) write({ b: batch })
+  private logPath(id: string): string {
+    return path.join(this.dataDir, `wal-${id}.jsonl`)
+  }
+
+  /** Logs left by a compaction that did not finish. */
+  private strayLogs(): string[] {
+    return fs
+      .readdirSync(this.dataDir)
+      .filter((n) => STRAY_LOG.test(n))
+      .map((n) => path.join(this.dataDir, n))
+  }
+
+  // -------------------------------------------------------------------------
+  // Compaction
+  //
+  // A compaction replaces snapshot + wal.jsonl by a new snapshot of the state at a cut
+  // and a new log of the batches after the cut. Every step leaves files that open()
+  // reads back to the same data:
+  //   1. cut: create wal-ID.jsonl (directory fsync'd) and send every later batch there;
+  //      its first flush waits for the old log's last one, so the new log never holds
+  //      a batch whose predecessors could be lost;
+  //   2. write snapshot.jsonl.tmp (first line {"next": ID}), fsync;
+  //      a crash so far: old snapshot + wal.jsonl + wal-ID.jsonl (tmp deleted);
+  //   3. rename it over snapshot.jsonl, fsync the directory (the commit point);
+  //      a crash from here: the snapshot names wal-ID, which exists: replay it alone;
+  //   4. delete other wal-*.jsonl, rename wal-ID.jsonl over wal.jsonl, fsync the directory.
+
+  private worthCompacting(): boolean {
+    let live = 0
+    for (const c of this.collections.values()) live += c.docs.size
+    return this.walOps >= this.compactMinOps && this.walOps > this.compactRatio * live && this.walOps >= this.retryCompactionAt
+  }
+
+  /** The state as it is now: per collection its indexes and document references. */
+  private captureState(): StateCopy {
+    return [...this.collections.values()].map((c) => ({ name: c.name, specs: c.specs, docs: Array.from(c.docs.values(), (e) => e.doc) }))
+  }
+
+  /** The snapshot's lines: its successor's id, the collections, then the documents in batches. */
+  private *snapshotLines(state: StateCopy, next: string): Generator<string> {
+    yield encodeStored({ b: [], next } satisfies LogLine) + '\n'
+    yield encodeStored({ b: state.map((c): LogOp => ({ o: 'c', c: c.name, i: c.specs })) } satisfies LogLine) + '\n'
+    for (const c of state) {
+      for (let i = 0; i < c.docs.length; i += DOCS_PER_LINE) {
+        const b = c.docs.slice(i, i + DOCS_PER_LINE).map((d): LogOp => ({ o: 'p', c: c.name, d }))
+        yield encodeStored({ b } satisfies LogLine) + '\n'
       }
+    }
+  }
+
+  /** Steps 3 and 4: install the snapshot, then make wal-ID the log. */
+  private install(nextLog: string, moveLog: () => void): void {
+    fs.renameSync(this.snapshotPath + '.tmp', this.snapshotPath)
+    fsyncDir(this.dataDir)
+    for (const stray of this.strayLogs()) if (stray !== nextLog) fs.rmSync(stray, { force: true })
+    moveLog()
+    fsyncDir(this.dataDir)
+  }
+
+  /** Compaction while opening (nothing else runs): the same steps, synchronously. */
+  private compactAtOpen(): void {
+    const id = randomBytes(8).toString('hex')
+    const nextLog = this.logPath(id)
+    fs.closeSync(fs.openSync(nextLog, 'w'))
+    fsyncDir(this.dataDir)
+    const fd = fs.openSync(this.snapshotPath + '.tmp', 'w')
+    try {
+      for (const line of this.snapshotLines(this.captureState(), id)) fs.writeSync(fd, line)
       fs.fsyncSync(fd)
     } finally {
       fs.closeSync(fd)
     }
-    fs.renameSync(tmp, this.snapshotPath)
-    fsyncDir(this.dataDir)
+    this.install(nextLog, () => fs.renameSync(nextLog, this.walPath))
+    this.walOps = 0
   }
 
-  /** Rewrite the snapshot from memory and empty the log. */
+  /** Compaction while running: writers wait only for the cut (a copy of the document references). */
+  private async rotate(): Promise<void> {
+    const id = randomBytes(8).toString('hex')
+    const nextLog = this.logPath(id)
+    // 1. The cut, synchronous: no batch can fall between the state copy and the log switch.
+    const old = this.wal
+    const oldClosed = old.close()
+    const wal = new WriteAheadLog(nextLog, { after: oldClosed })
+    fsyncDir(this.dataDir)
+    this.wal = wal
+    this.walOps = 0
+    const state = this.captureState()
+    // 2. The snapshot, written a few megabytes at a time so requests are served meanwhile.
+    const tmp = this.snapshotPath + '.tmp'
+    const fh = await fs.promises.open(tmp, 'w')
+    try {
+      let parts: string[] = []
+      let size = 0
+      for (const line of this.snapshotLines(state, id)) {
+        parts.push(line)
+        size += line.length
+        if (size >= SNAPSHOT_WRITE_BYTES) {
+          await fh.write(parts.join(''))
+          parts = []
+          size = 0
+        }
+      }
+      if (parts.length) await fh.write(parts.join(''))
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    // Everything the snapshot holds must have been acknowledged as durable first.
+    await oldClosed
+    // 3 and 4.
+    this.install(nextLog, () => wal.renameTo(this.walPath))
+  }
+
+  private maybeCompact(): void {
+    if (this.compacting || this.closed || !this.worthCompacting()) return
+    this.compacting = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => (this.closed ? undefined : this.rotate()))
+      .catch((e: Error) => {
+        fs.rmSync(this.snapshotPath + '.tmp', { force: true })
+        this.retryCompactionAt = this.walOps + this.compactMinOps
+        console.error(`emulator: compaction of ${this.dataDir} failed (the data is safe in the logs): ${e.message}`)
+      })
+      .finally(() => {
+        this.compacting = null
+      })
+  }
+
+  /** Compact now: rewrite the snapshot from memory and start an empty log. */
   async compact(): Promise<void> {
     this.assertOpen()
-    do await this.wal.drain()
-    while (!this.wal.idle)
-    // Synchronous from here: no write can interleave, memory equals snapshot + log.
-    this.writeSnapshot()
-    this.wal.truncateSync()
-    this.walOps = 0
+    while (this.compacting) await this.compacting
+    this.assertOpen()
+    const run = this.rotate()
+    this.compacting = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    try {
+      await run
+    } finally {
+      this.compacting = null
+    }
+  }
+
+  /** The size of the current log, in operations (compaction empties it). */
+  get logOps(): number {
+    return this.walOps
   }
 
   // -------------------------------------------------------------------------
@@ -365,33 +542,35 @@ export class Store {
       op = { o: 'i', c: name, i: specs }
     }
     this.walOps++
-    await this.wal.append(encodeStored({ b: [op] }))
+    const durable = this.wal.append(encodeStored({ b: [op] }))
+    this.maybeCompact()
+    await durable
     return true
   }
 
   // -------------------------------------------------------------------------
   // Writes
 
-  /** Current version of a document id (0 if never seen), for optimistic transactions. */
-  versionOf(coll: string, key: string): number {
-    const e = this.collections.get(coll)?.docs.get(key)
-    if (e) return e.version
-    return this.tombstones?.get(coll + '\u0000' + key) ?? 0
-  }
-
-  /** Keep versions of deleted ids while transactions are open (they detect delete conflicts). */
-  setTrackDeletes(on: boolean): void {
-    this.tombstones = on ? (this.tombstones ?? new Map()) : null
+  /** Let the transaction manager lock documents and see committed changes. */
+  setTransactionHooks(hooks: TransactionHooks | null): void {
+    this.hooks = hooks
   }
 
   /**
    * Apply an atomic batch: validated and applied to memory synchronously (all or
    * nothing: a duplicate key undoes the batch and throws), then logged as one
-   * line. The returned promise resolves once the batch is durable.
+   * line. The returned promise resolves once the batch is durable. Throws
+   * WriteBlocked, changing nothing, if a document is locked by a transaction.
    */
   write(ops: WriteOp[]): Promise<void> {
     this.assertOpen()
     if (ops.length === 0) return this.wal.durable()
+    if (this.hooks) {
+      for (const w of ops) {
+        const until = this.hooks.blocked(w.coll, idKey(w.op === 'delete' ? w.id : w.doc._id))
+        if (until) throw new WriteBlocked(until)
+      }
+    }
     const undo: Array<{ coll: Collection; key: string; entry: Entry | undefined }> = []
     const logOps: LogOp[] = []
     try {
@@ -402,7 +581,6 @@ export class Store {
           const prev = coll.deleteUnchecked(key)
           if (!prev) continue
           undo.push({ coll, key, entry: prev })
-          this.tombstones?.set(coll.name + '\u0000' + key, ++this.versionCounter)
           logOps.push({ o: 'd', c: coll.name, k: w.id })
         } else {
           const key = idKey(w.doc._id)
@@ -414,7 +592,7 @@ export class Store {
             )
           }
           coll.checkUnique(key, w.doc)
-          coll.putUnchecked(key, w.doc, () => ++this.seqCounter, ++this.versionCounter)
+          coll.putUnchecked(key, w.doc, () => ++this.seqCounter)
           undo.push({ coll, key, entry: prev })
           logOps.push({ o: 'p', c: coll.name, d: w.doc })
         }
@@ -424,8 +602,11 @@ export class Store {
       throw e
     }
     if (logOps.length === 0) return this.wal.durable()
+    if (this.hooks) for (const u of undo) this.hooks.changed(u.coll.name, u.key, u.entry?.doc ?? null)
     this.walOps += logOps.length
-    return this.wal.append(encodeStored({ b: logOps }))
+    const durable = this.wal.append(encodeStored({ b: logOps }))
+    this.maybeCompact()
+    return durable
   }
 
   /** Resolves once every write applied so far is durable. */
@@ -444,8 +625,12 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await this.wal.close()
-    this.unlock()
+    while (this.compacting) await this.compacting
+    try {
+      await this.wal.close()
+    } finally {
+      this.unlock()
+    }
   }
 }
 

@@ -5,13 +5,20 @@
 // made durable with one fdatasync(); each append's promise resolves only after
 // its line is on disk, so a caller that answers after awaiting it never
 // acknowledges a write that a crash (kill -9, power loss) could lose.
+//
+// A log that takes over from another (compaction's log switch) is given the
+// old log's close() as `after`: it writes nothing before every record of the
+// old one is durable, so a crash can never keep a later batch and lose an
+// earlier one.
 import fs from 'node:fs'
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void }
 
 export class WriteAheadLog {
-  readonly path: string
+  path: string
   private fd: number
+  /** until this settles, nothing is written (the log this one takes over from is still flushing) */
+  private after: Promise<void> | null
   private pending: string[] = []
   private waiters: Waiter[] = []
   private flushing = false
@@ -21,9 +28,22 @@ export class WriteAheadLog {
   private inflight: Promise<void> | null = null
   private closed = false
 
-  constructor(path: string) {
+  constructor(path: string, opts: { after?: Promise<void> } = {}) {
     this.path = path
     this.fd = fs.openSync(path, 'a')
+    this.after = opts.after ?? null
+    if (this.after) {
+      const after = this.after
+      // A failure of the old log is this one's too (memory may hold its lost batches).
+      after.then(
+        () => {
+          if (this.after === after) this.after = null
+        },
+        (e: Error) => {
+          this.failure = this.failure ?? new Error(`write-ahead log failed: ${e.message}`)
+        },
+      )
+    }
   }
 
   /** Append one record (must not contain a newline); resolves once it is durable. */
@@ -40,6 +60,10 @@ export class WriteAheadLog {
   /** Resolves once everything appended so far is durable (immediately when idle). */
   durable(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
+    if (this.after) {
+      const after = this.after
+      return after.then(() => this.durable())
+    }
     if (this.pending.length === 0 && this.waiters.length === 0) {
       if (!this.inflight) return Promise.resolve()
       // Everything appended so far is in the flush in flight.
@@ -93,6 +117,7 @@ export class WriteAheadLog {
   }
 
   private async writeAndSync(data: Buffer): Promise<void> {
+    if (this.after) await this.after
     let off = 0
     while (off < data.length) {
       off += await new Promise<number>((resolve, reject) =>
@@ -110,11 +135,10 @@ export class WriteAheadLog {
     }
   }
 
-  /** Truncate the log to empty (after a snapshot made its contents redundant). */
-  truncateSync(): void {
-    if (!this.idle) throw new Error('cannot truncate a busy write-ahead log')
-    fs.ftruncateSync(this.fd, 0)
-    fs.fsyncSync(this.fd)
+  /** Give the file a new name (the open descriptor keeps writing to it); the caller fsyncs the directory. */
+  renameTo(newPath: string): void {
+    fs.renameSync(this.path, newPath)
+    this.path = newPath
   }
 
   async close(): Promise<void> {
@@ -122,5 +146,6 @@ export class WriteAheadLog {
     await this.drain()
     this.closed = true
     fs.closeSync(this.fd)
+    if (this.failure) throw this.failure
   }
 }
