@@ -1,9 +1,10 @@
 // The WeChat port: content checks, subscription messages and signboard codes. Real in the cloud
-// (through node-sdk's generic `callWxOpenApi`), recording locally. Services get
+// (云调用 through node-sdk, wxOpenApi.ts), recording locally. Services get
 // it explicitly in Deps; nothing else talks to WeChat.
 import type { QRCodeToBufferOptions } from 'qrcode'
 import { AppError } from '../../src/core'
 import type { CloudBaseApp } from './context'
+import { callOpenApi } from './wxOpenApi'
 
 /** One outbox record as the sender hands it over (see services/inbox.ts OutboxDoc). */
 export type OutboxRecord = {
@@ -104,30 +105,31 @@ function clipValue(keyword: string, value: string): string {
 }
 
 /**
- * CLOUD ADAPTER — not exercised by the local tests (no WeChat there).
- * wx-server-sdk (cloud.openapi.*) is not installed; node-sdk's generic
- * `app.callWxOpenApi({ apiName, requestData })` posts action `wx.api` with the
- * JSON-encoded body and returns `{ result }` (the parsed WeChat answer, which
- * carries `errcode` / `errmsg`) or `{ code, message }` when CloudBase refused.
- * apiName is the open API's HTTPS path (as node-sdk's own tests use '/inner/…').
- * UNVERIFIED against a live environment: the apiName format CloudBase expects for
- * these two APIs and whether `wx.api` needs the cloud-call permission list; check
- * on the first deployment (a failure here only fails the check closed / retries the send).
- * The function's config.json must list the APIs in permissions.openapi
- * (security.msgSecCheck, subscribeMessage.send) — scripts/build-functions.ts does.
+ * The cloud port: 云调用 through node-sdk (see wxOpenApi.ts for the wire format and its sources).
+ * The function's config.json must list the APIs in permissions.openapi (security.msgSecCheck,
+ * subscribeMessage.send, wxacode.getUnlimited) — scripts/build-functions.ts writes them; a missing
+ * one is refused by the gateway (errorCode -604101). Pinned by test/unit/wechat-contract.test.ts
+ * against the real SDK; what no test here can show is WeChat's own acceptance on a live environment.
  */
 export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templatesFromEnv()): WechatPort {
-  const call = async (apiName: string, requestData: unknown): Promise<{ errcode: number; errmsg?: string; [k: string]: unknown }> => {
-    const res = (await app.callWxOpenApi({ apiName, requestData })) as { result?: any; code?: string; message?: string }
-    if (res.code) return { errcode: -1, errmsg: `${res.code} ${res.message ?? ''}`.trim() }
-    const r = typeof res.result === 'string' ? JSON.parse(res.result) : res.result
-    return { errcode: Number(r?.errcode ?? 0), ...r }
+  /** A JSON-answering API: WeChat's body, or `{ errcode: -1 }` when the call never reached WeChat. */
+  const call = async (apiName: string, requestData: Record<string, unknown>): Promise<{ errcode: number; errmsg?: string; [k: string]: unknown }> => {
+    try {
+      const a = await callOpenApi(app, apiName, requestData)
+      if (a.kind !== 'json') return { errcode: -1, errmsg: `${apiName} answered ${a.contentType}` }
+      return { ...a.body, errcode: Number(a.body.errcode ?? 0) }
+    } catch (e) {
+      return { errcode: -1, errmsg: (e as Error)?.message ?? String(e) }
+    }
   }
   return {
     async msgSecCheck(text, openId) {
-      // security.msgSecCheck v2: needs the openid of a user who opened the mini-program in the last 2 hours
+      // security.msgSecCheck v2 (POST /wxa/msg_sec_check; developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html):
+      // body { content ≤ 2500 chars, version: 2, scene: 2 (评论), openid } — openid is required and must
+      // belong to a user who opened the mini-program in the last 2 hours. Its verdict is
+      // `result.suggest` (pass / review / risky) with errcode 0; errcode 87014 was version 1's "risky".
       try {
-        const r = await call('/wxa/msg_sec_check', { content: text, version: 2, scene: 2, openid: openId ?? undefined })
+        const r = await call('security.msgSecCheck', { content: text, version: 2, scene: 2, openid: openId ?? undefined })
         if (r.errcode === 87014) return { ok: false, reason: '内容含有违法违规信息' }
         if (r.errcode !== 0) {
           // the check itself failed: fail closed (nothing unchecked goes public)
@@ -148,7 +150,9 @@ export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templ
       const data: Record<string, { value: string }> = {}
       for (const [ours, keyword] of Object.entries(t.fields)) data[keyword] = { value: clipValue(keyword, record.data[ours] ?? '') }
       try {
-        const r = await call('/cgi-bin/message/subscribe/send', {
+        // subscribeMessage.send (POST /cgi-bin/message/subscribe/send;
+        // developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.send.html)
+        const r = await call('subscribeMessage.send', {
           touser: record.toOpenId,
           template_id: t.id,
           page: `${t.page ?? 'pages/orders/detail'}?id=${encodeURIComponent(record.orderId)}`,
@@ -185,29 +189,21 @@ export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templ
 }
 
 /**
- * CLOUD ADAPTER — UNVERIFIED against a live environment, like the two calls above:
- * wxacode.getUnlimited through `callWxOpenApi` (path /wxa/getwxacodeunlimit). WeChat answers
- * with the image bytes, or JSON with errcode on failure; how `wx.api` hands binary bodies
- * back (Buffer, {type:'Buffer',data}, base64 string, {buffer}) is not documented, so the
- * common shapes are accepted. `scene` ≤ 32 visible characters (a grid code is ≤ 16).
+ * wxacode.getUnlimited (POST /wxa/getwxacodeunlimit;
+ * developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/qr-code/wxacode.getUnlimited.html):
+ * body { scene ≤ 32 visible characters, page without a leading "/" or query, check_path, width 280–1280 }.
+ * WeChat answers with the image bytes (content type image/jpeg or image/png), or JSON
+ * `{ errcode, errmsg }` on failure (45009 rate limit, 41030 page missing, 40169 bad scene).
+ * A grid code is ≤ 16 characters. `check_path: false` so an unreleased page still gets a code.
  */
-async function getUnlimited(app: CloudBaseApp, scene: string, page: string): Promise<Buffer> {
-  const res = (await app.callWxOpenApi({
-    apiName: '/wxa/getwxacodeunlimit',
-    requestData: { scene, page, check_path: false, width: 430 },
-  })) as { result?: unknown; code?: string; message?: string }
-  if (res.code) throw new Error(`wxacode.getUnlimited: ${res.code} ${res.message ?? ''}`.trim())
-  const r = res.result as any
-  let buf: Buffer | null = null
-  if (Buffer.isBuffer(r)) buf = r
-  else if (r?.type === 'Buffer' && Array.isArray(r.data)) buf = Buffer.from(r.data)
-  else if (r?.buffer) buf = Buffer.isBuffer(r.buffer) ? r.buffer : Buffer.from(r.buffer.data ?? r.buffer, typeof r.buffer === 'string' ? 'base64' : undefined)
-  else if (typeof r === 'string') {
-    if (r.trimStart().startsWith('{')) throw new Error(`wxacode.getUnlimited: ${r}`)
-    buf = Buffer.from(r, 'base64')
-  } else if (r && typeof r === 'object' && 'errcode' in r) throw new Error(`wxacode.getUnlimited: ${r.errcode} ${r.errmsg ?? ''}`.trim())
+export async function getUnlimited(app: CloudBaseApp, scene: string, page: string): Promise<Buffer> {
+  const a = await callOpenApi(app, 'wxacode.getUnlimited', { scene, page, check_path: false, width: 430 }).catch((e: Error) => {
+    throw new Error(`wxacode.getUnlimited: ${e.message}`)
+  })
+  if (a.kind === 'json') throw new Error(`wxacode.getUnlimited: ${a.body.errcode ?? ''} ${a.body.errmsg ?? ''}`.trim())
+  const buf = a.buffer
   // PNG or JPEG signature, or it is not an image
-  if (!buf || !(buf.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || (buf[0] === 0xff && buf[1] === 0xd8)))
-    throw new Error('wxacode.getUnlimited: the answer is not an image')
+  if (!(buf.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || (buf[0] === 0xff && buf[1] === 0xd8)))
+    throw new Error(`wxacode.getUnlimited: the answer (${a.contentType}) is not an image`)
   return buf
 }
