@@ -12,7 +12,7 @@ const idx = (name: string, fields: string[], unique = false): IndexSpec => ({
 export const COLLECTIONS: CollectionSpec[] = [
   {
     name: 'grids',
-    indexes: [idx('code_unique', ['code'], true), idx('parent', ['parentId']), idx('path', ['path']), idx('former', ['formerCodes'])],
+    indexes: [idx('code_unique', ['code'], true), idx('parent', ['parentId']), idx('path', ['path']), idx('former', ['formerCodes']), idx('move', ['move.at'])],
   },
   { name: 'users', indexes: [idx('openId_unique', ['openId'], true), idx('roles_node', ['roles.nodeId']), idx('team', ['teamId']), idx('phone', ['phone'])] },
   { name: 'services', indexes: [idx('active_sort', ['active', 'sort'])] },
@@ -39,7 +39,7 @@ export const COLLECTIONS: CollectionSpec[] = [
       idx('scope_status_due', ['scopePath', 'status', 'clock.dueAt']),
       idx('scope_overdue_due', ['scopePath', 'clock.overdue', 'clock.dueAt']),
       idx('scope_supervision', ['scopePath', 'supervision.status', 'supervision.replyBy']),
-      // rollups: orders changed since the watermark; a grid's orders of one day
+      // rollups: orders changed since the watermark; a grid's orders of one day (and the staff list of every order, newest first)
       idx('updated', ['updatedAt']),
       idx('scope_created', ['scopePath', 'createdAt']),
       idx('scope_extension', ['scopePath', 'extension.status', 'extension.at']),
@@ -75,7 +75,7 @@ export const COLLECTIONS: CollectionSpec[] = [
     ],
   },
   // number plates ever issued (_id = plate): never reused
-  { name: 'plates', indexes: [] },
+  { name: 'plates', indexes: [idx('user', ['userId'])] },
   // sequences: plate_<townshipId> → { seq }
   { name: 'counters', indexes: [] },
   // long-running jobs (signboard batches): progress for polling clients

@@ -3,6 +3,7 @@
 // through the one gate (core authorize: role × state × "a team the caller captains"); the
 // write is applyTransition's compare-and-set.
 import {
+  isLeader,
   activeVolunteerGrant,
   AppError,
   phoneFor,
@@ -104,7 +105,7 @@ export async function teamDesk(deps: Deps, input: { teamId?: string }): Promise<
   const { db } = deps
   const me = deps.openId
   const [caller, teams] = await Promise.all([deps.caller(), captainedTeams(db, me)])
-  if (!caller.roles.some((g) => g.role === 'leader')) throw new AppError('FORBIDDEN', '队长工作台只对网格长（队长）开放')
+  if (!isLeader(caller)) throw new AppError('FORBIDDEN', '队长工作台只对网格长（队长）开放')
   const team = input.teamId ? teams.find((t) => t._id === input.teamId) : teams[0]
   if (!team) throw new AppError('FORBIDDEN', input.teamId ? '您不是这支队伍的队长，不能查看它的队长工作台' : '您还没有带领志愿服务队，队长工作台只对队长开放')
   const _ = db.command

@@ -17,6 +17,8 @@ import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import {
+  staffGrants,
+  coversScope,
   AppError,
   BOM,
   cellText,
@@ -31,8 +33,6 @@ import {
   exportPeriod,
   exportRow,
   dayRange,
-  grantsCovering,
-  isStaff,
   MAX_EXPORT_ROWS,
   MAX_RUNNING_EXPORTS,
   maySeeFullPhones,
@@ -159,12 +159,12 @@ async function viewsOf(files: FilesPort, jobs: ExportJobDoc[]): Promise<ExportJo
 
 /** The node an export covers: the one asked for (within the caller's subtree), else the caller's highest staff node. */
 async function exportNode(db: Db, caller: Caller, nodeId: string | undefined): Promise<GridNode> {
-  const grants = caller.roles.filter((g) => isStaff(g.role))
+  const grants = staffGrants(caller)
   if (grants.length === 0) throw new AppError('FORBIDDEN', '只有村实践站、乡镇实践所和县级工作人员可以导出数据')
   const id = nodeId ?? [...grants].sort((a, b) => STAFF_RANK[b.role as StaffRole] - STAFF_RANK[a.role as StaffRole])[0].nodeId
   const node = (await db.collection('grids').doc(id).get()).data[0] as GridNode | undefined
   if (!node) throw notFound('区域')
-  if (grantsCovering(caller, STAFF_ROLES, node.path).length === 0) throw new AppError('FORBIDDEN', `无权导出「${node.name}」的数据`)
+  if (!coversScope(caller, STAFF_ROLES, node.path)) throw new AppError('FORBIDDEN', `无权导出「${node.name}」的数据`)
   return node
 }
 
@@ -520,7 +520,7 @@ export async function advance(ctx: Ctx, job: ExportJobDoc, budget: { ms: number;
 
 /** The owner must still hold a staff role covering the export's node, or the job stops. */
 function ownerMayExport(caller: Caller, job: ExportJobDoc): boolean {
-  return grantsCovering(caller, STAFF_ROLES, job.nodePath).length > 0 && (!job.fullPhones || maySeeFullPhones(caller, job.nodePath))
+  return coversScope(caller, STAFF_ROLES, job.nodePath) && (!job.fullPhones || maySeeFullPhones(caller, job.nodePath))
 }
 const NO_LONGER = '您已没有该区域的导出权限，导出已停止'
 

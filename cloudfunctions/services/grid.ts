@@ -5,10 +5,13 @@ import { toServiceView } from './views'
 /**
  * The grid of a signboard code, or a clear refusal. A code the grid had before it was moved
  * (formerCodes) still finds it: old signboards keep working. Codes are never reused, so a
- * code is current or former for at most one grid. One round trip.
+ * code is current or former for at most one grid. One round trip (two for a deactivated
+ * grid: its refusal names the station and hotline to turn to).
  */
 export async function findOrderableGrid(db: Db, code: string): Promise<GridNode> {
-  return assertOrderable(await gridByCode(db, code), code)
+  const found = await gridByCode(db, code)
+  if (found && !found.active) await refuseInactive(db, found)
+  return assertOrderable(found, code)
 }
 
 async function gridByCode(db: Db, code: string): Promise<GridNode | undefined> {
@@ -42,9 +45,7 @@ async function refuseInactive(db: Db, grid: GridNode): Promise<never> {
  * hotline of its own) its ancestors for the inherited hotline, in parallel (1).
  */
 export async function resolveGrid({ db }: Deps, { code }: { code: string }): Promise<GridView> {
-  const found = await gridByCode(db, code)
-  if (found && !found.active) await refuseInactive(db, found)
-  const grid = assertOrderable(found, code)
+  const grid = await findOrderableGrid(db, code)
   const _ = db.command
   const ancestorIds = grid.path.slice(0, -1)
   const [open, chain] = await Promise.all([

@@ -39,13 +39,14 @@ export const orderIdFor = (openId: string, requestId: string) =>
 
 /**
  * 点 — a villager orders a service at a grid (from its signboard code).
- * Round trips: the grid (1) and the insert (1); the catalogue is cached.
+ * Round trips: the grid and the caller (1, in parallel), the insert (1); the catalogue is cached.
  */
 export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<OrderView> {
   const { db, openId } = deps
   if (!openId) throw unauthenticated()
   const now = deps.now()
-  const [grid, services] = await Promise.all([findOrderableGrid(db, input.gridCode), activeServices(db, now)])
+  // the caller's registered name (the users document) names the order when the villager left no contact name
+  const [grid, services, caller] = await Promise.all([findOrderableGrid(db, input.gridCode), activeServices(db, now), deps.caller()])
   const service = services.find((s) => s._id === input.serviceId)
   if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
   // an emergency service is phoned (119, 120…), never ordered; extra answers must fit the live catalogue
@@ -53,7 +54,7 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
 
   const id = orderIdFor(openId, input.requestId)
   const clock = await dispatchClock(db, grid, service, now)
-  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || '村民', role: 'villager' }, source: 'scan', clock, extras })
+  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || caller.name, role: 'villager' }, source: 'scan', clock, extras })
   return insertOnce(deps, order)
 }
 
@@ -189,6 +190,9 @@ function workList(
     case 'closed':
       // finished orders, the latest first: how each one ended
       return { where: [{ status: _.in([...TERMINAL_STATES]) }], sort: 'updatedAt', key: (o) => o.updatedAt, desc: true }
+    case 'all':
+      // every order of the area whatever its state, the newest first (index scope_created, read backwards)
+      return { where: [], sort: 'createdAt', key: (o) => o.createdAt, desc: true }
   }
 }
 /** A query condition: a plain filter or a command such as `_.or([...])`. */

@@ -4,9 +4,9 @@
 // the spot, it is closed at once as their work (就地处置, points). Staff of a subtree read every
 // order and report of it as one ledger, filtered.
 import {
+  volunteerGrants,
   actsAsVolunteer,
   AppError,
-  isVolunteerRole,
   assertOrderable,
   newOrder,
   OPEN_STATES,
@@ -43,7 +43,7 @@ export async function patrolGrids(deps: Deps): Promise<PatrolGridView[]> {
   const caller = await deps.caller()
   if (!actsAsVolunteer(caller)) throw new AppError('FORBIDDEN', '只有志愿者和网格长可以随手拍上报')
   const _ = db.command
-  const own = caller.roles.filter((g) => isVolunteerRole(g.role)).map((g) => g.nodeId)
+  const own = volunteerGrants(caller).map((g) => g.nodeId)
   const team = caller.teamId ? ((await db.collection('teams').doc(caller.teamId).get()).data[0] as Team | undefined) : undefined
   const roots = [...new Set([...own, ...(team?.gridIds ?? [])])]
   const res = await db

@@ -2,6 +2,8 @@
 // 定稿) and rankings. Every write goes through the ledger (ledger.ts); nothing is
 // edited or deleted: a correction is a new entry.
 import {
+  countyGrantOf,
+  coversScope,
   AppError,
   maskPersonName,
   monthLabel,
@@ -187,7 +189,7 @@ export async function objectTo(deps: Deps, input: { entryId: string; reason: str
 
 async function countyGrant(deps: Deps): Promise<{ caller: Caller; node: GridNode }> {
   const caller = await deps.caller()
-  const grant = caller.roles.find((r) => r.role === 'county')
+  const grant = countyGrantOf(caller)
   if (!grant) throw new AppError('FORBIDDEN', '只有县级管理员可以设置积分规则')
   const node = (await deps.db.collection('grids').doc(grant.nodeId).get()).data[0] as GridNode | undefined
   if (!node) throw notFound('本县网格')
@@ -468,7 +470,7 @@ export async function ranking(deps: Deps, q: z.infer<typeof rankingInput>): Prom
     .orderBy('points', 'desc')
     .limit(q.limit)
     .get()
-  const full = !!caller && caller.roles.some((g) => (STAFF_ROLES as readonly string[]).includes(g.role) && node!.path.includes(g.nodeId))
+  const full = !!caller && coversScope(caller, STAFF_ROLES, node!.path)
   const rows = (res.data as TotalDoc[]).map((t, i) => ({
     rank: i + 1,
     id: full ? t.id : String(i + 1),

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import QRCode from 'qrcode'
 import {
+  adminGrants,
+  coversScope,
   AppError,
   codeFromBytes,
   formatCode,
@@ -113,7 +115,7 @@ export async function storeItems(deps: Deps, q: { nodeId?: string; all: boolean 
   const balance = bRes.data[0] as BalanceDoc | undefined
   let nodes: string[]
   if (q.all) {
-    nodes = caller.roles.filter((g) => g.role === 'county' || g.role === 'township').map((g) => g.nodeId)
+    nodes = adminGrants(caller).map((g) => g.nodeId)
     if (q.nodeId) nodes = nodes.includes(q.nodeId) ? [q.nodeId] : []
     if (!nodes.length) throw new AppError('FORBIDDEN', '只有县、乡镇管理员可以管理积分超市')
   } else {
@@ -280,7 +282,7 @@ async function byCode(deps: Deps, code: string): Promise<RedemptionDoc> {
   const [caller, res] = await Promise.all([deps.caller(), deps.db.collection('redemptions').where({ code }).limit(1).get()])
   const r = res.data[0] as RedemptionDoc | undefined
   if (!r) throw new AppError('NOT_FOUND', '没有这个兑换码，请核对后重新输入')
-  if (!grantsCovering(caller, STAFF_ROLES, r.path).length) throw new AppError('FORBIDDEN', '这个兑换码不是本站点志愿者的，请到志愿者所在村的实践站领取')
+  if (!coversScope(caller, STAFF_ROLES, r.path)) throw new AppError('FORBIDDEN', '这个兑换码不是本站点志愿者的，请到志愿者所在村的实践站领取')
   return r
 }
 

@@ -12,6 +12,7 @@ import { clockAfter, countyOf, OPEN_STATES, startClock, SYSTEM_CALLER, type Cloc
 import { recordOverdueDue } from './ledger'
 import { expireRedemptions } from './store'
 import { refreshStats } from './stats'
+import { finishPendingMoves } from './moves'
 import { sweepExports } from './exports'
 import type { FilesPort } from '../shared/files'
 import type { Db } from '../shared/context'
@@ -24,7 +25,7 @@ const PARALLEL = 10
 /** a run gives up after this many orders it could not step (they are logged; the next run tries again) */
 const MAX_STUCK = 200
 
-export type SweepReport = { backfilled: number; picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; pointsRecorded: number; redemptionsExpired: number; statsUnits: number; ms: number; exportSteps?: number }
+export type SweepReport = { backfilled: number; picked: number; reminded: number; overdue: number; escalated: number; followUps: number; autoClosed: number; supervisionsOverdue: number; lost: number; failed: number; pointsRecorded: number; redemptionsExpired: number; movesFinished: number; statsUnits: number; ms: number; exportSteps?: number }
 
 /**
  * The event to do now: a reminder whose deadline has passed too (the sweep did not run
@@ -68,7 +69,7 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number; fi
   const started = Date.now()
   const now = p.now()
   const _ = db.command
-  const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, pointsRecorded: 0, redemptionsExpired: 0, statsUnits: 0, ms: 0 }
+  const report: SweepReport = { backfilled: 0, picked: 0, reminded: 0, overdue: 0, escalated: 0, followUps: 0, autoClosed: 0, supervisionsOverdue: 0, lost: 0, failed: 0, pointsRecorded: 0, redemptionsExpired: 0, movesFinished: 0, statsUnits: 0, ms: 0 }
   /** the staff of each village and township, looked up once per run (notices go to many orders of the same ones) */
   const staff: StaffMemo = new Map()
   /** orders a step failed on (they still match): left out of the next pages of this run */
@@ -146,6 +147,8 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number; fi
   // points a transition could not record (the function died in between) and codes not collected by the quarter's end
   report.pointsRecorded = await recordOverdueDue(db, now)
   report.redemptionsExpired = await expireRedemptions(db, now)
+  // grid moves a function died in the middle of (before the rollups: their orders change village)
+  report.movesFinished = await finishPendingMoves({ db, now: p.now })
   // rate limit counters whose longest window has ended (one call; a caller has a few per day)
   await db.collection('rateLimits').where({ expiresAt: _.lte(now) }).remove()
   // last, so the rollups include this run's own steps
@@ -154,7 +157,7 @@ export async function sweep(p: { db: Db; now: () => Date; maxOrders?: number; fi
   // exports whose page was left: a bounded share of work per run (needs storage)
   if (p.files) report.exportSteps = (await sweepExports({ db, files: p.files, now: p.now })).advanced
   report.ms = Date.now() - started
-  if (report.picked || report.pointsRecorded || report.redemptionsExpired) console.log('[sweep]', JSON.stringify(report))
+  if (report.picked || report.pointsRecorded || report.redemptionsExpired || report.movesFinished) console.log('[sweep]', JSON.stringify(report))
   return report
 }
 

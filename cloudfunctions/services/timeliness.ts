@@ -2,6 +2,7 @@
 // one document per county (`settings/timeliness_<countyId>`), read through a short
 // cache so that a transition costs no extra round trip.
 import {
+  countyGrantOf,
   AppError,
   DEFAULT_TIMELINESS,
   timelinessSettingsSchema,
@@ -50,7 +51,7 @@ export async function loadTimeliness(db: Db, countyId: string, nowMs = Date.now(
 
 async function countyFor(deps: Deps, countyId: string | undefined) {
   const caller = await deps.caller()
-  const grant = caller.roles.find((r) => r.role === 'county' && (!countyId || r.nodeId === countyId))
+  const grant = countyGrantOf(caller, countyId)
   if (!grant) throw new AppError('FORBIDDEN', '只有本县的县级管理员可以设置办理时限')
   const node = (await deps.db.collection('grids').doc(grant.nodeId).get()).data[0] as GridNode | undefined
   if (!node) throw new AppError('NOT_FOUND', '没有找到本县的网格数据')

@@ -13,20 +13,23 @@ import {
   GRID_LEVELS,
   LEVEL_LABEL,
   highestChildSeq,
+  importBatches,
   importEntry,
+  missingImportCounters,
   moveNodeEntry,
   ORDERABLE_LEVELS,
   placeNames,
-  type RecodedNode,
   planImport,
   readImportHeader,
-  recodeSubtree,
+  movedNode,
+  type PendingMove,
   setActiveEntry,
   STAFF_ROLES,
   staffGrants,
   toGridNodeView,
   updateNodeEntry,
   TREE_ADMIN_ROLES,
+  requireImporter,
   validateImportRows,
   type Caller,
   type CreateNodeInput,
@@ -42,6 +45,7 @@ import type { Db, Deps } from '../shared/context'
 import { subtreeOf } from './gridQueries'
 import { isDuplicateKey, notFound } from '../shared/errors'
 import { auditContext, recordAudit } from './audit'
+import { finishMove, finishMoveOf } from './moves'
 
 // The grid tree's administration (county / township administrators, within their subtree).
 // Rules live in src/core/tree.ts; this file does the I/O, counting round trips.
@@ -294,94 +298,78 @@ export async function setNodeActive(deps: Deps, input: { id: string; active: boo
  * grid.move — under a new parent one level up. The node keeps its _id and gets a fresh code
  * from the new parent; its subtree is recoded (prefix replaced), path/pathNames rebased and
  * old codes kept in formerCodes so old signboards still resolve.
- * Round trips: caller + both nodes (1), ancestors of the new parent + subtree + old parent (1),
- * for seed parents without a counter: setting the old parent's (1–2) and deriving the new one's (1),
- * CAS (1), the claim and its audit entry (2), the subtree's writes (1 per 50 nodes, in parallel within a chunk). Not atomic: a
- * failure midway leaves part of the subtree recoded (every code stays unique and resolvable).
+ *
+ * Not atomic, but never stuck half-done: the claim (a compare-and-set on the node) records
+ * the move on the node itself, and finishMove does the rest in idempotent steps keyed off
+ * that record. A crash anywhere after the claim is finished by whoever comes next: the same
+ * move retried, any move whose node, new parent or subtree is involved, or the sweep.
+ * Round trips: caller + both nodes (1), both chains + subtree (1), for seed parents without a
+ * counter: setting the old parent's (1–2) and deriving the new one's (1), CAS (1), the claim and
+ * its audit entry (2), then finishMove.
  */
 export async function moveNode(deps: Deps, input: { id: string; parentId: string }): Promise<GridNodeView> {
   const { db } = deps
-  const [caller, found] = await Promise.all([deps.caller(), grids(db).where({ _id: db.command.in([input.id, input.parentId]) }).limit(2).get()])
-  const docs = found.data as GridNode[]
-  const node = docs.find((d) => d._id === input.id)
-  const newParent = docs.find((d) => d._id === input.parentId)
-  if (!node) throw notFound('节点')
-  if (!newParent) throw notFound('目标上级')
-  if (!node.parentId) throw new AppError('VALIDATION', '县级根节点不能移动')
-  requireAdmin(caller, node.path.slice(0, -1))
-  requireAdmin(caller, newParent.path)
-  if (node.parentId === newParent._id) {
-    // already there: a retried move whose answer was lost (or nothing to do)
-    return viewOf(node, await nodesOn(db, newParent.path))
-  }
-  assertMovable(node, newParent)
+  const _ = db.command
+  for (let round = 0; ; round++) {
+    const [caller, found] = await Promise.all([deps.caller(), grids(db).where({ _id: _.in([input.id, input.parentId]) }).limit(2).get()])
+    const docs = found.data as GridNode[]
+    const node = docs.find((d) => d._id === input.id)
+    const newParent = docs.find((d) => d._id === input.parentId)
+    if (!node) throw notFound('节点')
+    if (!newParent) throw notFound('目标上级')
+    if (!node.parentId) throw new AppError('VALIDATION', '县级根节点不能移动')
+    requireAdmin(caller, node.path.slice(0, -1))
+    requireAdmin(caller, newParent.path)
 
-  const [chain, subtree, oldParent] = await Promise.all([nodesOn(db, newParent.path), subtreeOf(db, node._id), loadNode(db, node.parentId)])
-  // the old parent's counter must exist before the code leaves it, or a later derivation could reuse it
-  if (oldParent && oldParent.childSeq === undefined) {
-    await casSeq(db, oldParent._id, undefined, await currentSeq(db, oldParent))
-  }
-  const [code] = await allocate(db, newParent, 1)
-  const recoded = recodeSubtree(subtree, node, newParent, code)
-  const me = recoded.find((r) => r._id === node._id)!
-  // the node itself first, compare-and-set on where it was: of two moves at once, one wins
-  const claimed = await grids(db)
-    .where({ _id: node._id, code: node.code, parentId: node.parentId })
-    .update({ code: me.code, path: me.path, pathNames: me.pathNames, formerCodes: me.formerCodes, parentId: newParent._id })
-  if (!claimed.updated) throw new AppError('CONFLICT', `「${node.name}」刚被其他人移动或修改，请刷新后重试`)
-  // recorded once the move is decided (the claim), before the subtree follows
-  await recordAudit(
-    db,
-    moveNodeEntry(
-      auditContext(caller, node.path, deps.now()),
-      node,
-      { parentId: node.parentId, parentName: oldParent?.name ?? '', code: node.code },
-      { parentId: newParent._id, parentName: newParent.name, code: me.code },
-    ),
-  )
-  const rest = recoded.filter((r) => r._id !== node._id)
-  const CHUNK = 50
-  for (let i = 0; i < rest.length; i += CHUNK) {
-    await Promise.all(
-      rest.slice(i, i + CHUNK).map((r) =>
-        grids(db)
-          .doc(r._id)
-          .update({ code: r.code, path: r.path, pathNames: r.pathNames, formerCodes: r.formerCodes }),
+    const [chain, subtree] = await Promise.all([nodesOn(db, [...new Set([...node.path, ...newParent.path])]), subtreeOf(db, node._id)])
+    // an unfinished move above or below (this one retried, or another): its paths may be stale, so
+    // finish it (ancestors first), then look again — the permission checks too
+    const pending = [...new Map([...chain, ...subtree].filter((n) => n.move).map((n) => [n._id, n])).values()]
+    if (pending.length) {
+      if (round >= 3) throw new AppError('CONFLICT', '网格树正在调整，请稍后重试')
+      for (const p of pending.sort((a, b) => a.path.length - b.path.length)) await finishMoveOf(deps, p._id)
+      continue
+    }
+    const parentChain = chain.filter((n) => newParent.path.includes(n._id))
+    // already there: a retried move whose answer was lost (or nothing to do)
+    if (node.parentId === newParent._id) return viewOf(node, parentChain)
+    assertMovable(node, newParent)
+
+    const oldParent = chain.find((n) => n._id === node.parentId)
+    // the old parent's counter must exist before the code leaves it, or a later derivation could reuse it
+    if (oldParent && oldParent.childSeq === undefined) {
+      await casSeq(db, oldParent._id, undefined, await currentSeq(db, oldParent))
+    }
+    const [code] = await allocate(db, newParent, 1)
+    const at = deps.now()
+    const move: PendingMove = { id: `mv_${at.getTime().toString(36)}_${Math.random().toString(36).slice(2, 8)}`, fromCode: node.code, fromParentId: node.parentId, toParentId: newParent._id, at }
+    const me = movedNode(node, newParent, code, move)
+    // the node itself first, compare-and-set on where it was: of two moves at once, one wins
+    const claimed = await grids(db)
+      .where({ _id: node._id, code: node.code, parentId: node.parentId, move: _.exists(false) })
+      .update({ code: me.code, path: me.path, pathNames: me.pathNames, formerCodes: me.formerCodes, parentId: me.parentId, move: _.set(move) })
+    if (!claimed.updated) throw new AppError('CONFLICT', `「${node.name}」刚被其他人移动或修改，请刷新后重试`)
+    // recorded once the move is decided (the claim), before the subtree follows
+    await recordAudit(
+      db,
+      moveNodeEntry(
+        auditContext(caller, node.path, at),
+        node,
+        { parentId: node.parentId, parentName: oldParent?.name ?? '', code: node.code },
+        { parentId: newParent._id, parentName: newParent.name, code: me.code },
       ),
     )
-  }
-  await rescope(db, deps.now(), recoded.filter((r) => ORDERABLE_LEVELS.includes(subtree.find((n) => n._id === r._id)!.level)))
-  return viewOf({ ...node, ...me, parentId: newParent._id }, chain)
-}
-
-/**
- * Orders, showcases and volunteer registrations of moved grids follow them: their scopePath (what staff
- * scope queries match) and place names become the new ones, so the new village's station
- * handles them and the old one no longer sees them; the next sweep moves their rollups. One update per grid and collection.
- */
-async function rescope(db: Db, now: Date, moved: readonly RecodedNode[]) {
-  const CHUNK = 25
-  for (let i = 0; i < moved.length; i += CHUNK) {
-    await Promise.all(
-      moved.slice(i, i + CHUNK).flatMap((g) => {
-        const places = placeNames(g)
-        return [
-          // updatedAt: the dashboards' rollups move the grid's days to the new village
-          db.collection('orders').where({ gridId: g._id }).update({ scopePath: g.path, gridCode: g.code, ...places, updatedAt: now }),
-          db.collection('volunteers').where({ gridId: g._id }).update({ scopePath: g.path, ...places }),
-          // showcases carry their order's scopePath, which ends with the grid
-          db.collection('showcases').where({ scopePath: g._id }).update({ scopePath: g.path, ...places }),
-        ]
-      }),
-    )
+    deps.faults?.at('move.claimed')
+    return viewOf(await finishMove(deps, { ...node, ...me }), parentChain)
   }
 }
 
 /**
  * grid.search — active grids (signboard levels) in the caller's subtree whose name contains q
- * or whose code starts with it. Round trips: caller (1), one query on the path index (1).
+ * or whose code starts with it; `anyLevel` (the tree's search box): nodes of every level,
+ * deactivated ones too. Round trips: caller (1), one query on the path index (1).
  */
-export async function searchGrids(deps: Deps, input: { q: string; limit: number }): Promise<GridOption[]> {
+export async function searchGrids(deps: Deps, input: { q: string; limit: number; anyLevel?: boolean }): Promise<GridOption[]> {
   const { db } = deps
   const _ = db.command
   const caller = await deps.caller()
@@ -391,7 +379,7 @@ export async function searchGrids(deps: Deps, input: { q: string; limit: number 
   const res = await grids(db)
     .where(
       _.and([
-        { path: _.in(scope), level: _.in([...ORDERABLE_LEVELS]), active: true },
+        input.anyLevel ? { path: _.in(scope) } : { path: _.in(scope), level: _.in([...ORDERABLE_LEVELS]), active: true },
         _.or([{ name: db.RegExp({ regexp: esc, options: 'i' }) }, { code: db.RegExp({ regexp: `^${esc.toUpperCase()}` }) }]),
       ]),
     )
@@ -424,11 +412,14 @@ function parseCsv(csv: string): { line: number; cells: string[] }[] {
 }
 
 /**
- * grid.importCsv — the tree from a spreadsheet (county administrators). Everything is
- * validated first; any bad row → nothing written and every error reported. Otherwise the
- * counters of existing parents advance by CAS (once per parent) and the new nodes are
- * inserted in batches tagged with an importId; a failed batch removes what this import wrote.
- * Round trips: caller + parent (1), the subtree (1–2), CAS per parent (1, parallel), inserts (1, parallel), audit entry (1).
+ * grid.importCsv — the tree from a spreadsheet (county administrators at the county root,
+ * township administrators at their township: requireImporter). Everything is validated first; any bad row → nothing written and every error reported. Otherwise the
+ * new nodes are inserted batch by batch tagged with an importId, each after the counters of
+ * the existing parents it needs (CAS); the new parents' counters are set last. A failed batch
+ * removes what this run wrote; a run killed between batches is completed by importing the same
+ * file again (existing nodes are matched by name under their parent, never duplicated, and the
+ * missing ones get the codes the first run planned).
+ * Round trips: caller + parent (1), the county root at a township (1), the subtree (1–2), per batch of 500: CAS per parent (1, parallel) and the insert (1), counters (1 per 50 new parents), audit entry (1).
  */
 export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<ImportReport> {
   const t0 = Date.now()
@@ -436,8 +427,10 @@ export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<Impo
   const dryRun = input.dryRun ?? false
   const [caller, root] = await Promise.all([deps.caller(), loadNode(db, input.parentId)])
   if (!root) throw notFound('导入位置')
-  if (grantsCovering(caller, ['county'], root.path).length === 0) throw new AppError('FORBIDDEN', '只有县级管理员可以批量导入网格')
-  if (root.parentId !== null || root.level !== 'county') throw new AppError('VALIDATION', '请在县级根节点导入：表格从乡镇一级写起')
+  requireImporter(caller, root)
+  // the county's depth (maxLevel) is kept on its root
+  const county = root.level === 'county' ? root : await loadNode(db, root.path[0])
+  const maxLevel = county?.maxLevel ?? 'micro'
   const report = (over: Partial<ImportReport>): ImportReport => ({ dryRun, rows: 0, created: 0, existing: 0, errors: [], ms: Date.now() - t0, ...over })
 
   let records: { line: number; cells: string[] }[]
@@ -449,7 +442,7 @@ export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<Impo
   }
   const cols = records.length ? readImportHeader(records[0].cells) : null
   if (!cols) return report({ errors: [{ line: records[0]?.line ?? 1, reason: CSV_TEMPLATE_HINT }] })
-  const { rows, errors, read } = validateImportRows(records.slice(1), cols, root.maxLevel)
+  const { rows, errors, read } = validateImportRows(records.slice(1), cols, maxLevel)
   if (read === 0) return report({ errors: [{ line: 1, reason: '文件只有表头，没有数据行' }] })
   if (errors.length) return report({ rows: read, errors })
 
@@ -458,26 +451,36 @@ export async function importCsv(deps: Deps, input: ImportCsvInput): Promise<Impo
     existingNodes.find((n) => n._id === root._id) ?? root,
     existingNodes.filter((n) => n._id !== root._id),
     rows,
+    maxLevel,
   )
   if (plan.errors.length) return report({ rows: read, existing: plan.existing, errors: plan.errors })
   if (dryRun) return report({ rows: read, created: plan.docs.length, existing: plan.existing })
 
-  const moved = await Promise.all(plan.seqUpdates.map((u) => casSeq(db, u.id, u.from, u.to)))
-  // a lost CAS only leaves unused sequence numbers behind (codes are never reused anyway)
-  if (moved.includes(false)) throw new AppError('CONFLICT', '导入时网格树被他人同时修改，请重新导入')
-
+  // one batch after the other, parents first: a crash between two leaves nodes whose
+  // parents exist, which a re-run of the same file finds by name and completes (importBatches)
   const importId = `imp_${t0.toString(36)}_${Math.random().toString(36).slice(2, 8)}`
-  const BATCH = 500
-  const batches: GridNode[][] = []
-  for (let i = 0; i < plan.docs.length; i += BATCH) batches.push(plan.docs.slice(i, i + BATCH).map((d) => ({ ...d, importId }) as GridNode))
-  try {
-    const results = await Promise.allSettled(batches.map((b) => grids(db).add(b)))
-    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
-    if (failed) throw failed.reason
-  } catch (e) {
-    await grids(db).where({ importId }).remove()
-    if (isDuplicateKey(e)) throw new AppError('CONFLICT', '导入时编码冲突（网格树被他人同时修改），已撤销本次导入，请重新导入')
-    throw new AppError('INTERNAL', '写入中断，已撤销本次导入，请重试')
+  const { batches, counters } = importBatches(plan, 500)
+  for (let i = 0; i < batches.length; i++) {
+    if (i > 0) deps.faults?.at('import.batch')
+    try {
+      const moved = await Promise.all(batches[i].seqUpdates.map((u) => casSeq(db, u.id, u.from, u.to)))
+      // a lost CAS only leaves unused sequence numbers behind (codes are never reused anyway)
+      if (moved.includes(false)) throw new AppError('CONFLICT', '导入时网格树被他人同时修改，请重新导入')
+      await grids(db).add(batches[i].docs.map((d) => ({ ...d, importId })))
+    } catch (e) {
+      // a failure the function lives through: what this run inserted goes again
+      await grids(db).where({ importId }).remove()
+      if (e instanceof AppError) throw e
+      if (isDuplicateKey(e)) throw new AppError('CONFLICT', '导入时编码冲突（网格树被他人同时修改），已撤销本次导入，请重新导入')
+      throw new AppError('INTERNAL', '写入中断，已撤销本次导入，请重试')
+    }
+  }
+  deps.faults?.at('import.inserted')
+  // the new parents' counters, and those an interrupted earlier run left unset (never lowered: only where unset)
+  const _ = db.command
+  const unset = [...counters, ...missingImportCounters(existingNodes)]
+  for (let i = 0; i < unset.length; i += 50) {
+    await Promise.all(unset.slice(i, i + 50).map((c) => grids(db).where({ _id: c.id, childSeq: _.exists(false) }).update({ childSeq: c.to })))
   }
   if (plan.docs.length) {
     await recordAudit(db, importEntry(auditContext(caller, root.path, deps.now()), root, { rows: read, created: plan.docs.length, existing: plan.existing }))

@@ -1,8 +1,12 @@
 import {
+  adminGrants,
+  holdsRole,
+  coversScope,
+  APPOINTERS,
+  ADMIN_ROLES,
   escapeRegExp,
   AppError,
   grantEntry,
-  grantsCovering,
   isStaff,
   LEVEL_LABEL,
   maskPhone,
@@ -46,7 +50,6 @@ export async function me(deps: Deps): Promise<MeView> {
   }
 }
 
-const ADMIN_ROLES = ['county', 'township'] as const
 
 const toStaffView = (u: User, g: RoleGrant, nodeName: string, showPhone: boolean): StaffView => ({
   userId: u._id,
@@ -68,7 +71,7 @@ export async function searchUsers(deps: Deps, { q }: { q: string }): Promise<Use
   const { db } = deps
   const _ = db.command
   const caller = await deps.caller()
-  const admin = caller.roles.filter((g) => (ADMIN_ROLES as readonly string[]).includes(g.role))
+  const admin = adminGrants(caller)
   if (admin.length === 0) throw new AppError('FORBIDDEN', '只有县级管理员或乡镇实践所可以查找人员')
   const byPhone = /^1\d{10}$/.test(q)
   const esc = escapeRegExp(q)
@@ -78,7 +81,7 @@ export async function searchUsers(deps: Deps, { q }: { q: string }): Promise<Use
   const nodes = nodeIds.length ? ((await db.collection('grids').where({ _id: _.in(nodeIds) }).field({ path: true }).limit(1000).get()).data as GridNode[]) : []
   const pathOf = new Map(nodes.map((n) => [n._id, n.path]))
   const mine = (nodeId: string) => admin.some((g) => (pathOf.get(nodeId) ?? []).includes(g.nodeId))
-  const county = admin.some((g) => g.role === 'county')
+  const county = holdsRole(caller, 'county')
   const out: UserOption[] = []
   for (const u of users) {
     const roles = u.roles ?? []
@@ -106,8 +109,7 @@ function requireGranter(caller: Caller, role: StaffRole, node: GridNode) {
   if (node.level !== STAFF_ROLE_LEVEL[role]) {
     throw new AppError('VALIDATION', `「${ROLE_LABEL[role]}」只能设在${LEVEL_LABEL[STAFF_ROLE_LEVEL[role]]}一级，「${node.name}」是${LEVEL_LABEL[node.level]}`)
   }
-  const roles: StaffRole[] = role === 'station' ? ['county', 'township'] : ['county']
-  if (grantsCovering(caller, roles, node.path).length === 0) {
+  if (!coversScope(caller, APPOINTERS[role], node.path)) {
     throw new AppError('FORBIDDEN', role === 'station' ? '只有县级管理员或所属乡镇实践所可以任命村实践站人员' : '只有县级管理员可以任命乡镇、县级管理人员')
   }
 }
@@ -133,8 +135,13 @@ export async function grantRole(deps: Deps, input: GrantInput): Promise<StaffVie
   const { caller, node, user } = await grantTargets(deps, input)
   const grant: RoleGrant = { role: input.role, nodeId: input.nodeId }
   if (!(user.roles ?? []).some((r) => r.role === grant.role && r.nodeId === grant.nodeId)) {
-    const res = await deps.db.collection('users').doc(user._id).update({ roles: deps.db.command.addToSet(grant) })
-    // addToSet: a concurrent identical grant updates nothing, and only the one that did records it
+    const _ = deps.db.command
+    // compare-and-set on "not held yet": of two identical grants at once only one matches, and only it records
+    // the grant (an unchanged document may count as updated, so addToSet alone could not tell them apart)
+    const res = await deps.db
+      .collection('users')
+      .where(_.and([{ _id: user._id }, _.nor([{ roles: _.elemMatch({ role: grant.role, nodeId: grant.nodeId }) }])]))
+      .update({ roles: _.addToSet(grant) })
     if (res.updated === 1) await recordAudit(deps.db, grantEntry(auditContext(caller, node.path, deps.now()), facts(user, input, node)))
   }
   // masked: granting a role must not be a way to read someone's number
@@ -148,10 +155,12 @@ export async function revokeRole(deps: Deps, input: GrantInput): Promise<{ remov
     throw new AppError('VALIDATION', '不能撤销自己唯一的县级管理员身份，请先由其他县级管理员接手')
   }
   if (!(user.roles ?? []).some((r) => r.role === input.role && r.nodeId === input.nodeId)) return { removed: false }
+  // compare-and-set on "still held": of two revocations at once only one matches and reports the removal
+  const _ = deps.db.command
   const res = await deps.db
     .collection('users')
-    .doc(user._id)
-    .update({ roles: deps.db.command.pull({ role: input.role, nodeId: input.nodeId }) })
+    .where({ _id: user._id, roles: _.elemMatch({ role: input.role, nodeId: input.nodeId }) })
+    .update({ roles: _.pull({ role: input.role, nodeId: input.nodeId }) })
   if (res.updated === 1) await recordAudit(deps.db, revokeEntry(auditContext(caller, node.path, deps.now()), facts(user, input, node)))
   return { removed: res.updated === 1 }
 }
@@ -167,8 +176,8 @@ export async function staffOf(deps: Deps, { nodeId }: { nodeId: string }): Promi
   const [caller, nodeRes] = await Promise.all([deps.caller(), db.collection('grids').doc(nodeId).get()])
   const node = nodeRes.data[0] as GridNode | undefined
   if (!node) throw notFound('节点')
-  if (grantsCovering(caller, STAFF_ROLES, node.path).length === 0) throw new AppError('FORBIDDEN', '无权查看该区域的工作人员')
-  const showPhone = grantsCovering(caller, ADMIN_ROLES, node.path).length > 0
+  if (!coversScope(caller, STAFF_ROLES, node.path)) throw new AppError('FORBIDDEN', '无权查看该区域的工作人员')
+  const showPhone = coversScope(caller, ADMIN_ROLES, node.path)
   const levels = [...new Set(Object.values(STAFF_ROLE_LEVEL))]
   const nodes = await subtreeOf(db, node._id, { level: _.in(levels) }, { name: true })
   const names = new Map(nodes.map((n) => [n._id, n.name]))

@@ -1,4 +1,4 @@
-import { dueLine, formatLimit, holderOf, PATROL_KIND_LABEL, type ApprovalItemView, type ClockView, type Order, type OrderView, type Service, type ServiceView, type Showcase, type ShowcaseView } from '../../src/core'
+import { dueLine, formatLimit, holderOf, PATROL_KIND_LABEL, type ApprovalItemView, type ClockView, type Order, type OrderView, type Service, type ServiceView, type Showcase, type ShowcaseView, ROLE_LABEL, villagerNameOf } from '../../src/core'
 import { urlsFor, type FilesPort } from '../shared/files'
 
 /** fileID → http(s) temp URL, as resolved by storage (see photos.ts); missing ids are left out of photoUrls. */
@@ -44,7 +44,12 @@ export function toOrderView(o: Order, urls?: UrlMap, now = Date.now()): OrderVie
     preferredTime: o.preferredTime ?? null,
     createdAt: new Date(o.createdAt).getTime(),
     updatedAt: new Date(o.updatedAt).getTime(),
-    history: o.history.map(({ at, by: _by, ...h }) => ({ ...h, at: new Date(at).getTime() })),
+    // a villager step stored without a name (no users document: just 村民) is named after the order's villager
+    history: o.history.map(({ at, by: _by, ...h }) => ({
+      ...h,
+      ...(h.role === 'villager' && h.byName === ROLE_LABEL.villager ? { byName: villagerNameOf(o) ?? h.byName } : {}),
+      at: new Date(at).getTime(),
+    })),
     ...(o.extras?.length ? { extras: o.extras.map((x) => ({ label: x.label, value: x.value })) } : {}),
     report: o.report
       ? {
@@ -163,7 +168,7 @@ export function ratingApprovalView(o: Order): ApprovalItemView {
     townshipName: o.townshipName,
     status: r.status,
     submittedAt: new Date(r.at ?? o.updatedAt).getTime(),
-    authorName: o.contactName ?? '村民',
+    authorName: villagerNameOf(o) ?? '村民',
     volunteerName: o.assignee?.name ?? null,
     rating: { fixed: r.fixed, stars: r.stars, comment: r.comment },
     showcase: null,

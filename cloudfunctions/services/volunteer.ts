@@ -271,6 +271,8 @@ async function issuePlate(deps: Deps, township: GridNode, userId: string): Promi
   for (let i = 0; i < PLATE_ATTEMPTS; i++) {
     const seq = await nextPlateSeq(deps.db, township._id, township.code)
     if (seq > 9999) throw new AppError('CONFLICT', `${township.name}的志愿者号牌已用完，请联系县级管理员`)
+    // a crash here loses this number: never recorded, never handed out again (the counter moved on)
+    deps.faults?.at('approve.seqTaken')
     const plate = formatPlate(township.code, seq)
     try {
       await deps.db.collection('plates').add({ _id: plate, userId, townshipId: township._id, at: deps.now() })
@@ -326,7 +328,7 @@ export async function approveVolunteer(deps: Deps, input: { id: string; teamId?:
   requireVolunteerScope(caller, v)
   const user = userRes.data[0] as User | undefined
   if (v.status === 'approved' && (!v.plate || user?.plate !== v.plate)) {
-    const done = await finishApproval(deps, v, user)
+    const done = await finishApproval(deps, v, user, { resumed: true })
     return toVolunteerView(done, await photoUrlOf(deps, done))
   }
   if (v.status !== 'pending') throw refuse(v, '再审核通过')
@@ -337,25 +339,43 @@ export async function approveVolunteer(deps: Deps, input: { id: string; teamId?:
     ...(team ? { teamId: team._id, teamName: team.name } : {}),
   }, '再审核通过')
   delete after.reason
+  deps.faults?.at('approve.claimed')
   const done = await finishApproval(deps, after, user)
   return toVolunteerView(done, await photoUrlOf(deps, done))
 }
 
-/** An approved registration gets its plate (once) and the users doc its volunteer role. */
-async function finishApproval(deps: Deps, v: VolunteerDoc, user: User | undefined): Promise<VolunteerDoc> {
+/**
+ * An approved registration gets its plate (once) and the users doc its volunteer role. Steps:
+ * the counter (CAS), the plate recorded in `plates` for this person, the registration's plate
+ * (CAS on having none), the users doc. Finishing an approval a crash left half-done
+ * (`resumed`) first looks for a plate already recorded for the person, so a retry never
+ * issues a second one: 1 round trip more, only then.
+ */
+async function finishApproval(deps: Deps, v: VolunteerDoc, user: User | undefined, opts: { resumed?: boolean } = {}): Promise<VolunteerDoc> {
   const { db } = deps
   let plate = v.plate
   if (!plate) {
-    const township = (await db.collection('grids').doc(v.scopePath[1] ?? '').get()).data[0] as GridNode | undefined
-    if (!township || township.level !== 'township') throw new AppError('INTERNAL', '该网格不属于任何乡镇，无法分配号牌')
-    plate = await issuePlate(deps, township, v._id)
+    if (opts.resumed) plate = await recordedPlateOf(db, v._id)
+    if (!plate) {
+      const township = (await db.collection('grids').doc(v.scopePath[1] ?? '').get()).data[0] as GridNode | undefined
+      if (!township || township.level !== 'township') throw new AppError('INTERNAL', '该网格不属于任何乡镇，无法分配号牌')
+      plate = await issuePlate(deps, township, v._id)
+      deps.faults?.at('approve.plateRecorded')
+    }
     const set = await db.collection('volunteers').where({ _id: v._id, plate: db.command.exists(false) }).update({ plate })
     // another finisher set one first: keep theirs (the plate issued here stays recorded, never reused)
     if (!set.updated) plate = (await readVolunteer(db, v._id))?.plate ?? plate
+    deps.faults?.at('approve.plateSet')
   }
   const done = { ...v, plate }
   await grantVolunteer(deps, done, user)
   return done
+}
+
+/** The plate recorded for a person (the first, should a race have recorded two), if any. */
+async function recordedPlateOf(db: Db, userId: string): Promise<string | undefined> {
+  const res = await db.collection('plates').where({ userId }).orderBy('_id', 'asc').limit(1).get()
+  return (res.data[0] as { _id: string } | undefined)?._id
 }
 
 /** 不予通过 — from pending, with a reason the applicant sees. 2 round trips. */

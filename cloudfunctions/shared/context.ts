@@ -27,4 +27,27 @@ export type Deps = {
    * hosting of the H5 build); local: the runtime's own URL. '' when unknown.
    */
   publicUrl: string
+  /**
+   * Tests only: stops a multi-document operation at a named step, as if the process had died
+   * there. Nothing in production sets it (cloudMain and the local runtime never pass one),
+   * so every `deps.faults?.at(…)` is a no-op there.
+   */
+  faults?: FaultPort
 }
+
+/** The steps an operation may be stopped after (each one a point a crash can leave it at). */
+export type FaultStep =
+  | 'move.claimed'
+  | 'move.paths'
+  | 'move.scoped'
+  | 'move.recoded'
+  | 'move.rescoped'
+  | 'approve.claimed'
+  | 'approve.seqTaken'
+  | 'approve.plateRecorded'
+  | 'approve.plateSet'
+  | 'import.batch'
+  | 'import.inserted'
+
+/** Throws at the step a test chose; see test/helpers/faults.ts. */
+export type FaultPort = { at(step: FaultStep): void }

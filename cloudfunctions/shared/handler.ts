@@ -12,7 +12,7 @@ import {
   type Result,
 } from '../../src/core'
 import { lazyCaller } from './caller'
-import type { Db, Deps } from './context'
+import type { Db, Deps, FaultPort } from './context'
 import { noFiles, type FilesPort } from './files'
 import { consumeRateLimit, rateCaller } from './rateLimit'
 import { localWechat, type WechatPort } from './wechat'
@@ -44,6 +44,8 @@ export type Invocation = {
   clientIp?: string
   /** false: no rate limits (only the local runtime sets it, for benchmarks) */
   rateLimits?: boolean
+  /** tests calling `run` directly only: where to stop as if the process died (Deps.faults) */
+  faults?: FaultPort
 }
 
 let fallbackWechat: WechatPort | undefined
@@ -79,6 +81,7 @@ export function createFunction<F extends FunctionName>(name: F, handlers: Handle
         wechat: inv.wechat ?? (fallbackWechat ??= localWechat()),
         files: inv.files ?? noFiles,
         publicUrl: (inv.publicUrl ?? '').replace(/\/+$/, ''),
+        ...(inv.faults ? { faults: inv.faults } : {}),
       }
       const handler = (handlers as Record<string, (d: Deps, i: unknown) => Promise<unknown>>)[ev.data.action]
       return { ok: true, data: await handler(deps, parsed.data) }

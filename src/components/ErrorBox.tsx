@@ -1,19 +1,20 @@
 import { View } from '@tarojs/components'
 import Btn from './Btn'
 import { errorMessage } from '@/api'
-import { goLogin, needsLogin } from './util'
+import { retryHelps } from '@/core/errors'
+import { errorCode, goLogin, needsLogin } from './util'
 import './components.scss'
 
 type Props = {
   error: unknown
-  /** shown as a "重试" button */
+  /** shown as a "重试" button, when another try can help (a network or server failure) */
   onRetry?: () => void
   /** text instead of the server's message */
   message?: string
 }
 
 /**
- * A failure in plain words, with the way out: retry, or (H5) sign in. Carries id="error-message".
+ * A failure in plain words, with the way out: retry (only where it can help), or (H5) sign in. Carries id="error-message".
  * When sign-in is needed the message itself (the server says "请先登录") links to the dev sign-in too.
  */
 export default function ErrorBox({ error, onRetry, message }: Props) {
@@ -31,7 +32,7 @@ export default function ErrorBox({ error, onRetry, message }: Props) {
             去登录
           </Btn>
         )}
-        {onRetry && !login && (
+        {onRetry && !login && retryHelps(errorCode(error)) && (
           <Btn type='default' size='small' onClick={onRetry}>
             重试
           </Btn>

@@ -8,9 +8,9 @@ import { cursorMsSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from
  * dispatch; open = every open order; overdue = past a deadline (or an unanswered 督办);
  * supervision = orders with a 督办 (filter by its status); followUp = completed, not
  * confirmed, due for a call back; extension = extension requests waiting for a decision;
- * closed = finished orders, the latest first.
+ * closed = finished orders, the latest first; all = every order in every state, the newest first.
  */
-export const WORK_LISTS = ['dispatch', 'open', 'overdue', 'supervision', 'followUp', 'extension', 'closed'] as const
+export const WORK_LISTS = ['dispatch', 'open', 'overdue', 'supervision', 'followUp', 'extension', 'closed', 'all'] as const
 export type WorkList = (typeof WORK_LISTS)[number]
 import { hotlineOrderInput, listQueryInput, placeOrderInput, type HistoryEntry, type OrderSource, type OrderState } from './order'
 import { timelinessSettingsSchema, type Stage, type StageLimits, type TimelinessSettings } from './timeliness'
@@ -40,6 +40,7 @@ import {
   treeInput,
   updateNodeInput,
   userSearchInput,
+  type GridNodeView,
 } from './tree'
 import {
   approveVolunteerInput,
@@ -48,7 +49,7 @@ import {
   volunteerIdInput,
   volunteerListInput,
   volunteerReasonInput,
-  type VolunteerStatus,
+  type VolunteerView,
 } from './volunteer'
 import {
   cancelInput,
@@ -547,22 +548,6 @@ export type MeView = {
 }
 
 // ---------- grid tree administration ----------
-export type GridNodeView = {
-  id: string
-  code: string
-  name: string
-  level: string
-  parentId: string | null
-  active: boolean
-  /** the node's own hotline (null: inherits) and the one in effect (own or nearest ancestor's) */
-  hotline: string | null
-  effectiveHotline: string | null
-  leaderName: string | null
-  /** names from the county down to this node */
-  pathNames: string[]
-  /** codes this node had before a move (old signboards still resolve) */
-  formerCodes: string[]
-}
 export type TreeView = {
   /** null when no nodeId was given: `children` are then the caller's own staff nodes */
   node: GridNodeView | null
@@ -594,28 +579,6 @@ export type SignboardResult = { fileId: string; url: string; pages: number; byte
 export type JobView = { id: string; status: 'running' | 'done' | 'failed'; done: number; total: number; message: string | null }
 
 // ---------- volunteers ----------
-export type VolunteerView = {
-  id: string
-  name: string
-  /** full only for the volunteer and staff in scope; masked otherwise */
-  phone: string
-  gridId: string
-  gridName: string
-  villageName: string
-  townshipName: string
-  skills: string[]
-  availability: string[]
-  photo: string | null
-  photoUrl: string | null
-  status: VolunteerStatus
-  plate: string | null
-  teamId: string | null
-  teamName: string | null
-  /** why rejected / suspended */
-  reason: string | null
-  createdAt: number
-  updatedAt: number
-}
 export type BadgeView = {
   volunteer: VolunteerView
   token: string
@@ -834,3 +797,5 @@ export type ActionOutput = {
 
 // kept here for its callers; it lives in errors.ts so that pages need not load the whole contract
 export { describeZodError } from './errors'
+export type { GridNodeView } from './tree'
+export type { VolunteerView } from './volunteer'

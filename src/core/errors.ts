@@ -14,6 +14,15 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'INTERNAL'
 
+/**
+ * Failures another try can cure: the network (the client's NETWORK), the server, a rate limit
+ * once its window has passed. An unknown code, a missing permission or a deactivated grid stay
+ * as they are however often one retries, so no 重试 is offered for them. `null`: an error
+ * that is not a server answer at all (the client's own), which may well pass.
+ */
+export const RETRYABLE_CODES: readonly string[] = ['NETWORK', 'INTERNAL', 'RATE_LIMITED']
+export const retryHelps = (code: string | null | undefined): boolean => code == null || RETRYABLE_CODES.includes(code)
+
 export class AppError extends Error {
   constructor(public readonly code: ErrorCode, message: string, public readonly details?: unknown) {
     super(message)

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { AppError } from './errors'
-import type { GridNode } from './schemas'
 
 // The grid tree: county → township → village/community → basic grid → micro-grid.
 // Depth is data (each node names its level); these are the levels we know of.
@@ -20,7 +19,16 @@ export const gridCodeSchema = z
   .string({ error: '网格编码不能为空' })
   .trim()
   .toUpperCase()
-  .regex(GRID_CODE_RE, '网格编码格式不正确，应为字母加数字，如 XY030702')
+  .regex(GRID_CODE_RE, '网格编码格式不正确：是字母加数字，印在网格标识牌的二维码下方')
+
+/**
+ * The hint in a box where a grid code is typed. Any fixed example would be some real county's
+ * code (XY… is 昔阳's), so the example is the last signboard this phone resolved, which is the
+ * county's own format; without one, where to find the code instead.
+ */
+export function codeEntryHint(lastCode?: string | null): string {
+  return lastCode && GRID_CODE_RE.test(lastCode) ? `标识牌上的编码，如 ${lastCode}` : '标识牌二维码下方的编码'
+}
 
 export function childCode(parentCode: string, seq: number): string {
   if (!Number.isInteger(seq) || seq < 1 || seq > CHILD_SEQ_MAX) throw new RangeError(`child sequence out of range: ${seq}`)
@@ -71,8 +79,11 @@ export function codeFromLaunchParams(params: Record<string, string | undefined>)
 /** Levels a signboard (and so an order) can belong to. */
 export const ORDERABLE_LEVELS: readonly GridLevel[] = ['grid', 'micro']
 
+/** What the checks below read of a grid node (schemas.ts GridNode). */
+type NodeFacts = { name: string; level: GridLevel; active: boolean; pathNames: string[] }
+
 /** A signboard's grid must exist, be active and be a grid (not a village or township). */
-export function assertOrderable(grid: GridNode | undefined, code: string): GridNode {
+export function assertOrderable<G extends NodeFacts>(grid: G | undefined, code: string): G {
   if (!grid) throw new AppError('NOT_FOUND', `没有找到编码为 ${code} 的网格，请核对标识牌上的编码`)
   if (!grid.active) {
     const [, township, village] = grid.pathNames
@@ -85,6 +96,6 @@ export function assertOrderable(grid: GridNode | undefined, code: string): GridN
 }
 
 /** pathNames is [county, township, village, grid, …]: the names a villager recognises. */
-export function placeNames(g: Pick<GridNode, 'pathNames'>) {
+export function placeNames(g: Pick<NodeFacts, 'pathNames'>) {
   return { townshipName: g.pathNames[1] ?? '', villageName: g.pathNames[2] ?? '' }
 }

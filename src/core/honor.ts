@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { AppError } from './errors'
 import { monthEnd, monthLabel, monthSchema } from './points'
-import { idSchema, type RoleGrant } from './schemas'
+import { idSchema } from './schemas'
 import { toLocal } from './time'
 import type { StatsSummary } from './stats'
 
@@ -195,19 +195,6 @@ export function rankHonor(inputs: readonly HonorInput[], rules: HonorRules): Hon
 }
 
 // ---------- who may do what ----------
-
-/**
- * Where a caller sees the draft from: county staff (preferred) or township staff (their
- * township's rows are marked in the county's list). Station staff and others are refused.
- */
-export function honorViewer(roles: readonly RoleGrant[]): { nodeId: string; township: boolean } {
-  const g = roles.find((r) => r.role === 'county') ?? roles.find((r) => r.role === 'township')
-  if (!g) throw new AppError('FORBIDDEN', '只有乡镇和县级工作人员可以查看红黑榜草稿')
-  return { nodeId: g.nodeId, township: g.role === 'township' }
-}
-
-/** Only the county's administrator publishes its list. */
-export const mayPublishHonor = (roles: readonly RoleGrant[], countyId: string) => roles.some((r) => r.role === 'county' && r.nodeId === countyId)
 
 /** A month's list may be published once the month is over (Shanghai time). */
 export function requireHonorPublishable(month: string, now: Date, published: { publishedAt: Date | number } | null | undefined) {

@@ -3,7 +3,7 @@
 // who is told about each transition. Pure: no I/O.
 import { z } from 'zod'
 import { AppError } from './errors'
-import { maskPhone, nextState, STATE_LABEL, TRANSITIONS, type HistoryEntry, type Order, type OrderAction, type OrderState } from './order'
+import { maskPhone, nextState, STATE_LABEL, TAKEN_MESSAGE, TRANSITIONS, type HistoryEntry, type Order, type OrderAction, type OrderState } from './order'
 import { actsAsVolunteer, isStaff, isVolunteerRole, type Caller } from './permissions'
 import { cursorMsSchema, idSchema, STAFF_RANK, type ActorRole, type Role, type StaffRole } from './schemas'
 
@@ -96,7 +96,7 @@ export function historyEntry(p: { at: Date; action: OrderAction; from: OrderStat
 /** What a caller is told when the order moved on between their read and their write. */
 export function movedOnMessage(action: OrderAction, current: Order, openId: string): string {
   if (action === 'accept' && current.assignee && current.assignee.id !== openId && current.status !== 'dispatched') {
-    return '已被其他志愿者接单'
+    return TAKEN_MESSAGE
   }
   if (action === 'accept' && current.team && current.assignee && current.assignee.id !== openId && current.status === 'dispatched') {
     return `队长已把这条订单派给${current.assignee.name}`

@@ -4,31 +4,16 @@ import { AppError } from './errors'
 import { gridCodeSchema } from './grid'
 import { placeNames } from './grid'
 import { localDay } from './time'
-import { ACTOR_ROLES, cursorMsSchema, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, type ActorRole, type GridNode, type Role, type Service } from './schemas'
+import { ACTOR_ROLES, cursorMsSchema, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, ROLE_LABEL, type ActorRole, type GridNode, type Role, type Service } from './schemas'
 // type-only: the villager pages (main package) import this file; the clock and supervision
 // modules stay in the subpackages and the functions
 import type { Clock } from './timeliness'
 import type { Extension, Supervision } from './supervision'
 import type { ExtraValue } from './serviceFields'
+import { ORDER_STATES, type OrderState } from './orderState'
 
 // ---------- the order state machine (点、派、接、评、晒) ----------
-export const ORDER_STATES = [
-  'pending', // placed or returned to the station, waiting for dispatch
-  'escalated', // sent up to the township (大事不出乡)
-  'dispatched', // assigned to a volunteer or team, waiting for accept
-  'pooled', // open in a team's grab pool (抢单)
-  'accepted', // a volunteer took it
-  'in_service', // volunteer checked in on site
-  'completed', // volunteer reported done, waiting for the villager
-  'fixed', // villager confirmed fixed (the only "solved" outcome)
-  'rejected', // station refused it, with a reason
-  'referred', // closed: not our remit, referred elsewhere
-  'closed', // closed without action, with a reason
-  'cancelled', // villager withdrew it before it was accepted
-  'unconfirmed', // completed, but the villager never confirmed nor could be reached (not a confirmed fix)
-  'handled', // 就地处置: a patrol report its reporter handled on the spot (closed at once, with an after-photo)
-] as const
-export type OrderState = (typeof ORDER_STATES)[number]
+export { ORDER_STATES, type OrderState } from './orderState'
 
 export const STATE_LABEL: Record<OrderState, string> = {
   pending: '待派单',
@@ -331,6 +316,20 @@ export function newOrder(p: {
     createdAt: now,
     updatedAt: now,
   }
+}
+
+/** What a volunteer who lost the race for an order (抢单) is told: someone else accepted it first. */
+export const TAKEN_MESSAGE = '已被其他志愿者接单'
+
+/**
+ * The name of the person the order is for, as the timeline and approvals show it: the
+ * contact name given with the order, else the name it was placed under (the villager's
+ * registered name). Null when neither is known; never a phone number.
+ */
+export function villagerNameOf(o: Pick<Order, 'contactName' | 'history'>): string | null {
+  if (o.contactName?.trim()) return o.contactName.trim()
+  const placed = o.history.find((h) => h.from === null && h.role === 'villager')
+  return placed && placed.byName !== ROLE_LABEL.villager ? placed.byName : null
 }
 
 /** Mask a phone number for people who must not see it: 138****5678 */

@@ -4,10 +4,9 @@
 import { z } from 'zod'
 import { MAX_PHOTOS } from './loop'
 import { ORDER_SOURCES, ORDER_STATES, type Order } from './order'
-import type { OrderView } from './api'
 import { cursorMsSchema, idSchema, requestIdSchema, type GridNode, type Service, type Team } from './schemas'
 import { AppError } from './errors'
-import { isVolunteerRole, type Caller } from './permissions'
+import { coversScope, isLeader, volunteerGrants, VOLUNTEER_ROLES, type Caller } from './permissions'
 
 export const PATROL_KINDS = ['hazard', 'environment', 'road', 'dispute', 'help', 'other'] as const
 export type PatrolKind = (typeof PATROL_KINDS)[number]
@@ -98,8 +97,21 @@ export function hidesDetails(order: Pick<Order, 'sensitive' | 'villagerId' | 'as
 
 export const HIDDEN_DETAILS = '涉及群众隐私，接单后可见详情'
 
+/** The parts of an order's view (api.ts OrderView) that tell about people. */
+type DetailedView = {
+  description: string
+  contactName: string | null
+  contactPhone: string
+  preferredTime: string | null
+  extras?: unknown
+  report?: { spot: string | null; photos: string[]; photoUrls: string[] } | null
+  completion?: unknown
+  rating?: unknown
+  history: { reason?: string | null }[]
+}
+
 /** A sensitive order as someone kept from its details sees it: the kind, the grid, the status and the clock — nothing about people. */
-export function withoutDetails(v: OrderView): OrderView {
+export function withoutDetails<V extends DetailedView>(v: V): V {
   const { extras: _extras, ...rest } = v
   return {
     ...rest,
@@ -111,11 +123,11 @@ export function withoutDetails(v: OrderView): OrderView {
     completion: null,
     rating: null,
     history: v.history.map(({ reason: _reason, ...h }) => h),
-  }
+  } as V
 }
 
 /** The view `openId` may have of an order (volunteers' lists and details). */
-export const viewFor = (order: Pick<Order, 'sensitive' | 'villagerId' | 'assignee' | 'servedBy'>, v: OrderView, openId: string): OrderView =>
+export const viewFor = <V extends DetailedView>(order: Pick<Order, 'sensitive' | 'villagerId' | 'assignee' | 'servedBy'>, v: V, openId: string): V =>
   hidesDetails(order, openId) ? withoutDetails(v) : v
 
 // ---------- where a volunteer may report ----------
@@ -126,9 +138,9 @@ export const viewFor = (order: Pick<Order, 'sensitive' | 'villagerId' | 'assigne
  * grid serves its micro-grids too). `team`: the caller's team, when read. Refuses anyone else.
  */
 export function requirePatrolArea(caller: Caller, grid: Pick<GridNode, 'name' | 'path'>, team?: Pick<Team, '_id' | 'gridIds'> | null): 'volunteer' | 'leader' {
-  const grants = caller.roles.filter((g) => isVolunteerRole(g.role))
+  const grants = volunteerGrants(caller)
   if (grants.length === 0) throw new AppError('FORBIDDEN', '只有志愿者和网格长可以随手拍上报')
-  const role = grants.some((g) => g.role === 'leader') ? 'leader' : 'volunteer'
+  const role = isLeader(caller) ? 'leader' : 'volunteer'
   if (patrolGrantCovers(caller, grid.path)) return role
   const ofTeam = !!team && team._id === caller.teamId && team.gridIds.some((id) => grid.path.includes(id))
   if (!ofTeam) throw new AppError('FORBIDDEN', `「${grid.name}」不在您的服务范围内，只能上报本网格或本队服务网格的问题`)
@@ -136,4 +148,4 @@ export function requirePatrolArea(caller: Caller, grid: Pick<GridNode, 'name' | 
 }
 
 /** Does a volunteer or leader grant of the caller lie on `path` (no team needed)? */
-export const patrolGrantCovers = (caller: Caller, path: readonly string[]) => caller.roles.some((g) => isVolunteerRole(g.role) && path.includes(g.nodeId))
+export const patrolGrantCovers = (caller: Caller, path: readonly string[]) => coversScope(caller, VOLUNTEER_ROLES, path)

@@ -1,5 +1,4 @@
 import { AppError } from './errors'
-import type { Order } from './order'
 import { STAFF_ROLES, type Role, type RoleGrant, type StaffRole, type User } from './schemas'
 
 /** Who is calling, as resolved by the platform (never by the client). */
@@ -70,7 +69,7 @@ export function staffGrants(caller: Caller): RoleGrant[] {
  * Who may read an order: its villager, or staff whose subtree holds its grid.
  * `loadCaller` is only called when the reader is not the villager (saves a round trip).
  */
-export async function requireOrderReader(order: Pick<Order, 'villagerId' | 'scopePath'>, openId: string, loadCaller: () => Promise<Caller>) {
+export async function requireOrderReader(order: { villagerId: string; scopePath: readonly string[] }, openId: string, loadCaller: () => Promise<Caller>) {
   if (order.villagerId === openId) return
   requireScope(await loadCaller(), STAFF_ROLES, order.scopePath)
 }
@@ -82,12 +81,57 @@ export async function requireOrderReader(order: Pick<Order, 'villagerId' | 'scop
  * (loop.ts phoneFor); the public never. Exports ask this before writing phones in full.
  */
 export function maySeeFullPhones(caller: Caller, scopePath: readonly string[]): boolean {
-  return grantsCovering(caller, STAFF_ROLES, scopePath).length > 0
+  return coversScope(caller, STAFF_ROLES, scopePath)
 }
 
 /** The county administrator's grant (of `countyId` when given), for county-wide settings such as the service catalogue. */
 export function requireCountyAdmin(caller: Caller, what: string, countyId?: string): RoleGrant {
-  const g = caller.roles.find((r) => r.role === 'county' && (!countyId || r.nodeId === countyId))
+  const g = countyGrantOf(caller, countyId)
   if (!g) throw new AppError('FORBIDDEN', `只有本县的县级管理员可以${what}`)
   return g
 }
+
+// ---------- role predicates: the one place that compares role names ----------
+
+type Grants = Pick<Caller, 'roles'>
+
+/** Does the caller hold `role` at any node? */
+export const holdsRole = (c: Grants, role: Role) => c.roles.some((g) => g.role === role)
+
+/** A grid leader (网格长): the role a team's captain serves under. */
+export const isLeader = (c: Grants) => holdsRole(c, 'leader')
+
+/** Staff of any level (station, township, county), wherever. */
+export const isStaffCaller = (c: Grants) => c.roles.some((g) => isStaff(g.role))
+
+/** The caller's volunteer and leader grants (where they serve). */
+export const volunteerGrants = (c: Grants): RoleGrant[] => c.roles.filter((g) => isVolunteerRole(g.role))
+
+/** Does a grant of one of `roles` lie on `scopePath` (the target's ancestry)? */
+export const coversScope = (caller: Caller, roles: readonly Role[], scopePath: readonly string[]) => grantsCovering(caller, roles, scopePath).length > 0
+
+/** The county administrator's grant (of `countyId` when given), if the caller holds one. */
+export const countyGrantOf = (c: Grants, countyId?: string): RoleGrant | undefined =>
+  c.roles.find((r) => r.role === 'county' && (!countyId || r.nodeId === countyId))
+
+/** Roles that administer people and places below them: search users, see staff phones, run the points store. */
+export const ADMIN_ROLES = ['county', 'township'] as const satisfies readonly StaffRole[]
+
+/** The caller's county and township grants. */
+export const adminGrants = (c: Grants): RoleGrant[] => c.roles.filter((g) => (ADMIN_ROLES as readonly Role[]).includes(g.role))
+
+/** Who may appoint each staff role (within their subtree): a station by its township or the county; the rest by the county. */
+export const APPOINTERS: Record<StaffRole, readonly StaffRole[]> = { station: ['county', 'township'], township: ['county'], county: ['county'] }
+
+/**
+ * Where a caller sees the 红黑榜 draft from: county staff (preferred) or township staff (their
+ * township's rows are marked in the county's list). Station staff and others are refused.
+ */
+export function honorViewer(roles: readonly RoleGrant[]): { nodeId: string; township: boolean } {
+  const g = roles.find((r) => r.role === 'county') ?? roles.find((r) => r.role === 'township')
+  if (!g) throw new AppError('FORBIDDEN', '只有乡镇和县级工作人员可以查看红黑榜草稿')
+  return { nodeId: g.nodeId, township: g.role === 'township' }
+}
+
+/** Only the county's administrator publishes its 红黑榜. */
+export const mayPublishHonor = (roles: readonly RoleGrant[], countyId: string) => countyGrantOf({ roles: [...roles] }, countyId) !== undefined

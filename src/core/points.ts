@@ -3,7 +3,6 @@
 // (一月一审核) and the quarterly store (一季一兑现). Pure: no I/O.
 import { z } from 'zod'
 import { AppError } from './errors'
-import type { Order, OrderAction } from './order'
 import { idSchema, requestIdSchema } from './schemas'
 import { toLocal, ZONE } from './time'
 import dayjs from 'dayjs'
@@ -173,69 +172,12 @@ export type PointEvent = {
   month?: string
 }
 
-const orderFacts = (o: Order) => ({
-  orderId: o._id,
-  orderNo: o.no,
-  serviceId: o.serviceId,
-  serviceName: o.serviceName,
-  category: o.category,
-  path: o.scopePath.slice(0, 3),
-})
-
 /** The hours a check-in … completion counts for (capped; 0.1 h steps), and whether they are verified. */
 export function serviceHours(checkIn: { at: Date; verified: boolean } | undefined, completedAt: Date, cap: number): { hours: number; verified: boolean; capped: boolean } {
   if (!checkIn) return { hours: 0, verified: false, capped: false }
   const raw = Math.max(0, completedAt.getTime() - checkIn.at.getTime()) / 3_600_000
   const capped = raw > cap
   return { hours: Math.round(Math.min(raw, cap) * 10) / 10, verified: checkIn.verified, capped }
-}
-
-/**
- * The point events of one transition (pure). Keyed by order and history position,
- * so the same transition always yields the same keys.
- */
-export function pointEventsFor(p: { action: OrderAction; before: Order; after: Order; at: Date }): PointEvent[] {
-  const { action, before, after, at } = p
-  const n = after.history.length
-  const ev = (trigger: PointEvent['trigger'], who: { id: string; name: string } | undefined, more: Partial<PointEvent> = {}): PointEvent[] =>
-    who ? [{ key: `${after._id}:${n}:${trigger}`, trigger, userId: who.id, userName: who.name, at, ...orderFacts(after), ...more }] : []
-  const late = before.clock && at.getTime() > new Date(before.clock.dueAt).getTime()
-  switch (action) {
-    case 'accept':
-      return late && before.clock?.stage === 'accept' ? ev('accept_late', after.assignee) : []
-    case 'complete': {
-      // the hours served are recorded at once (they count whatever the villager says later)
-      const c = after.completion
-      const hours = c?.hours ? ev('hours', after.assignee, { hours: c.hours, hoursKind: c.verified ? 'verified' : 'unverified' }) : []
-      return [...hours, ...(late && before.clock?.stage === 'complete' ? ev('complete_late', after.assignee) : [])]
-    }
-    case 'confirmFixed':
-    case 'followUpFixed': {
-      const hours = after.completion?.hours
-      return [
-        ...ev('service_fixed', before.assignee),
-        ...(hours && after.completion?.verified ? ev('service_hours', before.assignee, { hours }) : []),
-      ]
-    }
-    case 'confirmNotFixed':
-    case 'followUpNotFixed':
-      return ev('not_fixed', before.assignee)
-    case 'recall':
-      return ev('recalled', before.assignee)
-    case 'handBack':
-      return ev('handed_back', before.assignee)
-    case 'handleOnSpot':
-      // the reporter handled it themselves: their work, closed at once (no hours: nobody checked in)
-      return ev('patrol_handled', after.assignee)
-    default:
-      return []
-  }
-}
-
-/** An approved 4–5 star rating earns the volunteer who served a bonus (once per order). */
-export function ratingEvent(o: Order, at: Date): PointEvent | null {
-  if (!o.rating || o.rating.status !== 'approved' || o.rating.stars < 4 || !o.assignee) return null
-  return { key: `${o._id}:rating`, trigger: 'rating_approved', userId: o.assignee.id, userName: o.assignee.name, at, ...orderFacts(o) }
 }
 
 /** The rule item an event falls under: the most specific active one (service, then category, then any). */

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { AppError } from './errors'
 import { reasonSchema } from './loop'
 import type { Order } from './order'
-import { isStaff, type Caller } from './permissions'
+import { isLeader, isStaff, isStaffCaller, type Caller } from './permissions'
 import { cursorMsSchema, idSchema, type Role, type StaffRole } from './schemas'
 
 // ---------- approvals ----------
@@ -49,7 +49,7 @@ const REVIEWERS: readonly StaffRole[] = ['station', 'township', 'county']
 export function reviewerRole(caller: Caller, scopePath: readonly string[]): StaffRole {
   const g = caller.roles.find((r) => isStaff(r.role) && REVIEWERS.includes(r.role as StaffRole) && scopePath.includes(r.nodeId))
   if (g) return g.role as StaffRole
-  if (caller.roles.some((r) => isStaff(r.role))) throw new AppError('FORBIDDEN', '无权审核其他区域的内容')
+  if (isStaffCaller(caller)) throw new AppError('FORBIDDEN', '无权审核其他区域的内容')
   throw new AppError('FORBIDDEN', '只有村站、乡镇所或县级管理员可以审核')
 }
 
@@ -140,8 +140,8 @@ export const showcaseId = (orderId: string) => `sc_${orderId}`
 export function showcaseAuthor(order: Order, caller: Caller): { kind: 'villager' | 'team'; role: Role } {
   const teamId = order.team?.id ?? order.assignee?.teamId ?? null
   const isVillager = order.villagerId === caller.openId
-  const isLeader = !!teamId && caller.teamId === teamId && caller.roles.some((r) => r.role === 'leader')
-  if (!isVillager && !isLeader) throw new AppError('FORBIDDEN', '只有下单的村民或服务队队长可以晒单')
+  const leadsTeam = !!teamId && caller.teamId === teamId && isLeader(caller)
+  if (!isVillager && !leadsTeam) throw new AppError('FORBIDDEN', '只有下单的村民或服务队队长可以晒单')
   if (order.status !== 'fixed') throw new AppError('INVALID_TRANSITION', '订单确认解决后才能晒单')
   // disputes and people needing help are never made public
   if (order.sensitive) throw new AppError('FORBIDDEN', '涉及矛盾纠纷或困难群众的问题不能公开晒单')

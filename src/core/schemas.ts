@@ -87,8 +87,16 @@ export const gridNodeSchema = z.object({
   maxLevel: z.enum(GRID_LEVELS).optional(),
   /** cloud: the stored mini-program code (wxacode.getUnlimited) for this grid's signboard */
   miniCodeFileId: z.string().optional(),
+  /**
+   * A move decided (this node already under its new parent) whose subtree, codes and orders
+   * may not have followed yet; removed once they have (cloudfunctions/services/tree.ts finishMove).
+   */
+  move: z
+    .object({ id: z.string(), fromCode: gridCodeSchema, fromParentId: idSchema, toParentId: idSchema, at: z.date() })
+    .optional(),
 })
 export type GridNode = z.infer<typeof gridNodeSchema>
+export type PendingMove = NonNullable<GridNode['move']>
 
 export const userSchema = z.object({
   _id: idSchema, // = openId

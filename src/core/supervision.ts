@@ -8,7 +8,7 @@ import { AppError } from './errors'
 import { type TimeLimit } from './calendar'
 import { grantsCovering, type Caller } from './permissions'
 import { idSchema, STAFF_RANK, STAFF_ROLES, type StaffRole } from './schemas'
-import type { OrderState } from './order'
+import type { OrderState } from './orderState'
 
 export const MAX_EXTENSIONS = 3
 export const MAX_EXTENSION_DAYS = 3

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { calendarEntrySchema, formatLimit, timeLimitSchema, workHoursSchema, type TimeLimit, type WorkCalendar } from './calendar'
 import { idSchema } from './schemas'
 import { toLocal } from './time'
-import type { OrderState } from './order'
+import type { OrderState } from './orderState'
 
 // ---------- stages ----------
 /** dispatch: the station (or township) must dispatch; accept: a volunteer must accept; complete: serve and report; confirm: the villager confirms */

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import type { GridNodeView } from './api'
 import { AppError } from './errors'
-import { CHILD_SEQ_MAX, childCode, GRID_LEVELS, type GridLevel } from './grid'
-import { idSchema, STAFF_ROLES, type GridNode, type StaffRole } from './schemas'
+import { CHILD_SEQ_MAX, childCode, GRID_LEVELS, parentCodeOf, placeNames, type GridLevel } from './grid'
+import { idSchema, STAFF_ROLES, type GridNode, type PendingMove, type StaffRole } from './schemas'
+import { grantsCovering, type Caller } from './permissions'
 
 // Managing the grid tree (county and township administrators, within their subtree).
 // Pure rules live here; cloudfunctions/services/tree.ts does the I/O.
@@ -51,6 +51,8 @@ export const setActiveInput = z.object({ id: idSchema, active: z.boolean() })
 export const searchGridsInput = z.object({
   q: z.string().trim().min(1, '请输入网格名称或编码').max(20, '搜索词过长'),
   limit: z.number().int().min(1).max(50).default(20),
+  /** the tree's search: nodes of every level, deactivated ones too */
+  anyLevel: z.boolean().default(false),
 })
 /** CSV columns: 乡镇,村(社区),网格,微网格,服务热线,网格长 (header row required; see core/tree CSV_COLUMNS). */
 export const importCsvInput = z.object({
@@ -86,6 +88,21 @@ export const LEVEL_LABEL: Record<GridLevel, string> = { county: '县', township:
 
 /** Roles that may change the tree (create, rename, move, (de)activate) within their subtree. */
 export const TREE_ADMIN_ROLES = ['county', 'township'] as const
+
+/**
+ * Who may import a spreadsheet where (else the refusal): at the county root, the county's
+ * administrators; at a township, also that township's, whose rows must then all be of it
+ * (planImport). Rows start at 乡镇, so nowhere else.
+ */
+export function requireImporter(caller: Caller, root: Pick<GridNode, 'level' | 'path' | 'name'>): void {
+  if (root.level !== 'county' && root.level !== 'township') throw new AppError('VALIDATION', '请在县或乡镇一级导入：表格从乡镇一级写起')
+  const roles = root.level === 'county' ? (['county'] as const) : TREE_ADMIN_ROLES
+  if (grantsCovering(caller, roles, root.path).length > 0) return
+  throw new AppError(
+    'FORBIDDEN',
+    root.level === 'county' ? '只有县级管理员可以导入全县的网格；乡镇管理员请在本乡镇导入' : `只有县级管理员或「${root.name}」的管理员可以在这里导入网格`,
+  )
+}
 
 /** The role a staff grant needs at a node of this level (station → village, township → township, county → county). */
 export const STAFF_ROLE_LEVEL: Record<StaffRole, GridLevel> = { station: 'village', township: 'township', county: 'county' }
@@ -153,30 +170,65 @@ export function assertMovable(node: Pick<GridNode, '_id' | 'name' | 'level' | 'p
   if (!newParent.active) throw new AppError('VALIDATION', `「${newParent.name}」已停用，不能移入`)
 }
 
-export type RecodedNode = { _id: string; code: string; path: string[]; pathNames: string[]; formerCodes: string[] }
-
 /**
- * A moved node and its subtree under the new parent: the node's code prefix is replaced by
- * `newCode` everywhere below, path/pathNames are rebased, and every old code is kept in
- * `formerCodes` so old signboards still resolve.
+ * The moved node's own document under its new parent: a fresh code from the new parent, path
+ * and names rebased, the old code kept in `formerCodes` (old signboards still resolve), and
+ * the move recorded until its subtree has followed (`subtreeRebase`, `codeAfterMove`).
  */
-export function recodeSubtree(
-  subtree: readonly Pick<GridNode, '_id' | 'code' | 'path' | 'pathNames' | 'formerCodes'>[],
-  node: Pick<GridNode, '_id' | 'code' | 'path'>,
+export function movedNode(
+  node: Pick<GridNode, '_id' | 'name' | 'code' | 'formerCodes'>,
   newParent: Pick<GridNode, 'path' | 'pathNames'>,
   newCode: string,
-): RecodedNode[] {
-  const depth = node.path.length - 1
-  return subtree.map((n) => {
-    if (n.path[depth] !== node._id || !n.code.startsWith(node.code)) throw new Error(`${n._id} is not in the subtree of ${node._id}`)
-    return {
-      _id: n._id,
-      code: newCode + n.code.slice(node.code.length),
-      path: [...newParent.path, ...n.path.slice(depth)],
-      pathNames: [...newParent.pathNames, ...n.pathNames.slice(depth)],
-      formerCodes: [...(n.formerCodes ?? []), n.code],
-    }
-  })
+  move: PendingMove,
+): Pick<GridNode, 'code' | 'path' | 'pathNames' | 'formerCodes' | 'parentId'> & { move: PendingMove } {
+  return {
+    code: newCode,
+    parentId: move.toParentId,
+    path: [...newParent.path, node._id],
+    pathNames: [...newParent.pathNames, node.name],
+    formerCodes: [...(node.formerCodes ?? []), node.code],
+    move,
+  }
+}
+
+/**
+ * What everything below a moved node shares with it: the ancestors above it (a move keeps the
+ * depth), as dotted fields of one update — `grids` for the subtree's nodes, `scope` for the
+ * orders, registrations and showcases whose scopePath runs through it (with the place names
+ * that come from above it). Taken from the node as stored, so repeating it changes nothing.
+ */
+export function subtreeRebase(node: Pick<GridNode, 'path' | 'pathNames'>): { grids: Record<string, string>; scope: Record<string, string> } {
+  const above = node.path.length - 1
+  const grids: Record<string, string> = {}
+  const scope: Record<string, string> = {}
+  for (let i = 0; i < above; i++) {
+    grids[`path.${i}`] = scope[`scopePath.${i}`] = node.path[i]
+    grids[`pathNames.${i}`] = node.pathNames[i]
+  }
+  for (const [field, name] of Object.entries(placeNames({ pathNames: node.pathNames.slice(0, above) }))) if (name) scope[field] = name
+  return { grids, scope }
+}
+
+/** The code a node below a moved one gets (old prefix replaced), or null when it has it already. */
+export function codeAfterMove(code: string, move: Pick<PendingMove, 'fromCode'>, newCode: string): string | null {
+  return code.startsWith(move.fromCode) ? newCode + code.slice(move.fromCode.length) : null
+}
+
+export type GridNodeView = {
+  id: string
+  code: string
+  name: string
+  level: string
+  parentId: string | null
+  active: boolean
+  /** the node's own hotline (null: inherits) and the one in effect (own or nearest ancestor's) */
+  hotline: string | null
+  effectiveHotline: string | null
+  leaderName: string | null
+  /** names from the county down to this node */
+  pathNames: string[]
+  /** codes this node had before a move (old signboards still resolve) */
+  formerCodes: string[]
 }
 
 /** GridNodeView; `inherited` is the effective hotline of the node's parent. */
@@ -226,12 +278,21 @@ export function readImportHeader(cells: readonly string[]): ImportColumns | null
   return cols.township === undefined || cols.village === undefined ? null : cols
 }
 
-/** One valid data row: the names from the township down, and what applies to the deepest of them. */
+/** One valid data row: the names from the township down, and the hotline and leader of its 网格 (see importOwnerDepth). */
 export type ImportRow = { line: number; names: string[]; hotline?: string; leaderName?: string }
 export type ImportError = { line: number; reason: string }
 
 const NAME_COLUMNS = ['township', 'village', 'grid', 'micro'] as const
 const NAME_LABEL = { township: '乡镇', village: '村(社区)', grid: '网格', micro: '微网格' } as const
+
+/**
+ * Whose 服务热线 and 网格长 a row gives: its 网格 (the third column), whether or not the row
+ * goes on to a 微网格; a row that stops above the grids gives them to its last level (a
+ * township's or village's hotline). So 「东关镇,东关村,第一网格,一组,0354-…,张建国」 makes
+ * 张建国 the leader of 第一网格, not of its micro-grid 一组. The number of names, from the
+ * township down, that lead to that node.
+ */
+export const importOwnerDepth = (names: readonly string[]) => Math.min(names.length, NAME_COLUMNS.indexOf('grid') + 1)
 
 /**
  * Validates every data row (all errors, not just the first). `records` are the parsed
@@ -246,6 +307,7 @@ export function validateImportRows(
   const rows: ImportRow[] = []
   const errors: ImportError[] = []
   const seen = new Map<string, ImportRow>()
+  const owners = new Map<string, { hotline?: { value: string; line: number }; leader?: { value: string; line: number } }>()
   const maxDepth = levelIndex(maxLevel)
   let read = 0
   for (const { line, cells } of records) {
@@ -282,14 +344,26 @@ export function validateImportRows(
       else reasons.push(`「网格长」${p.error.issues[0].message}`)
     }
     if (reasons.length === 0) {
-      const key = names.join('\u0000')
-      const prev = seen.get(key)
-      if (prev) {
-        const what = `「${names.join(' / ')}」`
-        if (prev.hotline && row.hotline && prev.hotline !== row.hotline) reasons.push(`${what}在第${prev.line}行的服务热线是 ${prev.hotline}，这里是 ${row.hotline}，请只保留一个`)
-        else if (prev.leaderName && row.leaderName && prev.leaderName !== row.leaderName) reasons.push(`${what}在第${prev.line}行的网格长是${prev.leaderName}，这里是${row.leaderName}，请只保留一个`)
-        else reasons.push(`与第${prev.line}行重复`)
-      } else seen.set(key, row)
+      // rows naming the same 网格 (its micro-grids too) must agree on its hotline and leader
+      const owner = names.slice(0, importOwnerDepth(names))
+      const what = `「${owner.join(' / ')}」`
+      const given = owners.get(owner.join('\u0000'))
+      if (given?.hotline && row.hotline && given.hotline.value !== row.hotline) {
+        reasons.push(`${what}在第${given.hotline.line}行的服务热线是 ${given.hotline.value}，这里是 ${row.hotline}，请只保留一个`)
+      } else if (given?.leader && row.leaderName && given.leader.value !== row.leaderName) {
+        reasons.push(`${what}在第${given.leader.line}行的网格长是${given.leader.value}，这里是${row.leaderName}，请只保留一个`)
+      } else {
+        const key = names.join('\u0000')
+        const prev = seen.get(key)
+        if (prev) reasons.push(`与第${prev.line}行重复`)
+        else {
+          seen.set(key, row)
+          const o = given ?? {}
+          if (row.hotline) o.hotline ??= { value: row.hotline, line }
+          if (row.leaderName) o.leader ??= { value: row.leaderName, line }
+          owners.set(owner.join('\u0000'), o)
+        }
+      }
     }
     if (reasons.length) errors.push({ line, reason: reasons.join('；') })
     else rows.push(row)
@@ -310,9 +384,11 @@ export type ImportPlan = {
 /**
  * Matches the rows against the existing subtree of `root` (by name under the same parent;
  * existing nodes are reused, never duplicated) and plans the new nodes with their codes.
- * Hotline and leader apply to the deepest node of a row when that node is new.
+ * Rows start at 乡镇: under the county root they may name any township, under a township
+ * root only that one. Hotline and leader go to the row's 网格 (importOwnerDepth) when that
+ * node is new. `maxLevel`: the county's depth (it is kept on the county root).
  */
-export function planImport(root: GridNode, existingNodes: readonly GridNode[], rows: readonly ImportRow[]): ImportPlan {
+export function planImport(root: GridNode, existingNodes: readonly GridNode[], rows: readonly ImportRow[], maxLevel: GridLevel = root.maxLevel ?? 'micro'): ImportPlan {
   const childrenOf = new Map<string, GridNode[]>()
   for (const n of existingNodes) {
     if (n.parentId === null) continue
@@ -347,15 +423,25 @@ export function planImport(root: GridNode, existingNodes: readonly GridNode[], r
   const planned = new Map<string, GridNode>()
   const existingSeen = new Set<string>()
   const errors: ImportError[] = []
-  const maxLevel = root.maxLevel ?? 'micro'
+  // the names of a row the root already is: none at the county, the township at a township
+  const above = root.pathNames.slice(1)
   for (const row of rows) {
+    if (above.some((name, i) => row.names[i] !== name)) {
+      errors.push({ line: row.line, reason: `「${row.names.slice(0, above.length).join(' / ')}」不在「${root.name}」：在「${root.name}」导入时，每一行都要从「${above.join(' / ')}」写起` })
+      continue
+    }
+    // the township the rows name is one of the existing nodes the file names, as at the county
+    if (above.length) existingSeen.add(root._id)
     let cur = root
-    for (let d = 0; d < row.names.length; d++) {
+    /** the row's nodes from the root down, as far as it got */
+    const walked: GridNode[] = []
+    for (let d = above.length; d < row.names.length; d++) {
       const name = row.names[d]
       const found = namesUnder(cur._id).get(name)
       if (found) {
         if (!planned.has(found._id)) existingSeen.add(found._id)
         cur = found
+        walked.push(cur)
         continue
       }
       if (!cur.active) {
@@ -381,13 +467,61 @@ export function planImport(root: GridNode, existingNodes: readonly GridNode[], r
       planned.set(_id, node)
       namesUnder(cur._id).set(name, node)
       cur = node
+      walked.push(cur)
     }
-    const deepest = cur
-    if (deepest !== root && planned.has(deepest._id) && deepest.pathNames.length === row.names.length + 1) {
-      if (row.hotline) deepest.hotline = row.hotline
-      if (row.leaderName) deepest.leaderName = row.leaderName
+    const owner = walked.find((n) => n.pathNames.length === importOwnerDepth(row.names) + 1)
+    if (owner && planned.has(owner._id) && cur.pathNames.length === row.names.length + 1) {
+      if (row.hotline) owner.hotline = row.hotline
+      if (row.leaderName) owner.leaderName = row.leaderName
     }
   }
   const seqUpdates = [...stored.entries()].map(([id, from]) => ({ id, from, to: highest.get(id)! }))
   return { docs: [...planned.values()], seqUpdates, existing: existingSeen.size, errors }
+}
+
+export type ImportBatch = {
+  /** new nodes, parents before children; those that get children here carry no counter yet */
+  docs: GridNode[]
+  /** existing parents of this batch's nodes: their counters advance (CAS) right before it is inserted */
+  seqUpdates: ImportPlan['seqUpdates']
+}
+
+/**
+ * The plan's writes, `size` nodes at a time, so that a crash between two batches leaves what a
+ * re-run of the same file completes as if nothing had happened: an existing parent's counter
+ * moves only as far as the batch about to be inserted needs, and a new parent is inserted
+ * without a counter (derived from its children until `counters` sets it, once every batch is
+ * in), so the re-run gives the missing children the codes this run planned for them.
+ */
+export function importBatches(plan: Pick<ImportPlan, 'docs' | 'seqUpdates'>, size: number): { batches: ImportBatch[]; counters: { id: string; to: number }[] } {
+  const stored = new Map(plan.seqUpdates.map((u) => [u.id, u.from]))
+  const batches: ImportBatch[] = []
+  for (let i = 0; i < plan.docs.length; i += size) {
+    const docs = plan.docs.slice(i, i + size)
+    const top = new Map<string, number>()
+    for (const d of docs) {
+      if (!d.parentId || !stored.has(d.parentId)) continue
+      const seq = childSeqOf(parentCodeOf(d.code) ?? '', d.code) ?? 0
+      if (seq > (top.get(d.parentId) ?? 0)) top.set(d.parentId, seq)
+    }
+    const seqUpdates = [...top].map(([id, to]) => ({ id, from: stored.get(id), to }))
+    for (const u of seqUpdates) stored.set(u.id, u.to)
+    batches.push({ seqUpdates, docs: docs.map(({ childSeq, ...d }) => (childSeq ? d : { ...d, childSeq })) })
+  }
+  return { batches, counters: plan.docs.flatMap((d) => (d.childSeq ? [{ id: d._id, to: d.childSeq }] : [])) }
+}
+
+/**
+ * Nodes an interrupted import inserted whose counters it never set (see importBatches):
+ * each with the highest sequence among its children, for the next run to set.
+ */
+export function missingImportCounters(existing: readonly (GridNode & { importId?: string })[]): { id: string; to: number }[] {
+  const codesUnder = new Map<string, string[]>()
+  for (const n of existing) {
+    if (!n.parentId) continue
+    const codes = codesUnder.get(n.parentId) ?? []
+    codes.push(n.code, ...(n.formerCodes ?? []))
+    codesUnder.set(n.parentId, codes)
+  }
+  return existing.filter((n) => n.importId && n.childSeq === undefined).map((n) => ({ id: n._id, to: highestChildSeq(n, codesUnder.get(n._id) ?? []) }))
 }

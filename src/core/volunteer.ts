@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { cursorMsSchema, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema } from './schemas'
 import { personNameSchema } from './tree'
-import type { VolunteerView } from './api'
 
 // Volunteer registration, number plates (一人一号牌) and badges (亮码亮证).
 
@@ -173,4 +172,27 @@ export function toVolunteerView(v: VolunteerDoc, photoUrl: string | null = null)
     createdAt: new Date(v.createdAt).getTime(),
     updatedAt: new Date(v.updatedAt).getTime(),
   }
+}
+
+export type VolunteerView = {
+  id: string
+  name: string
+  /** full only for the volunteer and staff in scope; masked otherwise */
+  phone: string
+  gridId: string
+  gridName: string
+  villageName: string
+  townshipName: string
+  skills: string[]
+  availability: string[]
+  photo: string | null
+  photoUrl: string | null
+  status: VolunteerStatus
+  plate: string | null
+  teamId: string | null
+  teamName: string | null
+  /** why rejected / suspended */
+  reason: string | null
+  createdAt: number
+  updatedAt: number
 }

@@ -44,6 +44,8 @@ export type Session = {
   fill: (selector: string, text: string) => Promise<void>
   /** the confirmation modal: it must say `message` (when given); the person taps `button` (default 确定) */
   confirmModal: (message?: string, button?: string) => Promise<void>
+  /** the toast the person is shown must say `text` (it shows for 1.5 s: check right after the tap) */
+  toast: (text: string) => Promise<void>
   /** the sweep of order clocks (function `clock`), as the cloud timer runs it, at an instant of the test's choosing */
   sweepAt: (at: Date) => Promise<any>
 }
@@ -77,6 +79,8 @@ export async function openSession(suite: string): Promise<Session> {
       await ok.waitFor({ timeout: 5000 })
       await ok.click()
     },
+    // the wrapper is sizeless (its box is position: fixed): read the title line
+    toast: (text) => see(page.locator('.taro__toast p:last-child')).contains(text),
     async sweepAt(at) {
       const r = (await rt.invoke('clock', {}, null, () => at)) as { ok: boolean; data?: unknown; message?: string }
       if (!r.ok) throw new Error(`sweep: ${r.message}`)
@@ -113,6 +117,32 @@ export function see(locator: Locator) {
     hasText: (t: string) => poll((s) => s === t, `text ${JSON.stringify(t)}`),
     contains: (t: string) => poll((s) => s.includes(t), `text containing ${JSON.stringify(t)}`),
   }
+}
+
+/**
+ * A villager's order, as they place it: sign in on the signboard's scan landing (`code`), tap the
+ * service, describe it, leave a phone (and a name), agree to the privacy guide if this device has
+ * not yet, 提交诉求 — and land on the new order's detail. Resolves to the order's id (from the URL).
+ */
+export async function placeOrderByScan(
+  s: Session,
+  o: { as?: string; code?: string; service?: string; description: string; phone?: string; name?: string },
+): Promise<string> {
+  const { page } = s
+  await s.signIn(o.as ?? '张大爷', `/pages/scan/index?code=${o.code ?? 'XF010101'}`)
+  await page.locator('#service-list').filter({ visible: true }).getByText(o.service ?? '水电维修', { exact: true }).first().click()
+  await see(page.locator('#selected-service')).contains(o.service ?? '水电维修')
+  const field = (sel: string) => page.locator(sel).filter({ visible: true }).first()
+  await field('textarea[placeholder^="请说说是什么事"]').fill(o.description)
+  await field('input[placeholder="手机号或座机号"]').fill(o.phone ?? '13800001111')
+  if (o.name) await field('input[placeholder="如：王大爷、李阿姨"]').fill(o.name)
+  const consent = page.locator('#privacy-consent').filter({ visible: true }).first()
+  if (!/--on\b/.test((await consent.getAttribute('class')) ?? '')) await consent.click()
+  await s.click('#submit-order')
+  await see(page.locator('#order-status')).hasText('待派单')
+  const id = new URLSearchParams(page.url().split('?')[1] ?? '').get('id')
+  if (!id) throw new Error(`no order id in ${page.url()}`)
+  return id
 }
 
 /** A real 8×8 PNG for upload tests. */

@@ -151,6 +151,36 @@ e2eSuite('people: grid → signboard → scan order; registration → plate → 
     await shot('verify-forged')
   }, 150_000)
 
+  test('a villager registers with a phone number already registered: the refusal is shown in view, next to the phone field', async () => {
+    await signIn('张大爷')
+    await page.goto(`${rt.url}/#/join/register/index?code=XF010101`)
+    await see(page.locator('#r-grid')).contains('东关村') // the signboard's grid, found
+    await field('r-name').fill('张德顺')
+    await field('r-phone').fill('13910000000') // 王建国's, a registered volunteer of the demo data
+    await page.locator('.r-skill').filter({ visible: true }).filter({ hasText: '水电' }).first().click()
+    await page.locator('.r-avail-item').filter({ visible: true }).filter({ hasText: '周末' }).first().click()
+    if (!/--on\b/.test((await visible('#r-privacy').getAttribute('class')) ?? '')) await visible('#r-privacy').click()
+    // the submit button is at the bottom: the phone field is out of sight when the person taps it
+    await visible('#r-submit').scrollIntoViewIfNeeded()
+    expect((await visible('#f-phone').boundingBox())!.y).toBeLessThan(0)
+    await visible('#r-submit').click()
+    const message = visible('#error-message')
+    await see(message).contains('该手机号已注册为志愿者')
+    // in view: the page scrolled back up to the phone field (it used to stay above the screen)
+    const viewport = page.viewportSize()!
+    let box: { y: number; height: number } | null = null
+    for (let i = 0; i < 30; i++) {
+      box = await message.boundingBox()
+      if (box && box.y >= 0 && box.y + box.height <= viewport.height) break
+      await page.waitForTimeout(100)
+    }
+    expect(box).not.toBeNull()
+    expect(box!.y).toBeGreaterThanOrEqual(0)
+    expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height)
+    await shot('register-phone-taken')
+    expect((await rt.db.collection('volunteers').doc('u_villager_zhang').get()).data).toHaveLength(0)
+  }, 90_000)
+
   test('the county imports a spreadsheet saved by Excel (GBK CSV): check, then import', async () => {
     await signIn('周主任')
     await page.goto(`${rt.url}/#/admin/import/index`)

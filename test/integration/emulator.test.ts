@@ -418,17 +418,16 @@ describe('transactions', () => {
     expect((await db.collection('accounts').doc('rb-new').get()).data).toEqual([])
   })
 
-  test('conflict: a document read by the transaction changed before commit', async () => {
+  test('conflict: writing a document changed outside since the transaction began fails at once', async () => {
     await db.collection('accounts').add({ _id: 'cf', balance: 1 })
     const tx = await db.startTransaction()
     await tx.collection('accounts').doc('cf').get()
     await db.collection('accounts').doc('cf').update({ balance: 2 }) // outside the transaction
-    await tx.collection('accounts').doc('cf').update({ balance: 3 })
-    const err = await failure(tx.commit())
+    const err = await failure(tx.collection('accounts').doc('cf').update({ balance: 3 }))
     expect(err.code).toBe('DATABASE_TRANSACTION_CONFLICT')
     expect((await db.collection('accounts').doc('cf').get()).data[0].balance).toBe(2)
-    // finished: the id is no longer valid
-    expect((await failure(tx.commit())).code).toBe('DATABASE_TRANSACTION_FAIL')
+    // the conflict aborted the transaction
+    expect((await failure(tx.commit())).code).toBe('DATABASE_TRANSACTION_CONFLICT')
   })
 
   test('runTransaction retries after a conflict', async () => {

@@ -37,7 +37,7 @@ const VALID = [
 ].join('\r\n')
 
 describe('a valid file', () => {
-  test('creates the missing nodes with codes extending their parents; hotline and leader on the deepest node', async () => {
+  test("creates the missing nodes with codes extending their parents; hotline and leader on the row's 网格 (or its last level above the grids)", async () => {
     const r = await importCsv(VALID)
     expect(r.ok).toBe(true)
     // new: 北岭镇, 北岭村, 北岭村第一网格, 2 micro, 后沟村, 后沟村网格, 东关村第三网格, 东关新微网格 = 9
@@ -131,12 +131,34 @@ describe('bad files: nothing written, every error listed', () => {
     }
   })
 
-  test('only the county imports, and only at the county root', async () => {
+  test('the county imports at its root; a township administrator is refused there and below a township', async () => {
     const before = await snapshot()
     expect(await importCsv('乡镇,村\n南岭镇,南岭村', TOWNSHIP)).toMatchObject({ ok: false, code: 'FORBIDDEN' })
-    const r = await rt.call('grid', 'importCsv', { parentId: 'g_XF01', csv: '乡镇,村\n南岭镇,南岭村' }, COUNTY)
-    expect(r).toMatchObject({ ok: false, code: 'VALIDATION' })
+    const village = await rt.call('grid', 'importCsv', { parentId: 'g_XF0101', csv: '乡镇,村\n东关镇,东关村' }, COUNTY)
+    expect(village).toMatchObject({ ok: false, code: 'VALIDATION' })
     expect(await snapshot()).toBe(before)
+  })
+
+  test('a township administrator imports under their own township; rows of another township are refused and nothing is written', async () => {
+    const atTownship = (csv: string, who = TOWNSHIP, parentId = 'g_XF01') => rt.call('grid', 'importCsv', { parentId, csv }, who)
+    const before = await snapshot()
+    // another township's node, or a stranger: refused
+    expect(await atTownship('乡镇,村\n西山乡,新村', TOWNSHIP, 'g_XF02')).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+    expect(await atTownship('乡镇,村\n东关镇,新村', 'u_station_dg')).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+    // a file with a row of another township: every such row named, nothing written
+    const mixed = await atTownship('乡镇,村(社区),网格\n东关镇,河湾村,河湾村网格\n西山乡,西山村,西山村新网格')
+    expect(mixed.ok).toBe(true)
+    expect(mixed.data).toMatchObject({ created: 0, errors: [{ line: 3, reason: expect.stringContaining('「西山乡」不在「东关镇」') }] })
+    expect(await snapshot()).toBe(before)
+
+    const r = await atTownship('乡镇,村(社区),网格,微网格,服务热线,网格长\n东关镇,河湾村,河湾村网格,一组,0354-2200000,周六\n东关镇,东关村,东关村第一网格,,,')
+    expect(r).toMatchObject({ ok: true, data: { created: 3, existing: 3, errors: [] } })
+    const grid = (await rt.db.collection('grids').where({ name: '河湾村网格' }).get()).data[0] as any
+    expect(grid).toMatchObject({ level: 'grid', hotline: '0354-2200000', leaderName: '周六' })
+    expect(grid.path.slice(0, 2)).toEqual(['g_XF', 'g_XF01'])
+    const micro = (await rt.db.collection('grids').where({ name: '一组', parentId: grid._id }).get()).data[0] as any
+    expect(micro.level).toBe('micro')
+    expect(micro.leaderName).toBeUndefined()
   })
 
   test('a batch failing midway removes what the import inserted', async () => {

@@ -1,5 +1,6 @@
 import { PRIVACY_VERSION } from '../../src/core'
 import { clearCatalogueCache } from '../../cloudfunctions/services/grid'
+import { COLLECTIONS } from '../../database/collections'
 import { httpCall, startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
 const VILLAGER = 'u_villager_zhang'
@@ -187,5 +188,77 @@ describe('over HTTP with the dev sign-in', () => {
   test('the static server never serves files outside the H5 folder', async () => {
     const res = await fetch(`${rt.url}/..%2F..%2Fpackage.json`)
     expect(await res.text()).not.toContain('"dependencies"')
+  })
+})
+
+describe('names and refusals the villager and the station see', () => {
+  test("the 点单 step names the villager (their registered name when they left none), never 村民 nor a phone", async () => {
+    const unnamed = await rt.ok('order', 'place', order({ contactName: undefined }), VILLAGER)
+    const asStation = await rt.ok('order', 'detail', { id: unnamed.id }, STATION_DG)
+    expect(asStation.history[0]).toMatchObject({ action: 'place', role: 'villager', byName: '张大爷' })
+    // the villager's own screen shows their own name too
+    expect((await rt.ok('order', 'detail', { id: unnamed.id }, VILLAGER)).history[0].byName).toBe('张大爷')
+
+    // someone the app knows no name of (no users document): the contact name they gave names their steps, the later ones too
+    const stranger = 'u_walkin_villager'
+    const named = await rt.ok('order', 'place', order({ contactName: '孙大娘', contactPhone: '13800007777' }), stranger)
+    await rt.ok('order', 'cancel', { id: named.id, reason: '已经修好了' }, stranger)
+    const steps = (await rt.ok('order', 'detail', { id: named.id }, STATION_DG)).history
+    expect(steps.map((h: any) => [h.action, h.byName])).toEqual([
+      ['place', '孙大娘'],
+      ['cancel', '孙大娘'],
+    ])
+    for (const h of [...steps, asStation.history[0]]) expect(h.byName).not.toMatch(/\d{4}/)
+  })
+
+  test('ordering at a deactivated grid says it is out of service and where to call, not that the network failed', async () => {
+    await rt.db.collection('grids').doc('g_XF020301').update({ active: false })
+    try {
+      const before = await countOrders()
+      const r = await rt.fail('order', 'place', order({ gridCode: 'XF020301' }), VILLAGER)
+      expect(r.code).toBe('GRID_INACTIVE')
+      expect(r.message).toMatch(/网格「.+」已停用，不再接单。请联系.+新时代文明实践站，服务热线 [\d-]+/)
+      expect(await countOrders()).toBe(before)
+    } finally {
+      await rt.db.collection('grids').doc('g_XF020301').update({ active: true })
+    }
+  })
+})
+
+describe('the station list 全部', () => {
+  test('lists orders in every state, finished ones too, newest first, paged without repeats', async () => {
+    const open = await rt.ok('order', 'place', order(), VILLAGER)
+    const cancelled = await rt.ok('order', 'place', order(), VILLAGER)
+    await rt.ok('order', 'cancel', { id: cancelled.id, reason: '不需要了' }, VILLAGER)
+    const rejected = await rt.ok('order', 'place', order(), VILLAGER)
+    await rt.ok('order', 'reject', { id: rejected.id, reason: '请到乡镇便民服务中心办理' }, STATION_DG)
+
+    // page through all of it, two at a time
+    const seen: any[] = []
+    let after: string | undefined
+    for (let page = 0; page < 100; page++) {
+      const list = await rt.ok('order', 'incoming', { list: 'all', limit: 2, ...(after ? { after } : {}) }, STATION_DG)
+      seen.push(...list)
+      if (list.length < 2) break
+      after = list[list.length - 1].cursor
+    }
+    const ids = seen.map((o) => o.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids).toEqual(expect.arrayContaining([open.id, cancelled.id, rejected.id]))
+    expect(seen.map((o) => o.createdAt)).toEqual([...seen.map((o) => o.createdAt)].sort((a, b) => b - a))
+    expect([...new Set(seen.map((o) => o.status))]).toEqual(expect.arrayContaining(['pending', 'cancelled', 'rejected']))
+    // the same orders as a recount of the village's orders, nothing of another village
+    const recount = (await rt.db.collection('orders').where({ scopePath: 'g_XF0101' }).limit(1000).get()).data.map((o: any) => o._id)
+    expect([...ids].sort()).toEqual([...recount].sort())
+
+    // 全部在办 still lists only the open ones
+    const inProgress = await rt.ok('order', 'incoming', { list: 'open', limit: 50 }, STATION_DG)
+    expect(inProgress.map((o: any) => o.id)).toContain(open.id)
+    expect(inProgress.map((o: any) => o.id)).not.toContain(cancelled.id)
+  })
+
+  test('is read through an index (area, then creation time), not a scan of every order', () => {
+    const orders = COLLECTIONS.find((c) => c.name === 'orders')!
+    expect(orders.indexes.some((ix) => ix.keys[0]?.field === 'scopePath' && ix.keys[1]?.field === 'createdAt' && ix.keys.length === 2)).toBe(true)
   })
 })

@@ -74,6 +74,21 @@ const stored = async (col: string, id: string) => (await rt.db.collection(col).d
 const inboxOf = async (userId: string, orderId: string) => (await rt.db.collection('inbox').where({ userId, orderId }).get()).data as any[]
 
 describe('rating approvals', () => {
+  test('the queue names who rated: the villager, also when they gave no contact name with the order', async () => {
+    const o = await ok(
+      'order',
+      'place',
+      { requestId: `review_${Date.now()}_${++seq}`, gridCode: 'XF010101', serviceId: 'svc_01', description: '院里的水管漏水了', contactPhone: '13800001111', privacyVersion: PRIVACY_VERSION },
+      VILLAGER,
+    )
+    await ok('order', 'dispatch', { id: o.id, volunteerId: VOL_DG }, STATION)
+    await ok('order', 'accept', { id: o.id }, VOL_DG)
+    await ok('order', 'complete', { id: o.id, note: '换了水管接头', photos: [V[0]] }, VOL_DG)
+    await ok('order', 'confirm', { id: o.id, fixed: true, stars: 4, comment: '挺好' }, VILLAGER)
+    const item = (await ok('order', 'approvals', { kind: 'rating' }, STATION)).find((x: any) => x.id === o.id)
+    expect(item.authorName).toBe('张大爷')
+  })
+
   test('the queue is per scope: own village, township and county see it; another village does not', async () => {
     const id = await fixed()
     const view = await ok('order', 'detail', { id }, VILLAGER)

@@ -294,6 +294,32 @@ describe('tree and search', () => {
     expect(r.data.some((g: any) => g.code.startsWith('XF020302'))).toBe(false) // deactivated above
     expect(await rt.call('grid', 'search', { q: '网格' }, VILLAGER)).toMatchObject({ ok: false, code: 'FORBIDDEN' })
   })
+
+  test("the tree's search box finds any level by name or code, deactivated nodes too, only in the caller's part", async () => {
+    const byName = await rt.ok('grid', 'search', { q: '东关', anyLevel: true, limit: 50 }, COUNTY)
+    expect(byName.map((g: any) => [g.name, g.level])).toEqual(expect.arrayContaining([['东关镇', 'township'], ['东关村', 'village']]))
+    const byCode = await rt.ok('grid', 'search', { q: 'xf0203', anyLevel: true, limit: 50 }, COUNTY)
+    expect(byCode[0]).toMatchObject({ code: 'XF0203', level: 'village' })
+    expect(byCode.some((g: any) => g.code.startsWith('XF020302') && g.active === false)).toBe(true)
+    // a township administrator searches their township only
+    const township = await rt.ok('grid', 'search', { q: '村', anyLevel: true, limit: 50 }, TOWNSHIP)
+    expect(township.length).toBeGreaterThan(0)
+    expect(township.every((g: any) => g.code.startsWith('XF01'))).toBe(true)
+  })
+})
+
+describe('names of tree nodes', () => {
+  test('a name longer than 40 characters is refused in words, not cut, and nothing is created or renamed', async () => {
+    const before = await snapshot()
+    const long = '东关村' + '很长的名字'.repeat(8) // 43 characters
+    const created = await rt.fail('grid', 'create', { parentId: 'g_XF0101', name: long }, COUNTY)
+    expect(created).toMatchObject({ code: 'VALIDATION', message: '名称不能超过40字' })
+    const renamed = await rt.fail('grid', 'update', { id: 'g_XF010101', name: long }, COUNTY)
+    expect(renamed).toMatchObject({ code: 'VALIDATION', message: '名称不能超过40字' })
+    expect(await snapshot()).toBe(before)
+    // 40 is fine
+    expect((await rt.ok('grid', 'create', { parentId: 'g_XF0101', name: long.slice(0, 40) }, COUNTY)).name).toHaveLength(40)
+  })
 })
 
 describe('staff roles', () => {

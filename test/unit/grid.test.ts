@@ -1,6 +1,7 @@
 import {
   childCode,
   codeDepth,
+  codeEntryHint,
   codeFromLaunchParams,
   formatPlate,
   gridCodeSchema,
@@ -53,5 +54,22 @@ describe('grid codes (一乡一编码)', () => {
     expect(codeFromLaunchParams({ scene: encodeURIComponent('g=XF010102&v=1') })).toBe('XF010102')
     expect(codeFromLaunchParams({})).toBeNull()
     expect(codeFromLaunchParams({ scene: '%E0%A4%A' })).toBe('%E0%A4%A') // malformed escape: left for validation to refuse
+  })
+})
+
+describe('the hint in a code box', () => {
+  // 昔阳 (XY) is a real county: its codes must not be offered as this county's example
+  test("no fixed example that is another county's code: the person's last signboard, else where to look", () => {
+    expect(codeEntryHint(null)).toBe('标识牌二维码下方的编码')
+    expect(codeEntryHint(null)).not.toMatch(/[A-Z]{2}\d/)
+    expect(codeEntryHint('XF010101')).toBe('标识牌上的编码，如 XF010101')
+    expect(codeEntryHint('not a code')).toBe('标识牌二维码下方的编码')
+  })
+
+  test('a mistyped code is told the format without another county as the example', () => {
+    const r = gridCodeSchema.safeParse('东关村')
+    expect(r.success).toBe(false)
+    expect(r.error!.issues[0].message).toContain('字母加数字')
+    expect(r.error!.issues[0].message).not.toMatch(/[A-Z]{2}\d/)
   })
 })

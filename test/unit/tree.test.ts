@@ -7,7 +7,9 @@ import {
   highestChildSeq,
   planImport,
   readImportHeader,
-  recodeSubtree,
+  codeAfterMove,
+  movedNode,
+  subtreeRebase,
   validateImportRows,
   type GridNode,
 } from '../../src/core'
@@ -52,14 +54,31 @@ describe('code allocation (一乡一编码, never reused)', () => {
 
   test('a move keeps every old code in formerCodes; the new codes replace the prefix', () => {
     const grid = n('XY030702', { formerCodes: ['XY010101'] })
-    const micro = n('XY03070211')
     const newParent = n('XY0405')
-    const out = recodeSubtree([grid, micro], grid, newParent, 'XY040509')
-    expect(out).toEqual([
-      { _id: 'g_XY030702', code: 'XY040509', path: ['g_XY', 'g_XY04', 'g_XY0405', 'g_XY030702'], pathNames: ['节点XY', '节点XY04', '节点XY0405', '节点XY030702'], formerCodes: ['XY010101', 'XY030702'] },
-      { _id: 'g_XY03070211', code: 'XY04050911', path: ['g_XY', 'g_XY04', 'g_XY0405', 'g_XY030702', 'g_XY03070211'], pathNames: ['节点XY', '节点XY04', '节点XY0405', '节点XY030702', '节点XY03070211'], formerCodes: ['XY03070211'] },
-    ])
-    expect(() => recodeSubtree([n('XY0308')], grid, newParent, 'XY040509')).toThrow()
+    const move = { id: 'mv_1', fromCode: 'XY030702', fromParentId: 'g_XY0307', toParentId: 'g_XY0405', at: new Date(0) }
+    expect(movedNode(grid, newParent, 'XY040509', move)).toEqual({
+      code: 'XY040509',
+      parentId: 'g_XY0405',
+      path: ['g_XY', 'g_XY04', 'g_XY0405', 'g_XY030702'],
+      pathNames: ['节点XY', '节点XY04', '节点XY0405', '节点XY030702'],
+      formerCodes: ['XY010101', 'XY030702'],
+      move,
+    })
+    expect(codeAfterMove('XY03070211', move, 'XY040509')).toBe('XY04050911')
+    // done already (or created under the new code meanwhile): nothing to do
+    expect(codeAfterMove('XY04050911', move, 'XY040509')).toBeNull()
+    expect(codeAfterMove('XY040509', move, 'XY040509')).toBeNull()
+  })
+
+  test("everything below a moved node takes the node's ancestors and their place names; its own and lower names stay", () => {
+    const moved = { path: ['g_XY', 'g_XY04', 'g_XY0405', 'g_XY030702'], pathNames: ['县', '乡二', '村五', '网格'] }
+    expect(subtreeRebase(moved)).toEqual({
+      grids: { 'path.0': 'g_XY', 'path.1': 'g_XY04', 'path.2': 'g_XY0405', 'pathNames.0': '县', 'pathNames.1': '乡二', 'pathNames.2': '村五' },
+      scope: { 'scopePath.0': 'g_XY', 'scopePath.1': 'g_XY04', 'scopePath.2': 'g_XY0405', townshipName: '乡二', villageName: '村五' },
+    })
+    // a village moving to another township keeps its own name as the village name below it
+    const village = { path: ['g_XY', 'g_XY04', 'g_XY0307'], pathNames: ['县', '乡二', '村七'] }
+    expect(subtreeRebase(village).scope).toEqual({ 'scopePath.0': 'g_XY', 'scopePath.1': 'g_XY04', townshipName: '乡二' })
   })
 
   test('sequence exhaustion (99) is a clear error', () => {
@@ -150,5 +169,61 @@ describe('CSV import rules', () => {
     expect(plan.errors.map((e) => e.line)).toEqual([2, 3])
     expect(plan.errors[0].reason).toContain('编码已用完')
     expect(plan.errors[1].reason).toContain('已停用')
+  })
+})
+
+describe('CSV import: where a row puts its hotline and leader', () => {
+  const cols = readImportHeader(['乡镇', '村（社区）', '网格', '微网格', '服务热线', '网格长'])!
+  const rec = (line: number, ...cells: string[]) => ({ line, cells })
+  const root = n('XY', { childSeq: 0, name: '县', pathNames: ['县'] })
+  const byName = (docs: GridNode[], name: string) => docs.find((d) => d.name === name)
+
+  test("a row reaching a micro-grid gives them to its 网格, not the micro-grid (the import page's own example)", () => {
+    const { rows, errors } = validateImportRows(
+      [rec(2, '东关镇', '东关村', '第一网格', '一组', '0354-1234567', '张建国'), rec(3, '东关镇', '东关村', '第一网格', '二组', '', ''), rec(4, '东关镇', '东关村', '第二网格', '', '', '李秀英')],
+      cols,
+    )
+    expect(errors).toEqual([])
+    const plan = planImport(root, [], rows)
+    expect(byName(plan.docs, '第一网格')).toMatchObject({ level: 'grid', hotline: '0354-1234567', leaderName: '张建国' })
+    expect(byName(plan.docs, '一组')).toMatchObject({ level: 'micro' })
+    expect(byName(plan.docs, '一组')!.leaderName).toBeUndefined()
+    expect(byName(plan.docs, '一组')!.hotline).toBeUndefined()
+    expect(byName(plan.docs, '第二网格')).toMatchObject({ leaderName: '李秀英' })
+  })
+
+  test('a row that stops above the grids gives its hotline to its last level', () => {
+    const { rows } = validateImportRows([rec(2, '北岭镇', '', '', '', '0354-3300000', ''), rec(3, '北岭镇', '北岭村', '', '', '13911112222', '')], cols)
+    const plan = planImport(root, [], rows)
+    expect(byName(plan.docs, '北岭镇')).toMatchObject({ level: 'township', hotline: '0354-3300000' })
+    expect(byName(plan.docs, '北岭村')).toMatchObject({ level: 'village', hotline: '13911112222' })
+  })
+
+  test("two micro-grid rows that disagree on their grid's leader are refused, naming the other line", () => {
+    const { rows, errors } = validateImportRows([rec(2, '甲镇', '甲村', '甲网格', '一组', '', '王五'), rec(3, '甲镇', '甲村', '甲网格', '二组', '', '赵六')], cols)
+    expect(rows.map((r) => r.line)).toEqual([2])
+    expect(errors).toEqual([{ line: 3, reason: '「甲镇 / 甲村 / 甲网格」在第2行的网格长是王五，这里是赵六，请只保留一个' }])
+  })
+})
+
+describe('CSV import under a township', () => {
+  const cols = readImportHeader(['乡镇', '村（社区）', '网格', '微网格', '服务热线', '网格长'])!
+  const rec = (line: number, ...cells: string[]) => ({ line, cells })
+  const township = n('XY01', { name: '甲镇', pathNames: ['县', '甲镇'], childSeq: 2 })
+
+  test("rows of the township are planned below it; a row of another township is refused with its line", () => {
+    const { rows } = validateImportRows([rec(2, '甲镇', '新村', '新村网格', '', '', '王五'), rec(3, '乙镇', '乙村')], cols)
+    const plan = planImport(township, [], rows, 'micro')
+    expect(plan.docs.map((d) => [d.code, d.name, d.level])).toEqual([
+      ['XY0103', '新村', 'village'],
+      ['XY010301', '新村网格', 'grid'],
+    ])
+    expect(plan.docs[1]).toMatchObject({ leaderName: '王五', path: ['g_XY', 'g_XY01', 'g_XY0103', 'g_XY010301'], pathNames: ['县', '甲镇', '新村', '新村网格'] })
+    expect(plan.errors).toEqual([{ line: 3, reason: expect.stringContaining('「乙镇」不在「甲镇」') }])
+  })
+
+  test("the county's depth applies under a township too", () => {
+    const { rows } = validateImportRows([rec(2, '甲镇', '新村', '新村网格')], cols, 'grid')
+    expect(planImport(township, [], rows, 'village').errors).toEqual([{ line: 2, reason: expect.stringContaining('最多分到「村（社区）」') }])
   })
 })

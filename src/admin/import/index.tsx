@@ -10,7 +10,8 @@ import { decode, IS_H5 } from '@/components/util'
 import './index.scss'
 
 const HEADER = '乡镇,村(社区),网格,微网格,服务热线,网格长'
-const TEMPLATE = `${HEADER}\n东关镇,东关村,第一网格,一组,0354-1234567,张建国\n东关镇,东关村,第二网格,,,李秀英\n`
+// 张建国 leads 第一网格 (the row's 网格), not its micro-grid 一组: see importOwnerDepth
+const TEMPLATE = `${HEADER}\n东关镇,东关村,第一网格,一组,0354-1234567,张建国\n东关镇,东关村,第一网格,二组,,\n东关镇,东关村,第二网格,,,李秀英\n`
 
 /**
  * A picked CSV as its bytes (the server tells UTF-8 from GBK, which Excel writes on Chinese
@@ -70,10 +71,11 @@ export default function ImportPage() {
   }
   useEffect(loadTree, [id])
 
-  // rows start at 乡镇, so they always hang under the county root: ancestors[0], or the node when it is the root
-  // (anyone but the county's staff is refused by the server with its own message, shown in the ErrorBox)
+  // rows start at 乡镇, so they hang under the county root or one township: the node itself when it is one of
+  // those, else the county root (ancestors[0]); who may import where the server says (requireImporter), shown in the ErrorBox
   const shown = tree?.node ?? tree?.children[0] ?? null
-  const parent: { id: string; name: string } | null = !shown ? null : shown.parentId === null ? shown : (tree?.ancestors[0] ?? null)
+  const parent: { id: string; name: string; level?: string } | null =
+    !shown ? null : shown.parentId === null || shown.level === 'township' ? shown : (tree?.ancestors[0] ?? null)
 
   const chosen = (f: Picked) => {
     const bytes = new Uint8Array(f.bytes)
@@ -148,6 +150,14 @@ export default function ImportPage() {
               <View className='import__p'>第一行是表头，共 6 列（用英文逗号分隔，在表格软件里“另存为 CSV”即可，UTF-8 或 GBK 编码都可以）：</View>
               <View className='import__cols'>{HEADER}</View>
               <View className='import__p'>乡镇、村(社区)、网格必填；微网格、服务热线、网格长可以空着。服务热线不填则使用上级的热线。</View>
+              <View id='import-owner-rule' className='import__p'>
+                服务热线和网格长写给这一行的「网格」：写了微网格的行也一样，是网格的，不是微网格的（同一网格的几行只写一次即可，写了就要一致）。只写到乡镇或村的行，热线给这个乡镇或村。已经存在的区域不会被改动。
+              </View>
+              {parent?.level === 'township' && (
+                <View id='import-township-rule' className='import__p'>
+                  在「{parent.name}」导入：每一行的乡镇都要写「{parent.name}」，其他乡镇的行会被指出来，一行也不会写入。
+                </View>
+              )}
               <View className='import__p'>示例：</View>
               <Text id='csv-template' className='import__sample' userSelect>
                 {TEMPLATE}

@@ -8,11 +8,12 @@ import PageState, { Loading } from '@/components/PageState'
 import { call, errorMessage, newRequestId } from '@/api'
 import type { GridNodeView, JobView, SignboardResult, TreeView } from '@/core/api'
 import { GRID_LEVELS, type GridLevel } from '@/core/grid'
-import { LEVEL_LABEL } from '@/core/tree'
+import { LEVEL_LABEL, nodeNameSchema } from '@/core/tree'
 import { decode, go, IS_H5, query } from '@/components/util'
 import '@/workbench/shared.scss'
 import './index.scss'
 import { ask as confirm } from '@/workbench/ask'
+import GridSearch from './GridSearch'
 
 const levelLabel = (level: string) => LEVEL_LABEL[level as GridLevel] || level
 const POLL_MS = 800
@@ -156,6 +157,7 @@ export default function TreePage() {
         {data && (
           <>
             {!!error && <ErrorBox error={error} onRetry={load} />}
+            <GridSearch onOpen={(g) => open(g.id)} />
             <View id='breadcrumb' className='tree__crumbs'>
               <Text className='tree__crumb' onClick={() => up(null)}>
                 我管理的区域
@@ -266,11 +268,12 @@ export default function TreePage() {
             )}
 
             <View className='xf-list'>
-              {node && node.parentId === null && data.canEdit && (
+              {/* the county imports at its root, a township's administrators at their township */}
+              {node && (node.parentId === null || node.level === 'township') && data.canEdit && (
                 <View id='link-import' className='xf-cell' hoverClass='xf-pressed' onClick={() => go(`/admin/import/index?${query({ id: node.id })}`)}>
                   <View className='xf-cell__main'>
                     <View className='xf-cell__title'>导入表格</View>
-                    <View className='xf-cell__desc'>用 CSV 表格一次建好乡镇、村、网格</View>
+                    <View className='xf-cell__desc'>{node.parentId === null ? '用 CSV 表格一次建好乡镇、村、网格' : `用 CSV 表格一次建好${node.name}的村和网格`}</View>
                   </View>
                   <Text className='xf-cell__arrow'>›</Text>
                 </View>
@@ -378,7 +381,9 @@ function NodeForm(props: { mode: 'create' | 'edit'; node: GridNodeView; maxLevel
 
   const submit = async () => {
     if (busy) return
-    if (!name.trim()) return setError('请填写名称')
+    // the schema the server applies: a name too long is refused here in words, never cut
+    const named = nodeNameSchema.safeParse(name)
+    if (!named.success) return setError(named.error.issues[0]?.message || '名称不正确')
     setBusy(true)
     setError('')
     try {
@@ -409,7 +414,7 @@ function NodeForm(props: { mode: 'create' | 'edit'; node: GridNodeView; maxLevel
       <View className='xs-dialog' onClick={(e) => e.stopPropagation()}>
         <View className='xs-dialog__title'>{editing ? `修改「${node.name}」` : `在「${node.name}」下新建`}</View>
         <View className='xs-dialog__label'>名称（必填）</View>
-        <Input id='f-name' className='xf-form__input xf-input-fill' value={name} maxlength={40} placeholder='如：东关村、第一网格' onInput={(e) => setName(e.detail.value)} />
+        <Input id='f-name' className='xf-form__input xf-input-fill' value={name} maxlength={200} placeholder='如：东关村、第一网格（不超过40字）' onInput={(e) => { setName(e.detail.value); setError('') }} />
         <View className='xs-dialog__label'>服务热线（可不填）</View>
         <Input id='f-hotline' className='xf-form__input xf-input-fill' value={hotline} maxlength={13} placeholder='如 0354-1234567' onInput={(e) => setHotline(e.detail.value)} />
         <View className='tree__tip'>

@@ -2,23 +2,24 @@ import { useEffect, useRef, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
-import ErrorBox from '@/components/ErrorBox'
 import TextField from '@/workbench/TextField'
 import PageState, { Loading } from '@/components/PageState'
+import { useForm } from '@/components/useForm'
 import Fact from '@/components/Fact'
-import { ApiError, call, errorMessage, newRequestId } from '@/api'
+import { call, errorMessage, newRequestId } from '@/api'
 import OnePhoto, { type PhotoState } from '@/workbench/OnePhoto'
 import type { GridView, VolunteerView } from '@/core/api'
-import { gridCodeSchema } from '@/core/grid'
+import { codeEntryHint, gridCodeSchema } from '@/core/grid'
 import { PRIVACY_VERSION } from '@/core/schemas'
 import { AVAILABILITY, VOLUNTEER_SKILLS, VOLUNTEER_STATUS_LABEL, registerInput } from '@/core/volunteer'
 import { STORAGE, decode, errorCode, go, load, save } from '@/components/util'
+import { startingGridCode } from './startingGrid'
 import './index.scss'
 
 type Field = 'name' | 'phone' | 'gridId' | 'skills' | 'availability' | 'photo' | 'privacyVersion'
 const FIELDS: Field[] = ['name', 'phone', 'gridId', 'skills', 'availability', 'photo', 'privacyVersion']
 /** What survives a weak network or a closed app until the registration goes through; the requestId makes a retry safe. */
-type Draft = { requestId: string; name: string; phone: string; gridCode: string; skills: string[]; availability: string[]; photo: string }
+type Draft = { requestId: string; name: string; phone: string; gridCode: string; skills: string[]; availability: string[]; photo: string; savedAt?: number }
 type Contact = { phone: string; name: string }
 
 const DRAFT_KEY = 'xf.volunteerDraft'
@@ -121,28 +122,26 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
   const [initial] = useState(() => {
     const d = load<Draft>(DRAFT_KEY)
     const contact = load<Contact>(STORAGE.contact)
-    const last = load<{ code: string }>(STORAGE.lastGrid)
+    const last = load<{ code: string; at?: number }>(STORAGE.lastGrid)
     return {
       // a re-application after a rejection is a new request, never a retry of the first one
       requestId: previous ? newRequestId() : d?.requestId || newRequestId(),
       name: d?.name || previous?.name || contact?.name || '',
       phone: d?.phone || previous?.phone || contact?.phone || '',
-      gridCode: codeParam || d?.gridCode || last?.code || '',
+      gridCode: startingGridCode({ param: codeParam, draft: d, lastScan: last }),
       skills: d?.skills || previous?.skills || [],
       availability: d?.availability || previous?.availability || [],
       photo: d?.photo || '',
     }
   })
-  const requestId = initial.requestId
+  const form = useForm<Field>({ anchor: 'r-form-message', requestId: initial.requestId })
+  const { requestId, submitting, clear } = form
   const [name, setName] = useState(initial.name)
   const [phone, setPhone] = useState(initial.phone)
   const [skills, setSkills] = useState<string[]>(initial.skills)
   const [availability, setAvailability] = useState<string[]>(initial.availability)
   const [photo, setPhoto] = useState<PhotoState | null>(initial.photo ? { fileID: initial.photo, state: 'done' } : null)
   const [agreed, setAgreed] = useState(() => load<string>(STORAGE.privacy) === PRIVACY_VERSION)
-  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
-  const [submitError, setSubmitError] = useState<unknown>(null)
-  const [submitting, setSubmitting] = useState(false)
 
   // the grid: resolved from ?code=, the draft or the last scanned signboard; otherwise typed in
   const [grid, setGrid] = useState<GridView | null>(null)
@@ -168,7 +167,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
           if (mineNo !== lookup.current) return
           setGrid(g)
           setEditingGrid(false)
-          if (fieldError?.field === 'gridId') setFieldError(null)
+          clear('gridId')
         },
         (e) => {
           if (mineNo !== lookup.current) return
@@ -192,22 +191,14 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
       skills,
       availability,
       photo: photo?.fileID || '',
+      savedAt: Date.now(),
     } satisfies Draft)
   }, [name, phone, grid, codeText, skills, availability, photo])
 
-  const clear = (f: Field) => fieldError?.field === f && setFieldError(null)
-
-  const submit = () => {
+  const submit = async () => {
     if (submitting) return
-    setSubmitError(null)
-    if (photo && photo.state !== 'done') {
-      setFieldError({
-        field: 'photo',
-        message: photo.state === 'uploading' ? '照片还在上传，请稍等一下再提交' : '照片没有传上，请重新选择，或删除照片后再提交',
-      })
-      Taro.pageScrollTo({ selector: '#f-photo', duration: 200 }).catch(() => {})
-      return
-    }
+    if (photo && photo.state !== 'done')
+      return form.bad('photo', photo.state === 'uploading' ? '照片还在上传，请稍等一下再提交' : '照片没有传上，请重新选择，或删除照片后再提交')
     const parsed = registerInput.safeParse({
       requestId,
       name,
@@ -218,40 +209,20 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
       photo: photo?.fileID || undefined,
       privacyVersion: agreed ? PRIVACY_VERSION : undefined,
     })
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const field = String(issue?.path[0] || '') as Field
-      if (FIELDS.includes(field)) {
-        setFieldError({ field, message: field === 'gridId' ? '请先找到您所在的网格（输入标识牌上的网格编码）' : issue.message })
-        Taro.pageScrollTo({ selector: `#f-${field}`, duration: 200 }).catch(() => {})
-      } else setSubmitError(new ApiError('VALIDATION', issue?.message || '填写的内容不正确'))
-      return
-    }
-    setFieldError(null)
+    if (!parsed.success) return form.refuse(parsed.error.issues, FIELDS, { gridId: '请先找到您所在的网格（输入标识牌上的网格编码）' })
     save(STORAGE.contact, { phone: parsed.data.phone, name: parsed.data.name } satisfies Contact)
-    setSubmitting(true)
-    call('volunteer', 'register', parsed.data).then(
-      (v) => {
-        save(DRAFT_KEY, null)
-        Taro.showToast({ title: '已提交，请等待审核', icon: 'none' })
-        onDone(v)
-      },
-      (e) => {
-        // a taken phone number belongs next to the phone field; everything typed stays for another try
-        const msg = errorMessage(e)
-        if (errorCode(e) === 'CONFLICT' && /手机|电话/.test(msg)) setFieldError({ field: 'phone', message: msg })
-        else setSubmitError(e)
-        setSubmitting(false)
-      },
+    // a taken phone number belongs next to the phone field (scrolled to: the person is at the submit button)
+    const v = await form.send(
+      () => call('volunteer', 'register', parsed.data),
+      (e) => (errorCode(e) === 'CONFLICT' && /手机|电话/.test(errorMessage(e)) ? ['phone', errorMessage(e)] : null),
     )
+    if (!v) return
+    save(DRAFT_KEY, null)
+    Taro.showToast({ title: '已提交，请等待审核', icon: 'none' })
+    onDone(v)
   }
 
-  const err = (f: Field) =>
-    fieldError?.field === f ? (
-      <View id='error-message' className='xf-form__error'>
-        {fieldError.message}
-      </View>
-    ) : null
+  const err = form.fieldMessage
 
   return (
     <View className='xf-page reg'>
@@ -272,7 +243,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
             setName(v)
             clear('name')
           }}
-          error={fieldError?.field === 'name' ? fieldError.message : null}
+          error={form.errorOf('name')}
           placeholder='请填写真实姓名'
           maxlength={20}
         />
@@ -287,7 +258,7 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
             setPhone(v)
             clear('phone')
           }}
-          error={fieldError?.field === 'phone' ? fieldError.message : null}
+          error={form.errorOf('phone')}
           placeholder='11位手机号'
           maxlength={13} type='number'
         />
@@ -314,10 +285,10 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
             <View className='reg__code-row'>
               <Input
                 id='r-grid-code'
-                className={`xf-form__input xf-input-fill reg__code-input${gridError || fieldError?.field === 'gridId' ? ' xf-form__bad' : ''}`}
+                className={`xf-form__input xf-input-fill reg__code-input${gridError || form.errorOf('gridId') ? ' xf-form__bad' : ''}`}
                 value={codeText}
                 maxlength={20}
-                placeholder='标识牌上的网格编码，如 XF010101'
+                placeholder={codeEntryHint(initial.gridCode)}
                 confirmType='search'
                 onInput={(e) => {
                   setCodeText(e.detail.value.toUpperCase())
@@ -421,13 +392,13 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
       </View>
       {err('privacyVersion')}
 
-      {!!submitError && <ErrorBox error={submitError} />}
+      {form.formMessage()}
 
       <View className='xf-actions'>
         <Btn id='r-submit' type='primary' disabled={submitting} onClick={submit}>
           {submitting ? '提交中…' : '提交申请'}
         </Btn>
-        {!!submitError && !submitting && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交申请”即可。</View>}
+        {!!form.submitError && !submitting && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交申请”即可。</View>}
       </View>
     </View>
   )

@@ -2,17 +2,20 @@ import { useEffect, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Input, Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
-import { call, newRequestId } from '@/api'
+import { call } from '@/api'
+import { scrollTo, useForm } from '@/components/useForm'
 import { placeOrderInput } from '@/core/order'
 import { PRIVACY_VERSION } from '@/core/schemas'
 import type { ServiceView } from '@/core/api'
 import { checkExtras } from '@/core/serviceFields'
 import ErrorBox from '@/components/ErrorBox'
+import { retryHelps } from '@/core/errors'
 import { EmergencyCall, ExtraFields } from '@/components/ExtraFields'
-import { STORAGE, back, decode, go, load, query, save } from '@/components/util'
+import { STORAGE, back, decode, errorCode, go, load, query, save } from '@/components/util'
 import './new.scss'
 
 type Field = 'description' | 'contactPhone' | 'contactName' | 'preferredTime' | 'privacyVersion'
+const FIELDS: Field[] = ['description', 'contactPhone', 'contactName', 'preferredTime', 'privacyVersion']
 type Draft = { requestId: string; description: string; phone: string; name: string; preferredTime: string; extras?: Record<string, string> }
 type Contact = { phone: string; name: string }
 
@@ -32,7 +35,7 @@ export default function NewOrder() {
     const draft = load<Draft>(draftKey)
     const contact = load<Contact>(STORAGE.contact)
     return {
-      requestId: draft?.requestId || newRequestId(),
+      requestId: draft?.requestId,
       description: draft?.description || '',
       phone: draft?.phone || contact?.phone || '',
       name: draft?.name || contact?.name || '',
@@ -40,7 +43,8 @@ export default function NewOrder() {
       extras: draft?.extras || {},
     }
   })
-  const requestId = initial.requestId
+  const form = useForm<Field>({ anchor: 'order-form-message', requestId: initial.requestId })
+  const requestId = form.requestId
   const [description, setDescription] = useState(initial.description)
   const [phone, setPhone] = useState(initial.phone)
   const [name, setName] = useState(initial.name)
@@ -56,9 +60,6 @@ export default function NewOrder() {
         () => {},
       )
   }, [service, serviceId])
-  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
-  const [submitError, setSubmitError] = useState<{ error: unknown; message?: string } | null>(null)
-  const [submitting, setSubmitting] = useState(false)
   // consent is asked before the phone number is sent, and remembered per version of the text
   const [agreed, setAgreed] = useState(() => load<string>(STORAGE.privacy) === PRIVACY_VERSION)
 
@@ -70,12 +71,11 @@ export default function NewOrder() {
   const changeService = () => back(`/pages/scan/index?${query({ code: gridCode })}`)
 
   const submit = async () => {
-    if (submitting) return
-    setSubmitError(null)
+    if (form.submitting) return
     const answers = Object.entries(extras).map(([key, value]) => ({ key, value }))
     const x = checkExtras(service?.fields, answers)
     setExtraError(x.ok ? null : x)
-    if (!x.ok) return Taro.pageScrollTo({ selector: `#x-${x.key}`, duration: 200 }).catch(() => {})
+    if (!x.ok) return scrollTo(`#x-${x.key}`)
     const parsed = placeOrderInput.safeParse({
       requestId,
       gridCode,
@@ -87,39 +87,18 @@ export default function NewOrder() {
       privacyVersion: agreed ? PRIVACY_VERSION : undefined,
       extras: x.extras.length ? x.extras.map((e) => ({ key: e.key, value: e.value })) : undefined,
     })
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const field = String(issue?.path[0] || '') as Field
-      const known: Field[] = ['description', 'contactPhone', 'contactName', 'preferredTime', 'privacyVersion']
-      if (known.includes(field)) {
-        setFieldError({ field, message: issue.message })
-        Taro.pageScrollTo({ selector: `#field-${field}`, duration: 200 }).catch(() => {})
-      } else {
-        // gridCode/serviceId/requestId: the link was broken, not the villager's input
-        setFieldError(null)
-        setSubmitError({ error: null, message: '没有选好网格或服务，请返回重新扫码选择' })
-      }
-      return
-    }
-    setFieldError(null)
+    // gridCode/serviceId/requestId: the link was broken, not the villager's input
+    if (!parsed.success) return form.refuse(parsed.error.issues, FIELDS, { other: '没有选好网格或服务，请返回重新扫码选择' })
     save(STORAGE.contact, { phone: parsed.data.contactPhone, name: parsed.data.contactName || '' } satisfies Contact)
-    setSubmitting(true)
-    try {
-      const order = await call('order', 'place', parsed.data)
-      save(draftKey, null)
-      Taro.redirectTo({ url: `/pages/orders/detail?${query({ id: order.id, placed: 1 })}` })
-    } catch (e) {
-      setSubmitError({ error: e }) // everything typed stays; the same requestId goes again on retry
-      setSubmitting(false)
-    }
+    // everything typed stays on a failure; the same requestId goes again on retry
+    const order = await form.send(() => call('order', 'place', parsed.data))
+    if (!order) return
+    save(draftKey, null)
+    Taro.redirectTo({ url: `/pages/orders/detail?${query({ id: order.id, placed: 1 })}` })
   }
 
-  const err = (f: Field) =>
-    fieldError?.field === f ? (
-      <View id='error-message' className='xf-form__error'>
-        {fieldError.message}
-      </View>
-    ) : null
+  const err = form.fieldMessage
+  const submitting = form.submitting
 
   const broken = !gridCode || !serviceId
   const emergency = service?.emergency
@@ -147,17 +126,17 @@ export default function NewOrder() {
       {!emergency && (
         <>
           <View className='xf-card'>
-            <View className='xf-form__label' id='field-description'>
+            <View className='xf-form__label' id='f-description'>
               需要什么帮助<Text className='xf-form__req'>（必填）</Text>
             </View>
             <Textarea
-              className={`xf-form__textarea xf-input-fill${fieldError?.field === 'description' ? ' xf-form__bad' : ''}`}
+              className={`xf-form__textarea xf-input-fill${form.errorOf('description') ? ' xf-form__bad' : ''}`}
               value={description}
               maxlength={500}
               placeholder='请说说是什么事、在哪里，比如：家里水管漏水，在村东头第三户'
               onInput={(e) => {
                 setDescription(e.detail.value)
-                if (fieldError?.field === 'description') setFieldError(null)
+                form.clear('description')
               }}
             />
             <View className='xf-form__count'>{description.trim().length}/500</View>
@@ -175,24 +154,24 @@ export default function NewOrder() {
               />
             )}
 
-            <View className='xf-form__label' id='field-contactPhone'>
+            <View className='xf-form__label' id='f-contactPhone'>
               联系电话<Text className='xf-form__req'>（必填）</Text>
             </View>
             <Input
-              className={`xf-form__input xf-input-fill${fieldError?.field === 'contactPhone' ? ' xf-form__bad' : ''}`}
+              className={`xf-form__input xf-input-fill${form.errorOf('contactPhone') ? ' xf-form__bad' : ''}`}
               type='number'
               value={phone}
               maxlength={13}
               placeholder='手机号或座机号'
               onInput={(e) => {
                 setPhone(e.detail.value)
-                if (fieldError?.field === 'contactPhone') setFieldError(null)
+                form.clear('contactPhone')
               }}
             />
             <View className='xf-form__tip'>电话只给处理您这件事的工作人员和志愿者，不会公开。</View>
             {err('contactPhone')}
 
-            <View className='xf-form__label' id='field-contactName'>
+            <View className='xf-form__label' id='f-contactName'>
               怎么称呼您<Text className='xf-form__opt'>（可不填）</Text>
             </View>
             <Input
@@ -204,7 +183,7 @@ export default function NewOrder() {
             />
             {err('contactName')}
 
-            <View className='xf-form__label' id='field-preferredTime'>
+            <View className='xf-form__label' id='f-preferredTime'>
               希望什么时候来<Text className='xf-form__opt'>（可不填）</Text>
             </View>
             <View className='xf-form__chips'>
@@ -228,7 +207,7 @@ export default function NewOrder() {
             {err('preferredTime')}
           </View>
 
-          <View className='xf-form__consent' id='field-privacyVersion'>
+          <View className='xf-form__consent' id='f-privacyVersion'>
             <View
               id='privacy-consent'
               className={`xf-form__check${agreed ? ' xf-form__check--on' : ''}`}
@@ -236,7 +215,7 @@ export default function NewOrder() {
                 const next = !agreed
                 setAgreed(next)
                 save(STORAGE.privacy, next ? PRIVACY_VERSION : null)
-                if (fieldError?.field === 'privacyVersion') setFieldError(null)
+                form.clear('privacyVersion')
               }}
             >
               {agreed ? '✓' : ''}
@@ -251,13 +230,14 @@ export default function NewOrder() {
           </View>
           {err('privacyVersion')}
 
-          {submitError && <ErrorBox error={submitError.error} message={submitError.message} />}
+          {form.formMessage()}
 
           <View className='xf-actions'>
             <Btn id='submit-order' type='primary' disabled={submitting || broken} onClick={submit}>
               {submitting ? '提交中…' : '提交诉求'}
             </Btn>
-            {!!submitError && !submitting && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
+            {/* only a lost answer is cured by sending again; a refusal (e.g. the grid is out of service) says what to do instead */}
+            {!!form.submitError && !submitting && retryHelps(errorCode(form.submitError)) && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
           </View>
         </>
       )}

@@ -1,22 +1,18 @@
 import { useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
-import { Image, Text, View } from '@tarojs/components'
+import { Image, View } from '@tarojs/components'
 import { call, errorMessage } from '@/api'
 import Btn from '@/components/Btn'
-import Photos from '@/components/Photos'
-import PatrolReport from '@/components/PatrolReport'
+import { Completion, OrderFacts, OrderHead } from '@/components/OrderFacts'
 import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
 import type { OrderView } from '@/core/api'
-import { SOURCE_LABEL, TRANSITIONS } from '@/core/order'
-import { formatTime } from '@/core/time'
+import { TRANSITIONS } from '@/core/order'
 import PageState from '@/components/PageState'
-import StatusTag from '@/components/StatusTag'
 import Timeline from '@/components/Timeline'
-import { callPhone, decode, go, query } from '@/components/util'
+import { decode, go, query } from '@/components/util'
 import './detail.scss'
 import './arrival.scss'
 import { useOrder } from '@/components/useOrder'
-import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
 
 /** States the villager may still withdraw from (before a volunteer accepts). */
@@ -50,16 +46,7 @@ export default function OrderDetail() {
       <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? refresh : undefined}>
         {order && (
           <>
-            <View className='xf-card'>
-              <View className='xf-row'>
-                <View className='xf-h1'>{order.serviceName}</View>
-                <StatusTag id='order-status' status={order.status} big />
-              </View>
-              <View className='xf-muted detail__no'>订单号：{order.no}</View>
-              <View className='detail__desc'>{order.description}</View>
-              {order.extras?.map((x) => <Fact key={x.label} label={x.label} value={x.value} />)}
-              {order.report && <PatrolReport report={order.report} />}
-            </View>
+            <OrderHead order={order} statusId='order-status' />
 
             {order.clock?.line && (
               <View id='order-due' className={`detail__due${order.clock.overdue ? ' detail__due--late' : ''}`}>
@@ -86,32 +73,9 @@ export default function OrderDetail() {
               </View>
             )}
 
-            <View className='xf-card detail__facts'>
-              <Fact label='服务类别' value={order.category} />
-              <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}`} />
-              <Fact label='联系人' value={order.contactName || '未填写'} />
-              <View className='xf-fact'>
-                <Text className='xf-fact__label'>联系电话</Text>
-                <Text className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
-                  {order.contactPhone}
-                </Text>
-              </View>
-              {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
-              <Fact label='来源' value={SOURCE_LABEL[order.source] || order.source} />
-              <Fact label='提交时间' value={formatTime(order.createdAt)} />
-              {order.team && <Fact label='服务队伍' value={order.team.name} />}
-              {order.assignee && <Fact label='服务志愿者' value={order.assignee.name} />}
-            </View>
+            <OrderFacts order={order} place='path' />
 
-
-            {order.completion && (
-              <View className='xf-card' id='completion'>
-                <View className='detail__card-title'>志愿者的服务说明</View>
-                <View className='detail__desc detail__desc--tight'>{order.completion.note}</View>
-                <Photos photos={order.completion.photoUrls ?? []} count={order.completion.photos.length} id='completion-photos' />
-                <View className='xf-muted detail__at'>完成时间：{formatTime(order.completion.at)}</View>
-              </View>
-            )}
+            {order.completion && <Completion completion={order.completion} title='志愿者的服务说明' />}
 
             {order.status === 'completed' && <ConfirmPanel order={order} onDone={setOrder} />}
 

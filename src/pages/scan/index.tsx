@@ -4,7 +4,7 @@ import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { call } from '@/api'
 import type { GridView, ServiceView } from '@/core/api'
-import { codeFromLaunchParams, gridCodeSchema } from '@/core/grid'
+import { codeEntryHint, codeFromLaunchParams, gridCodeSchema } from '@/core/grid'
 import { STATE_LABEL } from '@/core/order'
 import { formatShort } from '@/core/time'
 import ErrorBox from '@/components/ErrorBox'
@@ -13,7 +13,8 @@ import { badgeText, useUnread } from '@/components/useUnread'
 import { IS_H5, STORAGE, callPhone, go, load, query, save } from '@/components/util'
 import './index.scss'
 
-type LastGrid = { code: string; name: string }
+/** `at`: when it was scanned (the registration form prefers it to an older draft's grid) */
+type LastGrid = { code: string; name: string; at?: number }
 
 /** In H5 a signboard URL may carry ?code= before the hash route. */
 function h5SearchCode(): string | null {
@@ -82,7 +83,7 @@ export default function Scan() {
       if (mine !== lookup.current) return
       setGrid(g)
       shownGrid.current = g.code
-      save(STORAGE.lastGrid, { code: g.code, name: g.name } satisfies LastGrid)
+      save(STORAGE.lastGrid, { code: g.code, name: g.name, at: Date.now() } satisfies LastGrid)
     } catch (e) {
       if (mine === lookup.current) setGridError(e)
     } finally {
@@ -260,7 +261,8 @@ export default function Scan() {
           </Btn>
         )}
         <View className='xf-row'>
-          <Text id='link-register' className='xf-link' onClick={() => go('/join/register/index')}>
+          {/* the grid shown is the one the person registers at, whatever an old draft said */}
+          <Text id='link-register' className='xf-link' onClick={() => go(grid ? `/join/register/index?${query({ code: grid.code })}` : '/join/register/index')}>
             注册成为志愿者
           </Text>
           <Text id='link-verify' className='xf-link' onClick={() => go('/join/verify/index')}>
@@ -346,7 +348,7 @@ function CodeEntry(props: { onCode: (code: string) => void; onInvalid: () => voi
         id='code-input'
         className='code-entry__input xf-input-fill'
         value={text}
-        placeholder='如 XY030702'
+        placeholder={codeEntryHint(lastGrid?.code)}
         maxlength={20}
         confirmType='go'
         onInput={(e) => {

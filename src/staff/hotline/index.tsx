@@ -5,12 +5,13 @@ import Btn from '@/components/Btn'
 import ErrorBox from '@/components/ErrorBox'
 import TextField from '@/workbench/TextField'
 import { Loading } from '@/components/PageState'
-import { ApiError, call, newRequestId } from '@/api'
+import { scrollTo, useForm } from '@/components/useForm'
+import { ApiError, call } from '@/api'
 import type { GridOption, OrderView, ServiceView } from '@/core/api'
 import { hotlineOrderInput } from '@/core/order'
 import { checkExtras, emergencyRefusal } from '@/core/serviceFields'
 import { EmergencyCall, ExtraFields } from '@/components/ExtraFields'
-import { STORAGE, errorCode, go, load, query, save } from '@/components/util'
+import { STORAGE, go, load, query, save } from '@/components/util'
 import './index.scss'
 
 type Field = 'gridId' | 'serviceId' | 'callerName' | 'callerPhone' | 'description'
@@ -45,13 +46,10 @@ export default function Hotline() {
   const [name, setName] = useState('')
   const [phone, setPhone] = useState('')
   const [description, setDescription] = useState('')
-  // one requestId per call taken: a retry after a lost answer never enters the order twice
-  const [requestId, setRequestId] = useState(newRequestId)
-  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
-  const [submitError, setSubmitError] = useState<unknown>(null)
-  const [submitting, setSubmitting] = useState(false)
-  // a submit lost on the network may have gone through: retrying with the same requestId is safe, new content needs 重新填写
-  const [uncertain, setUncertain] = useState(false)
+  // one requestId per call taken: a retry after a lost answer never enters the order twice;
+  // after a lost answer (uncertain) new content needs 重新填写
+  const form = useForm<Field>({ anchor: 'h-form-message' })
+  const { submitting, uncertain, clear } = form
   const [placed, setPlaced] = useState<OrderView | null>(null)
 
   const loadCatalogue = () => {
@@ -89,8 +87,6 @@ export default function Hotline() {
     return () => clearTimeout(t)
   }, [q])
 
-  const clear = (f: Field) => fieldError?.field === f && setFieldError(null)
-
   const choose = (g: GridOption) => {
     setGrid(g)
     save(GRID_KEY, g)
@@ -101,17 +97,16 @@ export default function Hotline() {
 
   const selected = services?.find((s) => s.id === serviceId) ?? null
 
-  const submit = () => {
+  const submit = async () => {
     if (submitting) return
-    setSubmitError(null)
     // an emergency service is not entered: the caller is told the number (the server refuses it too)
     const refusal = selected && emergencyRefusal(selected)
-    if (refusal) return setSubmitError(new ApiError('VALIDATION', refusal))
+    if (refusal) return form.fail(new ApiError('VALIDATION', refusal))
     const x = checkExtras(selected?.fields, Object.entries(extras).map(([key, value]) => ({ key, value })))
     setExtraError(x.ok ? null : x)
-    if (!x.ok) return Taro.pageScrollTo({ selector: `#x-${x.key}`, duration: 200 }).catch(() => {})
+    if (!x.ok) return scrollTo(`#x-${x.key}`)
     const parsed = hotlineOrderInput.safeParse({
-      requestId,
+      requestId: form.requestId,
       gridId: grid?.id ?? '',
       serviceId,
       description,
@@ -119,54 +114,23 @@ export default function Hotline() {
       callerPhone: phone,
       extras: x.extras.length ? x.extras.map((e) => ({ key: e.key, value: e.value })) : undefined,
     })
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const field = String(issue?.path[0] || '') as Field
-      if (FIELDS.includes(field)) {
-        const message = field === 'gridId' ? '请先选择来电人所在的网格' : field === 'serviceId' ? '请选择服务项目' : issue.message
-        setFieldError({ field, message })
-        Taro.pageScrollTo({ selector: `#f-${field}`, duration: 200 }).catch(() => {})
-      } else setSubmitError(new ApiError('VALIDATION', issue?.message || '填写的内容不正确'))
-      return
-    }
-    setFieldError(null)
-    setSubmitting(true)
-    call('order', 'placeHotline', parsed.data).then(
-      (order) => {
-        Taro.showToast({ title: `已录入，单号 ${order.no}`, icon: 'none', duration: 3000 })
-        setPlaced(order)
-        // ready for the next call: same grid, everything else empty, a new requestId
-        setServiceId('')
-        setExtras({})
-        setName('')
-        setPhone('')
-        setDescription('')
-        setRequestId(newRequestId())
-        setUncertain(false)
-        setSubmitting(false)
-        Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => {})
-      },
-      (e) => {
-        setSubmitError(e) // fields and requestId stay: tapping again is safe
-        if (errorCode(e) === 'NETWORK') setUncertain(true)
-        setSubmitting(false)
-      },
-    )
+    if (!parsed.success) return form.refuse(parsed.error.issues, FIELDS, { gridId: '请先选择来电人所在的网格', serviceId: '请选择服务项目' })
+    // on a failure the fields and requestId stay: tapping again is safe
+    const order = await form.send(() => call('order', 'placeHotline', parsed.data))
+    if (!order) return
+    Taro.showToast({ title: `已录入，单号 ${order.no}`, icon: 'none', duration: 3000 })
+    setPlaced(order)
+    // ready for the next call: same grid, everything else empty, a new requestId
+    setServiceId('')
+    setExtras({})
+    setName('')
+    setPhone('')
+    setDescription('')
+    form.renew()
+    Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => {})
   }
 
-  // 重新填写: the fields stay, but the next submit is a new order (the lost one, if it arrived, keeps its own)
-  const restart = () => {
-    setRequestId(newRequestId())
-    setUncertain(false)
-    setSubmitError(null)
-  }
-
-  const err = (f: Field) =>
-    fieldError?.field === f ? (
-      <View id='error-message' className='xf-form__error'>
-        {fieldError.message}
-      </View>
-    ) : null
+  const err = form.fieldMessage
 
   return (
     <View className='xf-page hotline'>
@@ -203,7 +167,7 @@ export default function Hotline() {
           <>
             <Input
               id='h-grid-q'
-              className={`xf-form__input xf-input-fill${fieldError?.field === 'gridId' ? ' xf-form__bad' : ''}`}
+              className={`xf-form__input xf-input-fill${form.errorOf('gridId') ? ' xf-form__bad' : ''}`}
               value={q}
               maxlength={20}
               focus
@@ -294,7 +258,7 @@ export default function Hotline() {
             setName(v)
             clear('callerName')
           }}
-          error={fieldError?.field === 'callerName' ? fieldError.message : null}
+          error={form.errorOf('callerName')}
           placeholder='如：王大爷'
           maxlength={20}
         />
@@ -309,7 +273,7 @@ export default function Hotline() {
             setPhone(v)
             clear('callerPhone')
           }}
-          error={fieldError?.field === 'callerPhone' ? fieldError.message : null}
+          error={form.errorOf('callerPhone')}
           placeholder='手机号或带区号的座机号'
           maxlength={13} type='number'
         />
@@ -324,13 +288,13 @@ export default function Hotline() {
             setDescription(v)
             clear('description')
           }}
-          error={fieldError?.field === 'description' ? fieldError.message : null}
+          error={form.errorOf('description')}
           placeholder='什么事、在哪里，如：家里水管漏水，村东头第三户'
           maxlength={500} multiline
         />
       </View>
 
-      {!!submitError && <ErrorBox error={submitError} />}
+      {form.formMessage()}
 
       <View className='xf-actions'>
         <Btn id='h-submit' type='primary' disabled={submitting || !!selected?.emergency} onClick={submit}>
@@ -339,12 +303,12 @@ export default function Hotline() {
         {uncertain && !submitting ? (
           <View id='h-uncertain' className='xf-form__retry-tip'>
             上次提交可能已经成功，请先到诉求处理里查看，避免重复录入；如需修改内容，请点「重新填写」
-            <Text id='h-restart' className='xf-link hotline__restart' onClick={restart}>
+            <Text id='h-restart' className='xf-link hotline__restart' onClick={form.restart}>
               重新填写
             </Text>
           </View>
         ) : (
-          !!submitError && !submitting && <View className='xf-form__retry-tip'>填的内容都还在，再点一次“录入诉求”不会重复录入。</View>
+          !!form.submitError && !submitting && <View className='xf-form__retry-tip'>填的内容都还在，再点一次“录入诉求”不会重复录入。</View>
         )}
         <View className='xf-hint'>录入后在“诉求处理”里派单。</View>
       </View>

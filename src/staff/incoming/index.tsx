@@ -28,6 +28,7 @@ const TABS: { key: Tab; label: string; empty: string }[] = [
   { key: 'extension', label: '延期审批', empty: '没有待审批的延期申请' },
   { key: 'open', label: '全部在办', empty: '没有正在处理的诉求' },
   { key: 'closed', label: '已办结', empty: '还没有办结的诉求' },
+  { key: 'all', label: '全部', empty: '还没有诉求' },
 ]
 type SupFilter = SupervisionStatus | 'all'
 const SUP_FILTERS: { key: SupFilter; label: string }[] = [
@@ -56,6 +57,7 @@ export default function Incoming() {
     extension: usePaged(fetchTab('extension', 'all', area), byCursor),
     open: usePaged(fetchTab('open', 'all', area), byCursor),
     closed: usePaged(fetchTab('closed', 'all', area), byCursor),
+    all: usePaged(fetchTab('all', 'all', area), byCursor),
   }
   const list = lists[tab]
   // a new 督办 filter reloads that list (switching tabs is useTabbedList's job)

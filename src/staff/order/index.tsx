@@ -5,19 +5,15 @@ import { Tag } from '@nutui/nutui-react-taro'
 import Btn from '@/components/Btn'
 import PageState, { Loading } from '@/components/PageState'
 import ErrorBox from '@/components/ErrorBox'
-import StatusTag from '@/components/StatusTag'
-import Photos from '@/components/Photos'
-import PatrolReport from '@/components/PatrolReport'
+import { Completion, OrderFacts, OrderHead } from '@/components/OrderFacts'
 import { call, errorMessage } from '@/api'
 import type { MeView, OrderView, SuggestView } from '@/core/api'
-import { SOURCE_LABEL, TRANSITIONS, type OrderState } from '@/core/order'
-import { formatTime } from '@/core/time'
-import { callPhone, decode } from '@/components/util'
+import { TRANSITIONS, type OrderState } from '@/core/order'
+import { decode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import Timeline from '@/components/Timeline'
 import './index.scss'
 import { useOrder } from '@/components/useOrder'
-import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
 import Supervision from './Supervision'
 
@@ -106,55 +102,27 @@ export default function StaffOrder() {
       <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? refresh : undefined}>
         {order && s && (
           <>
-            <View className='xf-card'>
-              <View className='xf-row sorder__head'>
-                <View className='xf-h1 sorder__title'>
-                  {order.serviceName}
-                  {order.source === 'hotline' && (
-                    <Tag type='warning' className='sorder__hotline'>
-                      热线
-                    </Tag>
-                  )}
-                  {order.source === 'patrol' && (
-                    <Tag type='primary' className='sorder__hotline'>
-                      网格上报
-                    </Tag>
-                  )}
-                </View>
-                <StatusTag id='staff-order-status' status={s} big />
-              </View>
-              <View className='xf-muted sorder__no'>订单号：{order.no}</View>
-              <View className='sorder__desc'>{order.description}</View>
-              {order.report && <PatrolReport report={order.report} />}
-            </View>
+            <OrderHead
+              order={order}
+              statusId='staff-order-status'
+              badge={
+                order.source === 'hotline' ? (
+                  <Tag type='warning' className='sorder__hotline'>
+                    热线
+                  </Tag>
+                ) : order.source === 'patrol' ? (
+                  <Tag type='primary' className='sorder__hotline'>
+                    网格上报
+                  </Tag>
+                ) : null
+              }
+            />
 
             <Supervision order={order} me={me} onOrder={setOrder} />
 
-            <View className='xf-card'>
-              <Fact label='服务类别' value={order.category} />
-              {order.extras?.map((x) => <Fact key={x.label} label={x.label} value={x.value} />)}
-              <Fact label='所在网格' value={`${order.townshipName} ${order.villageName} ${order.gridName}（${order.gridCode}）`} />
-              <Fact label='联系人' value={order.contactName || '未留姓名'} />
-              <View className='xf-fact'>
-                <Text className='xf-fact__label'>联系电话</Text>
-                <Text id='staff-order-phone' className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
-                  {order.contactPhone}
-                </Text>
-              </View>
-              {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
-              <Fact label='来源' value={SOURCE_LABEL[order.source] || order.source} />
-              <Fact label='提交时间' value={formatTime(order.createdAt)} />
-              {order.assignee && <Fact label='志愿者' value={order.assignee.name} />}
-              {order.team && <Fact label='服务队' value={order.team.name} />}
-            </View>
+            <OrderFacts order={order} place='code' phoneId='staff-order-phone' />
 
-            {order.completion && (
-              <View className='xf-card'>
-                <View className='sorder__sub'>完成情况（{formatTime(order.completion.at)}）</View>
-                <View className='sorder__desc'>{order.completion.note}</View>
-                <Photos photos={order.completion.photoUrls ?? []} />
-              </View>
-            )}
+            {order.completion && <Completion completion={order.completion} title='完成情况' />}
             {order.rating && (
               <View className='xf-card'>
                 <View className='sorder__sub'>

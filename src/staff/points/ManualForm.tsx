@@ -2,12 +2,11 @@ import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
-import ErrorBox from '@/components/ErrorBox'
 import TextField from '@/workbench/TextField'
-import { call, newRequestId } from '@/api'
+import { useForm } from '@/components/useForm'
+import { call } from '@/api'
 import type { PointEntryView, VolunteerView } from '@/core/api'
 import { COMMENDATION_LABEL, COMMENDATION_LEVELS, monthLabel, type CommendationLevel } from '@/core/points'
-import { errorCode } from '@/components/util'
 import VolunteerPicker from './VolunteerPicker'
 import { signed } from './EntryCard'
 import { ask } from '@/workbench/ask'
@@ -36,29 +35,15 @@ export default function ManualForm() {
   const [level, setLevel] = useState<CommendationLevel | null>(null)
   const [hours, setHours] = useState('')
   const [reason, setReason] = useState('')
-  const [requestId, setRequestId] = useState(newRequestId)
-  const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null)
-  const [submitError, setSubmitError] = useState<unknown>(null)
-  const [submitting, setSubmitting] = useState(false)
-  // a submit lost on the network may have gone through: the same requestId is safe, new content needs 重新填写
-  const [uncertain, setUncertain] = useState(false)
+  // one requestId per entry; after a lost answer (uncertain) new content needs 重新填写
+  const form = useForm<'volunteer' | 'value' | 'reason'>({ anchor: 'manual-form-message' })
+  const { submitting, uncertain, bad, clear } = form
   const [done, setDone] = useState<PointEntryView | null>(null)
 
-  const bad = (field: string, message: string) => {
-    setFieldError({ field, message })
-    Taro.pageScrollTo({ selector: `#f-${field}`, duration: 200 }).catch(() => {})
-  }
-  const err = (f: string) =>
-    fieldError?.field === f ? (
-      <View id='error-message' className='xf-form__error'>
-        {fieldError.message}
-      </View>
-    ) : null
-  const clear = (f: string) => fieldError?.field === f && setFieldError(null)
+  const err = form.fieldMessage
 
   const submit = async () => {
     if (submitting) return
-    setSubmitError(null)
     if (!volunteer) return bad('volunteer', '请先选择志愿者')
     const points = sign * Number(amount.trim())
     const h = Number(hours.trim())
@@ -66,7 +51,6 @@ export default function ManualForm() {
     if (kind === 'commendation' && !level) return bad('value', '请选择表彰级别')
     if (kind === 'hours' && (!hours.trim() || !Number.isFinite(h))) return bad('value', '请填写补录的时长')
     if (reason.trim().length < 2) return bad('reason', '请填写原因（至少2个字）')
-    setFieldError(null)
     const what =
       kind === 'points'
         ? `给${who(volunteer)}${points >= 0 ? '加' : '扣'} ${Math.abs(points)} 分`
@@ -74,38 +58,26 @@ export default function ManualForm() {
           ? `给${who(volunteer)}记${COMMENDATION_LABEL[level!]}表彰（按积分规则加分）`
           : `给${who(volunteer)}补录 ${h} 小时服务时长`
     if (!(await ask('人工录入', `${what}？录入后记入积分明细，不能撤销。`, '确认录入'))) return
-    setSubmitting(true)
-    try {
-      const entry = await call('points', 'manual', {
+    // on a failure the fields and requestId stay: tapping again is safe
+    const entry = await form.send((requestId) =>
+      call('points', 'manual', {
         requestId,
         userId: volunteer.id,
         kind,
         reason,
         ...(kind === 'points' ? { points } : kind === 'commendation' ? { level: level! } : { hours: h }),
-      })
-      setDone(entry)
-      Taro.showToast({ title: '已录入', icon: 'success' })
-      // ready for the next one: the same volunteer and kind, a new requestId
-      setAmount('')
-      setHours('')
-      setLevel(null)
-      setReason('')
-      setRequestId(newRequestId())
-      setUncertain(false)
-      Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => {})
-    } catch (e) {
-      setSubmitError(e) // fields and requestId stay: tapping again is safe
-      if (errorCode(e) === 'NETWORK') setUncertain(true)
-    } finally {
-      setSubmitting(false)
-    }
-  }
-
-  // 重新填写: the fields stay, but the next submit is a new entry (the lost one, if it arrived, keeps its own)
-  const restart = () => {
-    setRequestId(newRequestId())
-    setUncertain(false)
-    setSubmitError(null)
+      }),
+    )
+    if (!entry) return
+    setDone(entry)
+    Taro.showToast({ title: '已录入', icon: 'success' })
+    // ready for the next one: the same volunteer and kind, a new requestId
+    setAmount('')
+    setHours('')
+    setLevel(null)
+    setReason('')
+    form.renew()
+    Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => {})
   }
 
   return (
@@ -139,7 +111,7 @@ export default function ManualForm() {
           </View>
         ) : (
           <VolunteerPicker
-            bad={fieldError?.field === 'volunteer'}
+            bad={!!form.errorOf('volunteer')}
             onPick={(v) => {
               setVolunteer(v)
               clear('volunteer')
@@ -179,7 +151,7 @@ export default function ManualForm() {
             </View>
             <Input
               id='manual-points'
-              className={`xf-form__input xf-input-fill pts-num${fieldError?.field === 'value' ? ' xf-form__bad' : ''}`}
+              className={`xf-form__input xf-input-fill pts-num${form.errorOf('value') ? ' xf-form__bad' : ''}`}
               type='number'
               value={amount}
               maxlength={3}
@@ -217,7 +189,7 @@ export default function ManualForm() {
             <View className='pts-inline'>
               <Input
                 id='manual-hours'
-                className={`xf-form__input xf-input-fill pts-num${fieldError?.field === 'value' ? ' xf-form__bad' : ''}`}
+                className={`xf-form__input xf-input-fill pts-num${form.errorOf('value') ? ' xf-form__bad' : ''}`}
                 type='digit'
                 value={hours}
                 maxlength={4}
@@ -244,14 +216,14 @@ export default function ManualForm() {
             setReason(v)
             clear('reason')
           }}
-          error={fieldError?.field === 'reason' ? fieldError.message : null}
+          error={form.errorOf('reason')}
           placeholder='写明事由，志愿者会看到，如：参加防汛值守'
           maxlength={200}
           multiline
         />
       </View>
 
-      {!!submitError && <ErrorBox error={submitError} />}
+      {form.formMessage()}
 
       <View className='xf-actions'>
         <Btn id='manual-submit' type='primary' disabled={submitting} onClick={submit}>
@@ -260,12 +232,12 @@ export default function ManualForm() {
         {uncertain && !submitting ? (
           <View className='xf-form__retry-tip'>
             上次录入可能已经成功：内容不变再点「录入」不会重复记分；如需改内容，请点「重新填写」
-            <Text id='manual-restart' className='xf-link pts-restart' onClick={restart}>
+            <Text id='manual-restart' className='xf-link pts-restart' onClick={form.restart}>
               重新填写
             </Text>
           </View>
         ) : (
-          !!submitError && !submitting && <View className='xf-form__retry-tip'>填的内容都还在，再点一次「录入」不会重复记分。</View>
+          !!form.submitError && !submitting && <View className='xf-form__retry-tip'>填的内容都还在，再点一次「录入」不会重复记分。</View>
         )}
       </View>
     </View>

@@ -3,16 +3,15 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import PageState from '@/components/PageState'
-import StatusTag from '@/components/StatusTag'
-import Photos from '@/components/Photos'
-import PatrolReport from '@/components/PatrolReport'
+import { Completion, OrderFacts, OrderHead } from '@/components/OrderFacts'
 import { call, errorMessage } from '@/api'
 import { MAX_PHOTOS } from '@/api/upload'
 import PhotoPicker, { usePhotos } from '@/workbench/PhotoPicker'
 import type { OrderView } from '@/core/api'
 import { HOURS_KIND_LABEL } from '@/core/points'
+import { TAKEN_MESSAGE } from '@/core/order'
 import { formatTime } from '@/core/time'
-import { back, callPhone, decode, errorCode } from '@/components/util'
+import { back, decode, errorCode } from '@/components/util'
 import ReasonDialog from '@/workbench/ReasonDialog'
 import DueChip from '@/workbench/DueChip'
 import Timeline from '@/components/Timeline'
@@ -21,9 +20,6 @@ import { useOrder } from '@/components/useOrder'
 import Fact from '@/components/Fact'
 import { StaleNotice } from '@/components/PagedList'
 import ArrivalDialog, { type ArrivalProof } from './ArrivalDialog'
-
-/** A phone number the volunteer may call: not masked (the server masks it until they accept). */
-const callable = (p: string) => !/\*/.test(p)
 
 /** How the arrival was verified, in the volunteer's words. */
 const ARRIVAL_LABEL: Record<NonNullable<OrderView['arrival']>['method'], string> = {
@@ -67,7 +63,7 @@ export default function VolunteerOrder() {
       setNotice(msg)
       // the order may have moved on (taken by someone else, withdrawn): show where it is now; if it cannot be read any more, stop offering actions
       const readable = await refresh(true)
-      if (readable === false || msg.includes('已被其他志愿者接单')) setGone(true)
+      if (readable === false || msg.includes(TAKEN_MESSAGE)) setGone(true)
       return false
     } finally {
       setBusy(false)
@@ -84,7 +80,7 @@ export default function VolunteerOrder() {
       if (errorCode(e) !== 'VALIDATION') {
         setNotice(errorMessage(e))
         const readable = await refresh(true)
-        if (readable === false || errorMessage(e).includes('已被其他志愿者接单')) setGone(true)
+        if (readable === false || errorMessage(e).includes(TAKEN_MESSAGE)) setGone(true)
       }
       throw e
     }
@@ -131,43 +127,29 @@ export default function VolunteerOrder() {
       <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? () => refresh() : undefined}>
         {order && (
           <>
-            <View className='xf-card'>
-              <View className='xf-row vorder__head'>
-                <View className='xf-h1 vorder__title'>{order.serviceName}</View>
-                <StatusTag id='vol-order-status' status={order.status} big />
-              </View>
+            <OrderHead
+              order={order}
+              statusId='vol-order-status'
+              status={
+                // out of reach, the last state read (e.g. 抢单中) is stale: say why it is no longer theirs
+                gone ? (
+                  <Text id='vol-order-status' className='xf-tag xf-tag--end xf-tag--big'>
+                    {notice.includes(TAKEN_MESSAGE) ? '已被他人接单' : '已不归您办理'}
+                  </Text>
+                ) : undefined
+              }
+            >
               {order.clock && (s === 'dispatched' || s === 'pooled' || s === 'accepted' || s === 'in_service') && (
                 <View className='vorder__due'>
                   <DueChip id='vol-order-due' clock={order.clock} />
                 </View>
               )}
-              <View className='xf-muted vorder__no'>订单号：{order.no}</View>
-              <View className='vorder__desc'>{order.description}</View>
-              {order.report && <PatrolReport report={order.report} />}
-            </View>
+            </OrderHead>
 
-            <View className='xf-card'>
-              <Fact label='地点' value={`${order.villageName} ${order.gridName}`} />
-              {order.extras?.map((x) => <Fact key={x.label} label={x.label} value={x.value} />)}
-              <Fact label='联系人' value={order.contactName || '未留姓名'} />
-              <View className='xf-fact'>
-                <Text className='xf-fact__label'>联系电话</Text>
-                {callable(order.contactPhone) ? (
-                  <Text id='vol-order-phone' className='xf-fact__value xf-phone' onClick={() => callPhone(order.contactPhone)}>
-                    {order.contactPhone}
-                  </Text>
-                ) : (
-                  <Text id='vol-order-phone' className='xf-fact__value'>
-                    {order.contactPhone}
-                    <Text className='xf-muted'>（接单后显示完整号码）</Text>
-                  </Text>
-                )}
-              </View>
-              {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
-              {order.team && <Fact label='服务队' value={order.team.name} />}
-              <Fact label='提交时间' value={formatTime(order.createdAt)} />
+            {/* the number is masked until they accept (the server's rule) */}
+            <OrderFacts order={order} place='village' phoneId='vol-order-phone' maskedNote='（接单后显示完整号码）'>
               {order.arrival && <Fact label='到达签到' value={`${formatTime(order.arrival.at)} · ${ARRIVAL_LABEL[order.arrival.method]}`} />}
-            </View>
+            </OrderFacts>
 
             {!!notice && (
               <View id='vol-order-error' className='vorder__notice'>
@@ -247,18 +229,15 @@ export default function VolunteerOrder() {
             )}
 
             {order.completion && (
-              <View className='xf-card'>
-                <View className='vorder__sub'>服务记录（{formatTime(order.completion.at)}）</View>
+              <Completion completion={order.completion} title='服务记录'>
                 {order.completion.hours != null && (
-                  <View id='vol-order-hours' className='vorder__desc'>
+                  <View id='vol-order-hours' className='vorder__hours'>
                     {order.completion.hours || order.arrival
                       ? `服务时长：${order.completion.hours} 小时（${HOURS_KIND_LABEL[order.completion.verified ? 'verified' : 'unverified']}）`
                       : '没有到达签到，不计服务时长'}
                   </View>
                 )}
-                <View className='vorder__desc'>{order.completion.note}</View>
-                <Photos photos={order.completion.photoUrls ?? []} />
-              </View>
+              </Completion>
             )}
 
             <View className='xf-h2'>办理进度</View>

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react'
-import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import ErrorBox from '@/components/ErrorBox'
 import { Loading } from '@/components/PageState'
-import { ApiError, call, newRequestId } from '@/api'
+import { scrollTo, useForm } from '@/components/useForm'
+import { ApiError, call } from '@/api'
 import type { OrderView } from '@/core/api'
 import { PATROL_KIND_LABEL, PATROL_KINDS, patrolInput, SENSITIVE_PATROL_KINDS, type PatrolKind } from '@/core/patrol'
-import { STORAGE, errorCode, load, save } from '@/components/util'
+import { STORAGE, load, save } from '@/components/util'
 import TextField from '@/workbench/TextField'
 import PhotoPicker, { usePhotos } from '@/workbench/PhotoPicker'
 import { ask } from '@/workbench/ask'
@@ -44,7 +44,8 @@ const AFTER_NOTE_MIN = 2
  */
 export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: { grids: PatrolGrid[] | null; gridsError: unknown; onRetryGrids: () => void; onDone: (order: OrderView) => void }) {
   const [initial] = useState(() => load<Draft>(STORAGE.patrolDraft))
-  const [requestId, setRequestId] = useState(() => initial?.requestId || newRequestId())
+  const form = useForm<Field>({ anchor: 'patrol-form-message', requestId: initial?.requestId })
+  const { requestId, submitting, uncertain, clear } = form
   const [kind, setKind] = useState<PatrolKind | ''>(initial?.kind ?? '')
   const [note, setNote] = useState(initial?.note ?? '')
   const [spot, setSpot] = useState(initial?.spot ?? '')
@@ -53,11 +54,6 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
   const [afterNote, setAfterNote] = useState(initial?.afterNote ?? '')
   const photos = usePhotos(initial?.photos)
   const after = usePhotos(initial?.afterPhotos)
-  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null)
-  const [submitError, setSubmitError] = useState<unknown>(null)
-  const [submitting, setSubmitting] = useState(false)
-  // an answer lost on the network: the report may have arrived; sending again (same requestId) is safe
-  const [uncertain, setUncertain] = useState(false)
 
   // the grid: the draft's if it is still one of the reporter's, else their first
   const gridId = grid?.id
@@ -72,20 +68,13 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
     save(STORAGE.patrolDraft, typed ? ({ requestId, kind, note, spot, grid, photos: uploaded, handling, afterNote, afterPhotos: afterUploaded } satisfies Draft) : null)
   }, [requestId, kind, note, spot, grid, handling, afterNote, uploaded, afterUploaded])
 
-  const clear = (f: Field) => fieldError?.field === f && setFieldError(null)
-  const err = (f: Field) =>
-    fieldError?.field === f ? (
-      <View id='error-message' className='xf-form__error'>
-        {fieldError.message}
-      </View>
-    ) : null
+  const err = form.fieldMessage
 
   const submit = async (handled: boolean) => {
     if (submitting) return
-    setSubmitError(null)
-    if (photos.busy || after.busy) return setSubmitError(new ApiError('VALIDATION', '照片还在上传，请稍等一下再提交'))
+    if (photos.busy || after.busy) return form.fail(new ApiError('VALIDATION', '照片还在上传，请稍等一下再提交'))
     const failed = photos.failed + (handled ? after.failed : 0)
-    if (failed) return setSubmitError(new ApiError('VALIDATION', `有${failed}张照片没传上，请点照片重试或点 × 删掉`))
+    if (failed) return form.fail(new ApiError('VALIDATION', `有${failed}张照片没传上，请点照片重试或点 × 删掉`))
     const parsed = patrolInput.safeParse({
       requestId,
       kind,
@@ -109,32 +98,16 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
       : handled && afterNote.trim().length < AFTER_NOTE_MIN
         ? { field: 'afterNote', message: '请简单说明是怎么处置的' }
         : null
-    setFieldError(problem)
-    if (problem) {
-      Taro.pageScrollTo({ selector: `#f-${problem.field}`, duration: 200 }).catch(() => {})
-      return
-    }
+    if (problem) return form.bad(problem.field, problem.message)
     const ok = handled
       ? await ask('就地处置', '记录为已就地处置，这件事直接办结，不再派给实践站。确定吗？')
       : await ask('上报实践站', '上报后由村实践站安排志愿者处理，每一步都会通知您。确定上报吗？')
     if (!ok || !parsed.success) return
-    setSubmitting(true)
-    try {
-      const order = await call('order', 'patrol', parsed.data)
-      save(STORAGE.patrolDraft, null)
-      onDone(order)
-    } catch (e) {
-      setSubmitError(e) // everything typed stays; tapping again sends the same requestId
-      if (errorCode(e) === 'NETWORK') setUncertain(true)
-      setSubmitting(false)
-    }
-  }
-
-  // 重新填写: keep what is typed, but the next submit is a new report (a lost one, if it arrived, keeps its own)
-  const restart = () => {
-    setRequestId(newRequestId())
-    setUncertain(false)
-    setSubmitError(null)
+    // on a failure everything typed stays; tapping again sends the same requestId
+    const order = await form.send(() => call('order', 'patrol', parsed.data))
+    if (!order) return
+    save(STORAGE.patrolDraft, null)
+    onDone(order)
   }
 
   return (
@@ -177,7 +150,7 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
             setNote(v)
             clear('note')
           }}
-          error={fieldError?.field === 'note' ? fieldError.message : null}
+          error={form.errorOf('note')}
           placeholder='什么问题，如：3组路口电线杆倾斜，电线垂得很低'
           maxlength={300}
           multiline
@@ -222,7 +195,7 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
             setSpot(v)
             clear('spot')
           }}
-          error={fieldError?.field === 'spot' ? fieldError.message : null}
+          error={form.errorOf('spot')}
           placeholder='选填，如：3组李家门前'
           maxlength={40}
         />
@@ -246,7 +219,7 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
               setAfterNote(v)
               clear('afterNote')
             }}
-            error={fieldError?.field === 'afterNote' ? fieldError.message : null}
+            error={form.errorOf('afterNote')}
             placeholder='如：已把倒下的树枝清到路边，路已通'
             maxlength={300}
             multiline
@@ -254,7 +227,7 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
         </View>
       )}
 
-      {!!submitError && <ErrorBox error={submitError} />}
+      {form.formMessage()}
 
       <View className='xf-actions'>
         {handling ? (
@@ -268,7 +241,7 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
               disabled={submitting}
               onClick={() => {
                 setHandling(false)
-                setFieldError(null)
+                form.dismiss()
               }}
             >
               处置不了，改为上报
@@ -285,9 +258,8 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
               disabled={submitting}
               onClick={() => {
                 setHandling(true)
-                setSubmitError(null)
-                // after the section is drawn
-                setTimeout(() => Taro.pageScrollTo({ selector: '.patrol__after', duration: 200 }).catch(() => {}), 50)
+                form.dismiss()
+                scrollTo('.patrol__after')
               }}
             >
               就地处置
@@ -297,12 +269,12 @@ export default function PatrolForm({ grids, gridsError, onRetryGrids, onDone }: 
         {uncertain && !submitting ? (
           <View id='patrol-uncertain' className='xf-form__retry-tip'>
             上次提交可能已经成功，请先到“我的上报”里看看，避免重复；再点一次提交也不会重复。如要另报一条，请点
-            <Text id='patrol-restart' className='xf-link' onClick={restart}>
+            <Text id='patrol-restart' className='xf-link' onClick={form.restart}>
               「重新填写」
             </Text>
           </View>
         ) : (
-          !!submitError && !submitting && <View className='xf-form__retry-tip'>填的内容和照片都还在，改好后再提交即可。</View>
+          !!form.submitError && !submitting && <View className='xf-form__retry-tip'>填的内容和照片都还在，改好后再提交即可。</View>
         )}
         <View className='xf-hint'>能当场解决的点“就地处置”，拍一张处置后的照片；解决不了的上报实践站。</View>
       </View>
