@@ -28,10 +28,10 @@ import {
   staffGrants,
   toGridNodeView,
   updateNodeEntry,
-  TREE_ADMIN_ROLES,
+  mayEditTree,
   requireImporter,
+  requireTreeAdmin,
   validateImportRows,
-  type Caller,
   type CreateNodeInput,
   type GridNode,
   type GridNodeView,
@@ -67,13 +67,6 @@ export async function nodesOn(db: Db, path: readonly string[]): Promise<GridNode
   if (path.length === 0) return []
   const res = await grids(db).where({ _id: db.command.in([...path]) }).limit(path.length).get()
   return res.data as GridNode[]
-}
-
-/** A county or township grant covering `path`, or a clear refusal. */
-function requireAdmin(caller: Caller, path: readonly string[]) {
-  const g = grantsCovering(caller, TREE_ADMIN_ROLES, path)[0]
-  if (!g) throw new AppError('FORBIDDEN', '只有县级管理员或所属乡镇实践所可以调整这一级网格')
-  return g
 }
 
 function viewOf(node: GridNode, chain: readonly GridNode[]): GridNodeView {
@@ -147,7 +140,7 @@ export async function tree(deps: Deps, input: { nodeId?: string; includeInactive
       node: null,
       ancestors: [],
       children: nodes.sort((a, b) => (a.code < b.code ? -1 : 1)).map((n) => viewOf(n, chain)),
-      canEdit: nodes.some((n) => grantsCovering(caller, TREE_ADMIN_ROLES, n.path).length > 0),
+      canEdit: nodes.some((n) => mayEditTree(caller, n.path)),
       maxLevel: root?.maxLevel ?? 'micro',
     }
   }
@@ -172,7 +165,7 @@ export async function tree(deps: Deps, input: { nodeId?: string; includeInactive
       return a ? [{ id: a._id, code: a.code, name: a.name }] : []
     }),
     children: (kids.data as GridNode[]).map((c) => toGridNodeView(c, nodeView.effectiveHotline)),
-    canEdit: grantsCovering(caller, TREE_ADMIN_ROLES, node.path).length > 0,
+    canEdit: mayEditTree(caller, node.path),
     maxLevel: rootOf(all)?.maxLevel ?? 'micro',
   }
 }
@@ -185,7 +178,7 @@ export async function createNode(deps: Deps, input: CreateNodeInput): Promise<Gr
   const { db } = deps
   const [caller, parent] = await Promise.all([deps.caller(), loadNode(db, input.parentId)])
   if (!parent) throw notFound('上级节点')
-  requireAdmin(caller, parent.path)
+  requireTreeAdmin(caller, parent.path)
   if (!parent.active) throw new AppError('VALIDATION', `「${parent.name}」已停用，请先启用再添加下级`)
   const [chain, retried] = await Promise.all([nodesOn(db, parent.path), assertNoSibling(db, parent._id, input.name, undefined, input.requestId)])
   if (retried) return viewOf(retried, chain)
@@ -228,7 +221,7 @@ export async function updateNode(deps: Deps, input: UpdateNodeInput): Promise<Gr
   const _ = db.command
   const [caller, node] = await Promise.all([deps.caller(), loadNode(db, input.id)])
   if (!node) throw notFound('节点')
-  requireAdmin(caller, node.path)
+  requireTreeAdmin(caller, node.path)
   const rename = input.name !== undefined && input.name !== node.name
   const [chain] = await Promise.all([
     nodesOn(db, node.path.slice(0, -1)),
@@ -279,7 +272,7 @@ export async function setNodeActive(deps: Deps, input: { id: string; active: boo
   const { db } = deps
   const [caller, node] = await Promise.all([deps.caller(), loadNode(db, input.id)])
   if (!node) throw notFound('节点')
-  requireAdmin(caller, node.path)
+  requireTreeAdmin(caller, node.path)
   if (!node.parentId) throw new AppError('VALIDATION', '县级根节点不能停用或启用')
   const chain = await nodesOn(db, node.path.slice(0, -1))
   if (input.active) {
@@ -318,8 +311,8 @@ export async function moveNode(deps: Deps, input: { id: string; parentId: string
     if (!node) throw notFound('节点')
     if (!newParent) throw notFound('目标上级')
     if (!node.parentId) throw new AppError('VALIDATION', '县级根节点不能移动')
-    requireAdmin(caller, node.path.slice(0, -1))
-    requireAdmin(caller, newParent.path)
+    requireTreeAdmin(caller, node.path.slice(0, -1))
+    requireTreeAdmin(caller, newParent.path)
 
     const [chain, subtree] = await Promise.all([nodesOn(db, [...new Set([...node.path, ...newParent.path])]), subtreeOf(db, node._id)])
     // an unfinished move above or below (this one retried, or another): its paths may be stale, so

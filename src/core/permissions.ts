@@ -1,5 +1,5 @@
 import { AppError } from './errors'
-import { STAFF_ROLES, type Role, type RoleGrant, type StaffRole, type User } from './schemas'
+import { STAFF_ROLES, type GridNode, type Role, type RoleGrant, type StaffRole, type User } from './schemas'
 
 /** Who is calling, as resolved by the platform (never by the client). */
 export type Caller = {
@@ -116,6 +116,34 @@ export const countyGrantOf = (c: Grants, countyId?: string): RoleGrant | undefin
 
 /** Roles that administer people and places below them: search users, see staff phones, run the points store. */
 export const ADMIN_ROLES = ['county', 'township'] as const satisfies readonly StaffRole[]
+
+/** Roles that may change the tree (create, rename, move, (de)activate) within their subtree. */
+export const TREE_ADMIN_ROLES = ADMIN_ROLES
+
+/** A county or township grant covering `path` (the node, or the parent a child goes under), or a clear refusal. */
+export function requireTreeAdmin(caller: Caller, path: readonly string[]): RoleGrant {
+  const g = grantsCovering(caller, TREE_ADMIN_ROLES, path)[0]
+  if (!g) throw new AppError('FORBIDDEN', '只有县级管理员或所属乡镇实践所可以调整这一级网格')
+  return g
+}
+
+/** Whether the caller may change the tree at `path` (the tree view's edit buttons). */
+export const mayEditTree = (caller: Caller, path: readonly string[]) => coversScope(caller, TREE_ADMIN_ROLES, path)
+
+/**
+ * Who may import a spreadsheet where (else the refusal): at the county root, the county's
+ * administrators; at a township, also that township's, whose rows must then all be of it
+ * (planImport). Rows start at 乡镇, so nowhere else.
+ */
+export function requireImporter(caller: Caller, root: Pick<GridNode, 'level' | 'path' | 'name'>): void {
+  if (root.level !== 'county' && root.level !== 'township') throw new AppError('VALIDATION', '请在县或乡镇一级导入：表格从乡镇一级写起')
+  const roles = root.level === 'county' ? (['county'] as const) : TREE_ADMIN_ROLES
+  if (grantsCovering(caller, roles, root.path).length > 0) return
+  throw new AppError(
+    'FORBIDDEN',
+    root.level === 'county' ? '只有县级管理员可以导入全县的网格；乡镇管理员请在本乡镇导入' : `只有县级管理员或「${root.name}」的管理员可以在这里导入网格`,
+  )
+}
 
 /** The caller's county and township grants. */
 export const adminGrants = (c: Grants): RoleGrant[] => c.roles.filter((g) => (ADMIN_ROLES as readonly Role[]).includes(g.role))

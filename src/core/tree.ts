@@ -2,7 +2,6 @@ import { z } from 'zod'
 import { AppError } from './errors'
 import { CHILD_SEQ_MAX, childCode, GRID_LEVELS, parentCodeOf, placeNames, type GridLevel } from './grid'
 import { idSchema, STAFF_ROLES, type GridNode, type PendingMove, type StaffRole } from './schemas'
-import { grantsCovering, type Caller } from './permissions'
 
 // Managing the grid tree (county and township administrators, within their subtree).
 // Pure rules live here; cloudfunctions/services/tree.ts does the I/O.
@@ -85,24 +84,6 @@ export const signboardProgressInput = z.object({ jobId: z.string().regex(/^[A-Za
 // ---------- tree rules (pure) ----------
 
 export const LEVEL_LABEL: Record<GridLevel, string> = { county: '县', township: '乡镇', village: '村（社区）', grid: '网格', micro: '微网格' }
-
-/** Roles that may change the tree (create, rename, move, (de)activate) within their subtree. */
-export const TREE_ADMIN_ROLES = ['county', 'township'] as const
-
-/**
- * Who may import a spreadsheet where (else the refusal): at the county root, the county's
- * administrators; at a township, also that township's, whose rows must then all be of it
- * (planImport). Rows start at 乡镇, so nowhere else.
- */
-export function requireImporter(caller: Caller, root: Pick<GridNode, 'level' | 'path' | 'name'>): void {
-  if (root.level !== 'county' && root.level !== 'township') throw new AppError('VALIDATION', '请在县或乡镇一级导入：表格从乡镇一级写起')
-  const roles = root.level === 'county' ? (['county'] as const) : TREE_ADMIN_ROLES
-  if (grantsCovering(caller, roles, root.path).length > 0) return
-  throw new AppError(
-    'FORBIDDEN',
-    root.level === 'county' ? '只有县级管理员可以导入全县的网格；乡镇管理员请在本乡镇导入' : `只有县级管理员或「${root.name}」的管理员可以在这里导入网格`,
-  )
-}
 
 /** The role a staff grant needs at a node of this level (station → village, township → township, county → county). */
 export const STAFF_ROLE_LEVEL: Record<StaffRole, GridLevel> = { station: 'village', township: 'township', county: 'county' }
