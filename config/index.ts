@@ -22,6 +22,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       CLOUD_ENV: JSON.stringify(process.env.CLOUD_ENV || ''),
       // false in the public H5 build: it has no dev sign-in page
       DEV_SIGNIN: JSON.stringify(env === 'h5' && process.env.XF_H5_PUBLIC !== '1'),
+      // the mini-program account may use WeChat's phone-number button (verified, non-personal, billed per use)
+      WX_PHONE: JSON.stringify(process.env.XF_WX_PHONE === '1'),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',

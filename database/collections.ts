@@ -22,6 +22,8 @@ export const COLLECTIONS: CollectionSpec[] = [
     name: 'orders',
     indexes: [
       idx('villager_created', ['villagerId', '-createdAt']),
+      // 帮家人点单: the orders placed for a family member's account (我的诉求)
+      idx('family_created', ['forFamily.userId', '-createdAt']),
       idx('scope_status_created', ['scopePath', 'status', '-createdAt']),
       idx('grid_status', ['gridId', 'status']),
       // volunteer task tabs
@@ -137,6 +139,8 @@ export const COLLECTIONS: CollectionSpec[] = [
   // the audit trail of role grants and tree edits (src/core/audit.ts): a county's newest first; one person's or node's
   { name: 'audit', indexes: [idx('county_at', ['countyId', '-at']), idx('target_at', ['target.id', '-at'])] },
   { name: 'outbox', indexes: [idx('status_created', ['status', 'createdAt']), idx('status_next', ['status', 'nextAttemptAt'])] },
+  // subscription-message consents per person (_id = openId): how many messages of each template WeChat still allows
+  { name: 'subscriptions', indexes: [] },
 ]
 
 /** Security rules for every collection: no direct client access; everything goes through functions. */

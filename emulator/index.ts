@@ -23,7 +23,7 @@ import { TransactionManager } from './transactions'
 export type { IndexSpec, IndexKey } from './indexes'
 export type { Doc, DocId } from './codec'
 export { EmulatorError, ErrorCode } from './errors'
-export { Storage, sniffImage, checkCloudPath, MAX_URLS_PER_CALL, type ImageType } from './storage'
+export { Storage, sniffImage, sniffAudio, checkCloudPath, MAX_URLS_PER_CALL, type ImageType } from './storage'
 export { planCandidates } from './planner'
 
 export type EmulatorOptions = {

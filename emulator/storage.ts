@@ -56,12 +56,28 @@ export function sniffImage(buf: Buffer): ImageType | null {
   return null
 }
 
+/**
+ * Voice notes accepted by the H5 upload route, by magic bytes: what browsers' MediaRecorder
+ * produces — WebM (Chromium; an EBML header whose DocType is "webm") and Ogg (Firefox). The
+ * mini-program records mp3/aac straight into cloud storage and never comes through here.
+ */
+export function sniffAudio(buf: Buffer): ImageType | null {
+  if (buf.length >= 4 && buf[0] === 0x1a && buf[1] === 0x45 && buf[2] === 0xdf && buf[3] === 0xa3 && buf.subarray(0, 64).includes('webm', 0, 'latin1'))
+    return { mime: 'audio/webm', ext: 'webm' }
+  if (buf.length >= 4 && buf.toString('latin1', 0, 4) === 'OggS') return { mime: 'audio/ogg', ext: 'ogg' }
+  return null
+}
+
 /** Content types for non-image files; anything that a browser could execute (html, svg, js, xml) is served as a download. */
 const SAFE_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.json': 'application/json',
   '.pdf': 'application/pdf',
   '.mp3': 'audio/mpeg',
+  '.aac': 'audio/aac',
+  '.m4a': 'audio/mp4',
+  '.webm': 'audio/webm',
+  '.ogg': 'audio/ogg',
   '.mp4': 'video/mp4',
   '.csv': 'text/csv; charset=utf-8',
 }

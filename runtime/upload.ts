@@ -4,12 +4,14 @@
 // `cloudPath`. The answer carries the same cloud:// fileID the SDK path yields.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { checkCloudPath, EmulatorError, sniffImage, type Storage } from '../emulator'
+import { checkCloudPath, EmulatorError, sniffAudio, sniffImage, type Storage } from '../emulator'
 import { sendJson } from './http'
 import { uploadPrefix } from '../cloudfunctions/shared/files'
 
 /** Issue 3: each photo ≤ 10 MB. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024
+/** A voice note: 60 s of Opus is well under 1 MB; twice that leaves room for any browser's bitrate. */
+export const MAX_AUDIO_BYTES = 2 * 1024 * 1024
 /** Room for the multipart framing and small fields around the file. */
 const MAX_OVERHEAD = 256 * 1024
 /** Past this we stop draining the request and drop the connection. */
@@ -115,7 +117,11 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, st
   if (file.data.length > MAX_IMAGE_BYTES) return sendJson(res, 413, { error: '图片不能超过 10 MB' })
   if (file.data.length === 0) return sendJson(res, 400, { error: '图片是空的' })
   const image = sniffImage(file.data)
-  if (!image) return sendJson(res, 400, { error: '只能上传图片（JPEG、PNG、WebP 或 GIF）' })
+  // a voice note (按住说话): only the formats a browser's recorder makes, and small
+  const audio = image ? null : sniffAudio(file.data)
+  if (!image && !audio) return sendJson(res, 400, { error: '只能上传图片（JPEG、PNG、WebP 或 GIF）或录音（WebM、Ogg）' })
+  if (audio && file.data.length > MAX_AUDIO_BYTES) return sendJson(res, 413, { error: '录音不能超过 2 MB' })
+  const kind = (image ?? audio)!
   const requested = parts.find((p) => p.name === 'cloudPath' && p.filename === undefined)?.data.toString('utf8').trim()
   if (requested) {
     let cloudPath: string
@@ -124,7 +130,8 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, st
     } catch (e) {
       return sendJson(res, 400, { error: `cloudPath 不合法：${(e as Error).message}` })
     }
-    if (!IMAGE_EXT.test(cloudPath)) return sendJson(res, 400, { error: 'cloudPath 必须以图片扩展名结尾（.jpg .jpeg .png .webp .gif）' })
+    if (image && !IMAGE_EXT.test(cloudPath)) return sendJson(res, 400, { error: 'cloudPath 必须以图片扩展名结尾（.jpg .jpeg .png .webp .gif）' })
+    if (audio && !cloudPath.toLowerCase().endsWith(`.${audio.ext}`)) return sendJson(res, 400, { error: `cloudPath 必须以 .${audio.ext} 结尾` })
     if (!cloudPath.startsWith(uploadPrefix(openId))) return sendJson(res, 403, { error: `只能上传到自己的目录（${uploadPrefix(openId)}）` })
     // Without storage rules to say who owns what, never let one user replace another's file.
     const key = `${storage.filesDir}\0${cloudPath}`
@@ -138,7 +145,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, st
       inFlight.delete(key)
     }
   }
-  return store(defaultCloudPath(openId, image.ext))
+  return store(defaultCloudPath(openId, kind.ext))
 
   async function store(cloudPath: string) {
     try {

@@ -41,7 +41,7 @@ const FUNCTIONS: Record<string, FunctionConfig> = {
   points: { timeout: 30, runtimeDeps: ['pdfkit'], assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf'), FONT('700Bold', 'NotoSansSC_700Bold.ttf')] },
   // redemption codes render their QR with qrcode
   store: { timeout: 10, runtimeDeps: ['qrcode'] },
-  user: { timeout: 10 },
+  user: { timeout: 10, openapi: ['phonenumber.getPhoneNumber'] },
   // dashboards read rollups; the 红黑榜 poster is drawn with @napi-rs/canvas and the CJK font
   stats: { timeout: 30, runtimeDeps: ['@napi-rs/canvas'], assets: [FONT('400Regular', 'NotoSansSC_400Regular.ttf'), FONT('700Bold', 'NotoSansSC_700Bold.ttf')] },
   inbox: { timeout: 10 },

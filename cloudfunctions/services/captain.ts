@@ -6,7 +6,7 @@ import {
   isLeader,
   activeVolunteerGrant,
   AppError,
-  phoneFor,
+  personalFor,
   startClock,
   type Caller,
   type Order,
@@ -44,7 +44,7 @@ const withCaptaincy = (caller: Caller, teams: readonly Team[]): Caller => ({ ...
  * unless they serve it now; a sensitive one (a dispute, a person needing help) without its
  * details unless they hold it — staff and the assigned volunteer see those.
  */
-const deskView = (o: Order, me: string, urls?: UrlMap): OrderView => viewFor(o, { ...toOrderView(o, urls), contactPhone: phoneFor(o, me) }, me)
+const deskView = (o: Order, me: string, urls?: UrlMap): OrderView => viewFor(o, { ...toOrderView(o, urls), ...personalFor(o, me) }, me)
 
 /** Most urgent first: the earliest deadline of the current stage; orders without a clock last, newest first among those. */
 function byUrgency(a: Order, b: Order): number {

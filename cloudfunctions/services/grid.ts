@@ -42,9 +42,10 @@ async function refuseInactive(db: Db, grid: GridNode): Promise<never> {
 
 /**
  * The scan landing. Round trips: the grid (1), then its open orders and (when it has no
- * hotline of its own) its ancestors for the inherited hotline, in parallel (1).
+ * hotline of its own) its ancestors for the inherited hotline, in parallel (1). The viewer's
+ * own open orders carry their id (to open them); a neighbour's only what the list shows.
  */
-export async function resolveGrid({ db }: Deps, { code }: { code: string }): Promise<GridView> {
+export async function resolveGrid({ db, openId }: Deps, { code }: { code: string }): Promise<GridView> {
   const grid = await findOrderableGrid(db, code)
   const _ = db.command
   const ancestorIds = grid.path.slice(0, -1)
@@ -55,7 +56,7 @@ export async function resolveGrid({ db }: Deps, { code }: { code: string }): Pro
       .where({ gridId: grid._id, status: _.in([...OPEN_STATES]), sensitive: _.neq(true) })
       .orderBy('createdAt', 'desc')
       .limit(5)
-      .field({ no: true, serviceName: true, status: true, createdAt: true })
+      .field({ no: true, serviceName: true, status: true, createdAt: true, villagerId: true })
       .get(),
     grid.hotline || ancestorIds.length === 0
       ? Promise.resolve([] as GridNode[])
@@ -82,6 +83,7 @@ export async function resolveGrid({ db }: Deps, { code }: { code: string }): Pro
       serviceName: o.serviceName,
       status: o.status,
       createdAt: new Date(o.createdAt).getTime(),
+      ...(openId && o.villagerId === openId ? { id: o._id as string } : {}),
     })),
   }
 }

@@ -33,7 +33,8 @@ export type OutboxDoc = {
   toOpenId: string
   orderId: string
   data: Record<string, string>
-  status: 'pending' | 'sending' | 'sent' | 'failed'
+  /** unsubscribed: not pushed, no consent on record for the template (the inbox has it) */
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'unsubscribed'
   attempts: number
   createdAt: Date
   claimedAt?: Date

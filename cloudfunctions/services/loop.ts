@@ -14,7 +14,7 @@ import {
   historyEntry,
   movedOnMessage,
   noticesFor,
-  phoneFor,
+  personalFor,
   pointEventsFor,
   viewFor,
   serviceHours,
@@ -237,12 +237,12 @@ export async function accept(deps: Deps, input: { id: string }): Promise<OrderVi
     fields: async ({ order, caller }) =>
       order.assignee?.id === caller.openId ? {} : { set: { assignee: { id: caller.openId, name: caller.name, teamId: caller.teamId ?? null } } },
   })
-  return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...(await viewOf(deps, o)), ...personalFor(o, deps.openId!) }
 }
 
 export async function decline(deps: Deps, input: { id: string; reason: string }): Promise<OrderView> {
   const o = await transition(deps, input.id, 'decline', { reason: input.reason, fields: async () => ({ unset: ['assignee', 'team'] }) })
-  return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...(await viewOf(deps, o)), ...personalFor(o, deps.openId!) }
 }
 
 /**
@@ -265,7 +265,7 @@ export async function checkIn(deps: Deps, input: { id: string; arrivalCode?: str
       return { set: { arrival: { at: now, verified: method !== 'none', method } } }
     },
   })
-  return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...(await viewOf(deps, o)), ...personalFor(o, deps.openId!) }
 }
 
 /** The villager's arrival code for the volunteer at the door (their own order, while it is being served). */
@@ -292,7 +292,7 @@ export async function complete(deps: Deps, input: { id: string; note: string; ph
       }
     },
   })
-  return { ...view(o, urls), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...view(o, urls), ...personalFor(o, deps.openId!) }
 }
 
 /**
@@ -333,5 +333,5 @@ export async function tasks(deps: Deps, q: TasksInput): Promise<OrderView[]> {
   const list = res.data as Order[]
   const urls = await orderPhotoUrls(deps.files, list)
   // a sensitive report in the team's pool shows its kind and grid only, until someone accepts it
-  return list.map((o) => viewFor(o, { ...view(o, urls), contactPhone: phoneFor(o, me) }, me))
+  return list.map((o) => viewFor(o, { ...view(o, urls), ...personalFor(o, me) }, me))
 }

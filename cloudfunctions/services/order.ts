@@ -4,7 +4,7 @@ import {
   newOrder,
   OPEN_STATES,
   TERMINAL_STATES,
-  phoneFor,
+  personalFor,
   viewFor,
   volunteerMayRead,
   requireOrderReader,
@@ -32,6 +32,7 @@ import { loadTimeliness } from './timeliness'
 import { isDuplicateKey, notFound, unauthenticated } from '../shared/errors'
 import { activeServices, findOrderableGrid } from './grid'
 import { orderPhotoUrls, toOrderView } from './views'
+import { requireStoredVoice } from '../shared/files'
 
 /** Same caller + same request id → same order id: a retried submission cannot create a duplicate. */
 export const orderIdFor = (openId: string, requestId: string) =>
@@ -46,7 +47,13 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
   if (!openId) throw unauthenticated()
   const now = deps.now()
   // the caller's registered name (the users document) names the order when the villager left no contact name
-  const [grid, services, caller] = await Promise.all([findOrderableGrid(db, input.gridCode), activeServices(db, now), deps.caller()])
+  const [grid, services, caller, family] = await Promise.all([
+    findOrderableGrid(db, input.gridCode),
+    activeServices(db, now),
+    deps.caller(),
+    input.forFamily ? familyAccount(db, input.forFamily.phone, openId) : undefined,
+    input.voice ? requireStoredVoice(deps.files, input.voice.fileId, openId) : undefined,
+  ])
   const service = services.find((s) => s._id === input.serviceId)
   if (!service) throw new AppError('NOT_FOUND', '所选服务不存在或已下架，请重新选择')
   // an emergency service is phoned (119, 120…), never ordered; extra answers must fit the live catalogue
@@ -54,8 +61,22 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
 
   const id = orderIdFor(openId, input.requestId)
   const clock = await dispatchClock(db, grid, service, now)
-  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || caller.name, role: 'villager' }, source: 'scan', clock, extras })
+  const forFamily = input.forFamily ? { name: input.forFamily.name, phone: input.forFamily.phone, ...(family ? { userId: family } : {}) } : undefined
+  const order = newOrder({ id, now, grid, service, input, by: { openId, name: input.contactName || caller.name, role: 'villager' }, source: 'scan', clock, extras, forFamily })
   return insertOnce(deps, order)
+}
+
+/**
+ * 帮家人点单: the account of the family member an order is for — the one account that holds
+ * `phone` on its record (set by the system: seeding, an approved registration), never a number
+ * someone merely typed. Anyone could type a phone, so typing one never lets its owner's account
+ * be chosen by guesswork: two accounts with that phone, or none, link nobody (staff then call the
+ * number), and the orderer's own account is not linked twice. One round trip.
+ */
+async function familyAccount(db: Db, phone: string, orderer: string): Promise<string | undefined> {
+  const res = await db.collection('users').where({ phone }).field({ _id: true }).limit(2).get()
+  const found = res.data as { _id: string }[]
+  return found.length === 1 && found[0]._id !== orderer ? found[0]._id : undefined
 }
 
 /**
@@ -128,12 +149,13 @@ function pageQuery(deps: Deps, q: ListQueryInput) {
   }
 }
 
-/** The villager's own orders, newest first. One round trip. */
+/** The villager's own orders and those placed for them by family (帮家人点单), newest first. One round trip. */
 export async function myOrders(deps: Deps, q: ListQueryInput): Promise<OrderView[]> {
   if (!deps.openId) throw unauthenticated()
+  const _ = deps.db.command
   const res = await deps.db
     .collection('orders')
-    .where({ villagerId: deps.openId, ...pageQuery(deps, q) })
+    .where(_.and([_.or([{ villagerId: deps.openId }, { 'forFamily.userId': deps.openId }]), pageQuery(deps, q)]))
     .orderBy('createdAt', 'desc')
     .limit(q.limit)
     .get()
@@ -154,7 +176,7 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
     const caller = await deps.caller()
     if (!(e instanceof AppError) || !volunteerMayRead(order, caller)) throw e
     // a sensitive report: its details only for the volunteer it is assigned to (or who served it)
-    return viewFor(order, { ...toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime()), contactPhone: phoneFor(order, caller.openId) }, caller.openId)
+    return viewFor(order, { ...toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime()), ...personalFor(order, caller.openId) }, caller.openId)
   }
   return toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime())
 }

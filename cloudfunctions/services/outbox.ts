@@ -5,6 +5,7 @@
 import type { Db } from '../shared/context'
 import type { WechatPort } from '../shared/wechat'
 import type { OutboxDoc } from './inbox'
+import { returnConsent, spendConsent } from './subscriptions'
 
 export const MAX_SEND_ATTEMPTS = 5
 /** Wait before retry n (1-based): 5, 10, 20, 40 minutes. */
@@ -14,7 +15,8 @@ export const CLAIM_TIMEOUT_MS = 10 * 60_000
 const BATCH = 100
 const PARALLEL = 10
 
-export type SendReport = { picked: number; sent: number; failed: number; gaveUp: number; skipped: number }
+/** unsubscribed: records not pushed because their person had no consent on record for the template (the inbox has them). */
+export type SendReport = { picked: number; sent: number; failed: number; gaveUp: number; skipped: number; unsubscribed: number }
 
 /**
  * Send what is due: pending records, failed ones whose retry time has come
@@ -40,7 +42,7 @@ export async function sendDue(p: { db: Db; wechat: WechatPort; now: () => Date; 
     .limit(Math.min(p.limit ?? BATCH, BATCH))
     .get()
   const records = due.data as (OutboxDoc & { _id: string })[]
-  const report: SendReport = { picked: records.length, sent: 0, failed: 0, gaveUp: 0, skipped: 0 }
+  const report: SendReport = { picked: records.length, sent: 0, failed: 0, gaveUp: 0, skipped: 0, unsubscribed: 0 }
 
   async function one(rec: OutboxDoc & { _id: string }) {
     if (rec.attempts >= MAX_SEND_ATTEMPTS) {
@@ -62,6 +64,13 @@ export async function sendDue(p: { db: Db; wechat: WechatPort; now: () => Date; 
       report.skipped++ // another run took it
       return
     }
+    // a kind sent with a template needs a consent on record, one spent per message (WeChat refuses the rest)
+    const templateId = wechat.templateId?.(rec.kind) ?? null
+    if (templateId && !(await spendConsent(db, rec.toOpenId, templateId, now))) {
+      await db.collection('outbox').doc(rec._id).update({ status: 'unsubscribed', lastError: '对方未订阅此类消息（站内消息已送达）' })
+      report.unsubscribed++
+      return
+    }
     let result: { ok: boolean; error?: string; recorded?: boolean }
     try {
       result = await wechat.sendSubscribeMessage({ _id: rec._id, kind: rec.kind, toOpenId: rec.toOpenId, orderId: rec.orderId, data: rec.data, attempts })
@@ -77,6 +86,8 @@ export async function sendDue(p: { db: Db; wechat: WechatPort; now: () => Date; 
       return
     }
     const retry = attempts < MAX_SEND_ATTEMPTS
+    // not sent: the consent was not used, unless WeChat said it was missing (43101)
+    if (templateId && !/^43101\b/.test(result.error ?? '')) await returnConsent(db, rec.toOpenId, templateId, now).catch(() => {})
     await db
       .collection('outbox')
       .doc(rec._id)

@@ -72,8 +72,9 @@ export async function approvals(deps: Deps, q: ApprovalsInput): Promise<Approval
 
 type Decision = { kind: ApprovalKind; id: string; decision: 'approved' | 'rejected'; reason?: string }
 
-function resultNotice(userId: string, kind: ApprovalKind, serviceName: string, orderNo: string, d: Decision): Notice {
-  const what = `您对「${serviceName}」订单（${orderNo}）的${WHAT[kind]}`
+function resultNotice(userId: string, kind: ApprovalKind, serviceName: string, d: Decision): Notice {
+  // to the villager: which request by its service, never by a number
+  const what = `您对「${serviceName}」诉求的${WHAT[kind]}`
   const text =
     d.decision === 'approved'
       ? `${what}已审核通过${kind === 'showcase' ? '，已在村里的晒单栏公开' : '，感谢您的评价'}`
@@ -116,7 +117,7 @@ async function decide(deps: Deps, d: Decision): Promise<ApprovalItemView> {
     await deliverAbout(
       db,
       { orderId: order._id, orderNo: order.no, serviceName: order.serviceName, status: d.decision === 'approved' ? '评价已通过' : '评价未通过' },
-      [resultNotice(order.villagerId, 'rating', order.serviceName, order.no, d)],
+      [resultNotice(order.villagerId, 'rating', order.serviceName, d)],
       now,
     )
     return ratingApprovalView(after)
@@ -146,7 +147,7 @@ async function decide(deps: Deps, d: Decision): Promise<ApprovalItemView> {
     deliverAbout(
       db,
       { orderId: sc.orderId, orderNo: sc.orderNo, serviceName: sc.serviceName, status: d.decision === 'approved' ? '晒单已公开' : '晒单未通过' },
-      recipients.map((u) => resultNotice(u, 'showcase', sc.serviceName, sc.orderNo, d)),
+      recipients.map((u) => resultNotice(u, 'showcase', sc.serviceName, d)),
       now,
     ),
     urlsFor(deps.files, sc.photos),

@@ -5,7 +5,7 @@ import {
   AppError,
   extendClock,
   MAX_EXTENSIONS,
-  phoneFor,
+  personalFor,
   levelOn,
   REPLY_WITHIN,
   requireAnswerer,
@@ -115,7 +115,7 @@ export async function recall(deps: Deps, input: { id: string; reason: string }):
 /** 退单: the volunteer hands an accepted order back before arriving. */
 export async function handBack(deps: Deps, input: { id: string; reason: string }): Promise<OrderView> {
   const o = await transition(deps, input.id, 'handBack', { reason: input.reason, fields: () => ({ unset: ['assignee', 'team'] }) })
-  return { ...(await viewOf(deps, o)), contactPhone: phoneFor(o, deps.openId!) }
+  return { ...(await viewOf(deps, o)), ...personalFor(o, deps.openId!) }
 }
 
 /** 回访: staff called the villager and record the answer for them (the history says 电话回访 and who). */

@@ -25,16 +25,22 @@ import {
 } from '../../src/core'
 import type { Deps } from '../shared/context'
 import { uploadPrefix } from '../shared/files'
-import { notFound } from '../shared/errors'
+import { notFound, unauthenticated } from '../shared/errors'
 import { auditContext, recordAudit } from './audit'
 import { subtreeOf } from './gridQueries'
 import { maskName } from './views'
+import { subscribeTemplates } from './subscriptions'
 
 type GrantInput = { userId: string; role: StaffRole; nodeId: string }
 
-/** Who am I, with the names of the nodes my roles are held at. */
+/**
+ * Who am I, with the names of the nodes my roles are held at, and the phone to prefill the
+ * order form with: the one given on my latest own order (from a signboard; a hotline order
+ * belongs to the staff member who typed the caller's number), else my user record's.
+ * Round trips: the caller and the latest order in parallel (1), the role nodes' names (1, only with roles).
+ */
 export async function me(deps: Deps): Promise<MeView> {
-  const caller = await deps.caller()
+  const [caller, lastPhone] = await Promise.all([deps.caller(), lastOrderPhone(deps)])
   const ids = [...new Set(caller.roles.map((r) => r.nodeId))]
   let names = new Map<string, string>()
   if (ids.length) {
@@ -47,7 +53,26 @@ export async function me(deps: Deps): Promise<MeView> {
     name: caller.name,
     roles: caller.roles.map((r) => ({ role: r.role, nodeId: r.nodeId, nodeName: names.get(r.nodeId) ?? '' })),
     uploadPrefix: uploadPrefix(caller.openId),
+    phone: lastPhone ?? caller.phone ?? null,
+    subscribe: subscribeTemplates(deps.wechat),
   }
+}
+
+async function lastOrderPhone({ db, openId }: Deps): Promise<string | null> {
+  if (!openId) return null
+  const res = await db.collection('orders').where({ villagerId: openId, source: 'scan' }).orderBy('createdAt', 'desc').limit(1).field({ contactPhone: true }).get()
+  const phone = (res.data[0] as { contactPhone?: unknown } | undefined)?.contactPhone
+  return typeof phone === 'string' && phone ? phone : null
+}
+
+/**
+ * user.wxPhone — the phone number WeChat vouches for, from the one-time code the phone-number
+ * button hands the mini-program (phonenumber.getPhoneNumber). Only returned to fill the form:
+ * it is stored when an order carrying it is placed, as any typed number is. Round trips: WeChat (1).
+ */
+export async function wxPhone(deps: Deps, { code }: { code: string }): Promise<{ phone: string }> {
+  if (!deps.openId) throw unauthenticated()
+  return { phone: await deps.wechat.phoneNumber(code) }
 }
 
 

@@ -42,6 +42,8 @@ export function toOrderView(o: Order, urls?: UrlMap, now = Date.now()): OrderVie
     contactName: o.contactName ?? null,
     contactPhone: o.contactPhone,
     preferredTime: o.preferredTime ?? null,
+    ...(o.voice ? { voice: { fileId: o.voice.fileId, seconds: o.voice.seconds, url: urls?.get(o.voice.fileId) ?? null } } : {}),
+    ...(o.forFamily ? { forFamily: { name: o.forFamily.name, phone: o.forFamily.phone } } : {}),
     createdAt: new Date(o.createdAt).getTime(),
     updatedAt: new Date(o.updatedAt).getTime(),
     // a villager step stored without a name (no users document: just 村民) is named after the order's villager
@@ -124,7 +126,7 @@ export const toServiceView = (s: Service): ServiceView => ({
 
 /** The completion photos (and a patrol report's own photos) of some orders, as temp URLs: one storage call (≤ 50 ids), best effort. */
 export async function orderPhotoUrls(files: FilesPort, orders: readonly Order[]): Promise<UrlMap> {
-  return urlsFor(files, orders.flatMap((o) => [...(o.report?.photos ?? []), ...(o.completion?.photos ?? [])]))
+  return urlsFor(files, orders.flatMap((o) => [...(o.report?.photos ?? []), ...(o.completion?.photos ?? []), ...(o.voice ? [o.voice.fileId] : [])]))
 }
 
 /** A showcase as its author or staff see it (`public`: the feed — villager name masked, no ids of people, no reason). */

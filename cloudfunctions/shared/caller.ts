@@ -19,7 +19,13 @@ export async function loadCaller(db: Db, openId: string | null): Promise<Caller>
   const roles = (user.roles ?? []).filter(
     (r: unknown) => roleGrantSchema.safeParse(r).success && !(suspended && isVolunteerRole((r as RoleGrant).role)),
   )
-  return { openId, name: user.name ?? '村民', roles, ...(typeof user.teamId === 'string' && !suspended ? { teamId: user.teamId } : {}) }
+  return {
+    openId,
+    name: user.name ?? '村民',
+    roles,
+    ...(typeof user.teamId === 'string' && !suspended ? { teamId: user.teamId } : {}),
+    ...(typeof user.phone === 'string' && user.phone ? { phone: user.phone } : {}),
+  }
 }
 
 /** Memoize per request: the first use pays one round trip, later uses none. */

@@ -104,6 +104,19 @@ export async function requireStoredPhotos(files: FilesPort, fileIDs: readonly st
   return urls
 }
 
+const VOICE_EXT = /\.(mp3|aac|m4a|webm|ogg)$/i
+
+/**
+ * A voice note must be a recording the caller (`owner`) uploaded, still in storage: like photos,
+ * nobody attaches a file of someone else's. One storage call.
+ */
+export async function requireStoredVoice(files: FilesPort, fileID: string, owner: string): Promise<void> {
+  if (!fileID.startsWith('cloud://') || !VOICE_EXT.test(fileID)) throw new AppError('VALIDATION', '语音文件不正确，请重新录音')
+  if (!pathOf(fileID).startsWith(uploadPrefix(owner))) throw new AppError('VALIDATION', '只能使用您自己录的语音，请重新录音')
+  const urls = await files.tempUrls([fileID])
+  if (!urls.has(fileID)) throw new AppError('VALIDATION', '语音不存在或已过期，请重新录音')
+}
+
 /**
  * Temp URLs for views, best effort: a storage hiccup leaves URLs out rather than
  * failing the read. At most one storage call: the first 50 distinct ids (a list

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import {
   AppError,
   API,
+  SERVICE_TROUBLE,
   describeZodError,
   hasControlChars,
   RATE_LIMITS,
@@ -94,5 +95,5 @@ export function createFunction<F extends FunctionName>(name: F, handlers: Handle
 export function toFailure(e: unknown): Failure {
   if (e instanceof AppError) return { ok: false, code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) }
   console.error('[function] unexpected error', e)
-  return { ok: false, code: 'INTERNAL', message: '服务器开小差了，请稍后重试' }
+  return { ok: false, code: 'INTERNAL', message: SERVICE_TROUBLE }
 }

@@ -25,6 +25,11 @@ export interface WechatPort {
   /** One subscription message (subscribeMessage.send) for an outbox record. Never throws. */
   sendSubscribeMessage(record: OutboxRecord): Promise<SendResult>
   /**
+   * The template a notice kind is sent with (XF_WX_TEMPLATES), or null when none is configured.
+   * A kind with a template is sent only to someone whose consent is on record (services/subscriptions.ts).
+   */
+  templateId?(kind: string): string | null
+  /**
    * The PNG code a grid's signboard carries, opening `page` with the grid code.
    * Cloud: a mini-program code (wxacode.getUnlimited, `scene` = grid code), made once per
    * grid and cached in storage (the port handles its own caching). Local: a standard QR
@@ -32,7 +37,18 @@ export interface WechatPort {
    * regenerated each time (cheap, and it follows the runtime's address). Throws on failure.
    */
   miniCode(scene: string, page: string, publicUrl: string): Promise<Buffer>
+  /**
+   * The phone number behind a phone-number button's one-time `code` (phonenumber.getPhoneNumber):
+   * mainland numbers without +86. Throws AppError: VALIDATION for a code WeChat refuses (used,
+   * expired, made up), INTERNAL when WeChat could not be asked. Local: a fake that accepts
+   * `FAKE_PHONE_CODE` + an 11-digit number (nothing here can reach WeChat).
+   */
+  phoneNumber(code: string): Promise<string>
 }
+
+/** The local port's phone-number codes: this prefix and the number it stands for. */
+export const FAKE_PHONE_CODE = 'local-phone:'
+const PHONE_REFUSED = '没能取到微信绑定的手机号，请直接填写'
 
 /** The H5 address a local signboard QR code points at. */
 export const scanUrl = (publicUrl: string, page: string, code: string) => `${publicUrl}/#/${page}?code=${encodeURIComponent(code)}`
@@ -54,7 +70,8 @@ export function blockedWordsFromEnv(env: Record<string, string | undefined> = pr
  * recorded (the sender marks the outbox record sent with `via: 'recorded'`)
  * instead of reaching WeChat. `sent` keeps what was recorded, for tests.
  */
-export function localWechat(opts: { blockedWords?: string[] } = {}): WechatPort & { sent: OutboxRecord[] } {
+export function localWechat(opts: { blockedWords?: string[]; templates?: TemplateConfig } = {}): WechatPort & { sent: OutboxRecord[] } {
+  const templates = opts.templates ?? templatesFromEnv()
   const words = (opts.blockedWords ?? blockedWordsFromEnv()).map((w) => w.toLowerCase())
   const sent: OutboxRecord[] = []
   return {
@@ -68,6 +85,7 @@ export function localWechat(opts: { blockedWords?: string[] } = {}): WechatPort 
       sent.push(record)
       return { ok: true, recorded: true }
     },
+    templateId: (kind) => templates[kind]?.id ?? null,
     async miniCode(scene, page, publicUrl) {
       if (!/^https?:\/\//.test(publicUrl)) throw new AppError('INTERNAL', '未配置 H5 访问地址，无法生成二维码')
       // required lazily: the cloud bundles never load it (scripts/build-functions.ts keeps it external)
@@ -75,6 +93,11 @@ export function localWechat(opts: { blockedWords?: string[] } = {}): WechatPort 
       // 8 px a module, 8-bit grey without alpha: ≈ 1.5 KB, and a PDF embeds it as is (no soft mask)
       const opts = { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 8, rendererOpts: { colorType: 0 } } as QRCodeToBufferOptions
       return QRCode.toBuffer(scanUrl(publicUrl, page, scene), opts)
+    },
+    async phoneNumber(code) {
+      const phone = code.startsWith(FAKE_PHONE_CODE) ? code.slice(FAKE_PHONE_CODE.length) : ''
+      if (!/^1\d{10}$/.test(phone)) throw new AppError('VALIDATION', PHONE_REFUSED)
+      return phone
     },
   }
 }
@@ -107,7 +130,7 @@ function clipValue(keyword: string, value: string): string {
 /**
  * The cloud port: 云调用 through node-sdk (see wxOpenApi.ts for the wire format and its sources).
  * The function's config.json must list the APIs in permissions.openapi (security.msgSecCheck,
- * subscribeMessage.send, wxacode.getUnlimited) — scripts/build-functions.ts writes them; a missing
+ * subscribeMessage.send, wxacode.getUnlimited, phonenumber.getPhoneNumber) — scripts/build-functions.ts writes them; a missing
  * one is refused by the gateway (errorCode -604101). Pinned by test/unit/wechat-contract.test.ts
  * against the real SDK; what no test here can show is WeChat's own acceptance on a live environment.
  */
@@ -144,6 +167,7 @@ export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templ
         return { ok: false, reason: '内容安全检测暂不可用，请稍后重试' }
       }
     },
+    templateId: (kind) => templates[kind]?.id ?? null,
     async sendSubscribeMessage(record) {
       const t = templates[record.kind]
       if (!t) return { ok: false, error: `没有为「${record.kind}」配置订阅消息模板` }
@@ -184,6 +208,24 @@ export function cloudWechat(app: CloudBaseApp, templates: TemplateConfig = templ
       const up = (await app.uploadFile({ cloudPath: `signboards/minicode/${scene}.png`, fileContent: png })) as { fileID?: string }
       if (grid && up.fileID) await db.collection('grids').doc(grid._id).update({ miniCodeFileId: up.fileID })
       return png
+    },
+    async phoneNumber(code) {
+      // phonenumber.getPhoneNumber (POST /wxa/business/getuserphonenumber;
+      // developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html):
+      // body { code } (the button's, valid 5 minutes, once); answer { errcode 0, phone_info { phoneNumber
+      // (with the country code for numbers abroad), purePhoneNumber, countryCode } }; 40029: an invalid code.
+      const r = await call('phonenumber.getPhoneNumber', { code })
+      if (r.errcode === -1) {
+        console.error('[wechat] getPhoneNumber unavailable', r.errmsg)
+        throw new AppError('INTERNAL', PHONE_REFUSED)
+      }
+      const info = r.phone_info as { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string } | undefined
+      const phone = info?.countryCode === '86' || !info?.countryCode ? info?.purePhoneNumber : info?.phoneNumber
+      if (r.errcode !== 0 || !phone) {
+        console.error('[wechat] getPhoneNumber refused', r.errcode, r.errmsg)
+        throw new AppError('VALIDATION', PHONE_REFUSED)
+      }
+      return phone
     },
   }
 }

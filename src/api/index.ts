@@ -1,13 +1,15 @@
 import Taro from '@tarojs/taro'
 import type { ActionInput, ActionName, ActionOutput, FunctionName } from '@/core/api'
-import type { Result } from '@/core/errors'
+import { NETWORK_TROUBLE, SERVICE_TROUBLE, type Result } from '@/core/errors'
 
 /**
  * The one way the app talks to the backend.
  * - weapp: Taro.cloud.callFunction (CloudBase resolves who the caller is);
  * - h5: POST /fn/<name> on the local runtime, which answers what callFunction would.
  * Network failures are retried (actions that create things carry a requestId,
- * so a retry never duplicates); failures the server reports are not.
+ * so a retry never duplicates) and end as NETWORK; failures the server reports are not
+ * retried, and a server that failed (a 5xx, a crashed function) ends as INTERNAL: the
+ * person is told the service has a problem, not their network.
  */
 export class ApiError extends Error {
   constructor(public readonly code: string, message: string) {
@@ -31,7 +33,8 @@ async function transport(name: string, event: unknown): Promise<unknown> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${devSession.get()}` },
       body: JSON.stringify(event),
     })
-    if (res.status !== 200) throw new TypeError(`HTTP ${res.status}`) // transport trouble: retry
+    // an answer came, so the network is fine: the runtime (or a proxy in front of it) failed
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
     const body = (await res.json()) as { result: unknown }
     return body.result
   }
@@ -60,17 +63,17 @@ export async function call<F extends FunctionName, A extends ActionName<F>>(
       result = (await transport(fn, { action, data })) as Result<unknown>
     } catch (e) {
       // a missing function, a wrong environment…: retrying will not help
-      if (!isTransient(e)) throw new ApiError('INTERNAL', '服务暂时不可用，请稍后重试')
+      if (!isTransient(e)) throw new ApiError('INTERNAL', SERVICE_TROUBLE)
       lastError = e
       await sleep(400 * 2 ** attempt)
       continue
     }
-    if (!result || typeof result !== 'object') throw new ApiError('INTERNAL', '服务器返回了无法识别的结果')
+    if (!result || typeof result !== 'object') throw new ApiError('INTERNAL', SERVICE_TROUBLE)
     if (result.ok) return result.data as ActionOutput[F][A & keyof ActionOutput[F]]
     throw new ApiError(result.code, result.message)
   }
   console.warn('network failure', lastError)
-  throw new ApiError('NETWORK', '网络不太好，请稍后重试')
+  throw new ApiError('NETWORK', NETWORK_TROUBLE)
 }
 
 /** A client-made id for actions that create things: the server uses it to make retries idempotent. */

@@ -31,3 +31,27 @@ export async function uploadImage(filePath: string, size?: number): Promise<stri
   const res = await Taro.cloud.uploadFile({ cloudPath, filePath })
   return res.fileID
 }
+
+/** A voice note: ≤ 2 MB (60 s), the server checks again. */
+export const MAX_VOICE_BYTES = 2 * 1024 * 1024
+
+/**
+ * Upload a voice note and return its fileID, under the uploader's own prefix as photos are.
+ * H5: the recorder's Blob to the local runtime's POST /upload (WebM or Ogg); weapp: the
+ * recorder's temp file (mp3) to cloud storage.
+ */
+export async function uploadVoice(rec: { blob?: Blob; filePath?: string }): Promise<string> {
+  if (process.env.TARO_ENV === 'h5') {
+    if (!rec.blob || rec.blob.size > MAX_VOICE_BYTES) throw new ApiError('VALIDATION', '录音太长了，请重新录一段短一些的')
+    const form = new FormData()
+    form.append('file', rec.blob, 'voice')
+    const res = await fetch('/upload', { method: 'POST', body: form, headers: { authorization: `Bearer ${devSession.get()}` } }).catch(() => null)
+    const body = ((await res?.json().catch(() => null)) ?? {}) as { fileID?: string; error?: string }
+    if (!res || res.status !== 200 || !body.fileID) throw new ApiError('UPLOAD', body.error || '录音上传失败，请稍后再试')
+    return body.fileID
+  }
+  prefix ??= (await call('user', 'me', {})).uploadPrefix
+  const cloudPath = `${prefix}${Date.now()}-${Math.random().toString(36).slice(2, 10)}.mp3`
+  const res = await Taro.cloud.uploadFile({ cloudPath, filePath: rec.filePath! })
+  return res.fileID
+}

@@ -2,7 +2,7 @@ import { View } from '@tarojs/components'
 import Btn from './Btn'
 import { errorMessage } from '@/api'
 import { retryHelps } from '@/core/errors'
-import { errorCode, goLogin, needsLogin } from './util'
+import { callPhone, errorCode, goLogin, needsLogin } from './util'
 import './components.scss'
 
 type Props = {
@@ -11,13 +11,15 @@ type Props = {
   onRetry?: () => void
   /** text instead of the server's message */
   message?: string
+  /** the grid's hotline: offered as 拨打网格热线 (a person can always order by phone instead) */
+  hotline?: string | null
 }
 
 /**
- * A failure in plain words, with the way out: retry (only where it can help), or (H5) sign in. Carries id="error-message".
+ * A failure in plain words, with the way out: retry (only where it can help), the grid's hotline, or (H5) sign in. Carries id="error-message".
  * When sign-in is needed the message itself (the server says "请先登录") links to the dev sign-in too.
  */
-export default function ErrorBox({ error, onRetry, message }: Props) {
+export default function ErrorBox({ error, onRetry, message, hotline }: Props) {
   const login = needsLogin(error)
   let text = message || errorMessage(error)
   if (login && !text.includes('请先登录')) text = `请先登录（${text}）`
@@ -35,6 +37,11 @@ export default function ErrorBox({ error, onRetry, message }: Props) {
         {onRetry && !login && retryHelps(errorCode(error)) && (
           <Btn type='default' size='small' onClick={onRetry}>
             重试
+          </Btn>
+        )}
+        {hotline && !login && (
+          <Btn id='call-hotline' type='default' size='small' onClick={() => callPhone(hotline)}>
+            拨打网格热线
           </Btn>
         )}
       </View>

@@ -1,12 +1,13 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import type { OrderView } from '@/core/api'
-import { SOURCE_LABEL } from '@/core/order'
-import { formatTime } from '@/core/time'
+import { SOURCE_LABEL } from '@/core/orderState'
+import { formatTime } from '@/core/timeText'
 import Fact from './Fact'
 import PatrolReport from './PatrolReport'
 import Photos from './Photos'
 import StatusTag from './StatusTag'
+import VoicePlayer from './VoicePlayer'
 import { callPhone } from './util'
 import './orderFacts.scss'
 
@@ -22,7 +23,7 @@ import './orderFacts.scss'
  * `statusId`: the state tag's id. `status`: drawn instead of the tag (e.g. why the order is no
  * longer the reader's). `badge`: beside the service name (热线). `children`: under it (a due chip).
  */
-export function OrderHead(p: { order: OrderView; statusId: string; status?: ReactNode; badge?: ReactNode; children?: ReactNode }) {
+export function OrderHead(p: { order: OrderView; statusId: string; status?: ReactNode; badge?: ReactNode; children?: ReactNode; plain?: boolean }) {
   const { order, badge, children } = p
   return (
     <View className='xf-card'>
@@ -31,11 +32,12 @@ export function OrderHead(p: { order: OrderView; statusId: string; status?: Reac
           {order.serviceName}
           {badge}
         </View>
-        {p.status ?? <StatusTag id={p.statusId} status={order.status} big />}
+        {p.status ?? <StatusTag id={p.statusId} status={order.status} big plain={p.plain} />}
       </View>
       {children}
       <View className='xf-muted xf-order__no'>订单号：{order.no}</View>
-      <View className='xf-order__desc'>{order.description}</View>
+      {!!order.description && <View className='xf-order__desc'>{order.description}</View>}
+      {order.voice && <VoicePlayer src={order.voice.url} seconds={order.voice.seconds} id='order-voice' />}
       {order.report && <PatrolReport report={order.report} />}
     </View>
   )
@@ -80,6 +82,14 @@ export function OrderFacts({ order, place, phoneId, maskedNote, children }: Fact
           </Text>
         )}
       </View>
+      {order.forFamily && (
+        <View className='xf-fact' id='order-family'>
+          <Text className='xf-fact__label'>为家人点单</Text>
+          <Text className={`xf-fact__value${order.forFamily.phone.includes('*') ? '' : ' xf-phone'}`} onClick={() => !order.forFamily!.phone.includes('*') && callPhone(order.forFamily!.phone)}>
+            {order.forFamily.name} {order.forFamily.phone}
+          </Text>
+        </View>
+      )}
       {order.preferredTime && <Fact label='期望时间' value={order.preferredTime} />}
       <Fact label='来源' value={SOURCE_LABEL[order.source] || order.source} />
       <Fact label='提交时间' value={formatTime(order.createdAt)} />

@@ -1,5 +1,5 @@
 import { Text } from '@tarojs/components'
-import { STATE_LABEL, type OrderState } from '@/core/order'
+import { STATE_LABEL, VILLAGER_STATE_LABEL, type OrderState } from '@/core/orderState'
 import './components.scss'
 
 const TONE: Record<OrderState, string> = {
@@ -19,11 +19,14 @@ const TONE: Record<OrderState, string> = {
   handled: 'done',
 }
 
-/** The order's state as a coloured label: orange waits, blue is being worked on, green is solved, grey is closed. */
-export default function StatusTag({ status, big, id }: { status: OrderState; big?: boolean; id?: string }) {
+/**
+ * The order's state as a coloured label: orange waits, blue is being worked on, green is solved, grey is closed.
+ * `plain`: in the villager's own words (长辈模式).
+ */
+export default function StatusTag({ status, big, id, plain }: { status: OrderState; big?: boolean; id?: string; plain?: boolean }) {
   return (
     <Text id={id} className={`xf-tag xf-tag--${TONE[status] || 'end'}${big ? ' xf-tag--big' : ''}`}>
-      {STATE_LABEL[status] || status}
+      {(plain ? VILLAGER_STATE_LABEL : STATE_LABEL)[status] || status}
     </Text>
   )
 }

@@ -1,8 +1,8 @@
 import { View } from '@tarojs/components'
 import type { HistoryView } from '@/core/api'
-import { TRANSITIONS } from '@/core/order'
-import { ACTOR_LABEL } from '@/core/schemas'
-import { formatTime } from '@/core/time'
+import { TRANSITIONS } from '@/core/orderState'
+import { ACTOR_LABEL } from '@/core/roles'
+import { formatTime } from '@/core/timeText'
 import './timeline.scss'
 
 const who = (h: HistoryView) => {

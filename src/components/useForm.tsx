@@ -119,7 +119,9 @@ export function useForm<F extends string>(opts: { anchor: string; requestId?: st
           {fieldError.message}
         </View>
       ) : null,
-    /** the form's own message, above its submit button; scrolled to by `fail` */
-    formMessage: (onRetry?: () => void) => <View id={opts.anchor}>{!!submitError && <ErrorBox error={submitError} onRetry={onRetry} />}</View>,
+    /** the form's own message, above its submit button; scrolled to by `fail` (`hotline`: offered as another way) */
+    formMessage: (onRetry?: () => void, hotline?: string | null) => (
+      <View id={opts.anchor}>{!!submitError && <ErrorBox error={submitError} onRetry={onRetry} hotline={hotline} />}</View>
+    ),
   }
 }

@@ -69,6 +69,7 @@ export function goLogin() {
 
 export const STORAGE = {
   contact: 'xf.contact', // last phone/name used on the order form
+  accountPhone: 'xf.accountPhone', // the phone the account has (user.me): prefills the order form when this device has none
   lastGrid: 'xf.lastGrid', // last grid resolved on the scan landing
   catalogue: 'xf.catalogue', // last service catalogue, shown at once on a weak network
   privacy: 'xf.privacy', // the version of 用户隐私保护指引 this device agreed to
@@ -79,6 +80,7 @@ export const STORAGE = {
   patrolDraft: 'xf.patrol', // 随手拍 being written: the text, the uploaded photos, its requestId
   lastVillage: 'xf.lastVillage', // the village of the last grid, for the showcase feed
   roles: 'xf.roles', // the roles this user held when last asked (entries to the workbenches)
+  care: 'xf.care', // 长辈模式 chosen on this device: 'on' | 'off' (absent: not asked yet)
 }
 
 export function load<T>(key: string): T | null {

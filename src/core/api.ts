@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { gridCodeSchema } from './grid'
 import { auditListInput, type AuditEntryView } from './audit'
-import { cursorMsSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from './schemas'
+import { cursorMsSchema, gridCodeSchema, idSchema, MAX_DATE_MS, type Role, type StaffRole } from './schemas'
 
 /**
  * Staff work lists (most urgent first): dispatch = waiting for the caller's level to
@@ -61,7 +60,9 @@ import {
   redispatchInput,
   tasksInput,
   withReasonInput,
+  subscribeInput,
   type NoticeKind,
+  type SubscribeMoment,
 } from './loop'
 import {
   checkInInput,
@@ -222,6 +223,10 @@ export const API = {
   },
   user: {
     me: z.object({}),
+    /** the phone WeChat vouches for: the one-time code of <Button openType='getPhoneNumber'> */
+    wxPhone: z.object({ code: z.string().trim().min(1).max(128) }),
+    /** the subscription-message templates the person accepted in WeChat's consent dialog (each allows one message) */
+    subscribe: subscribeInput,
     /** people by phone (exact) or name (contains), for granting staff roles (county / township) */
     search: userSearchInput,
     grant: grantInput,
@@ -323,8 +328,11 @@ export type GridView = {
   townshipId?: string | null
   hotline: string | null
   leaderName: string | null
-  /** orders still open at this signboard, so a villager can follow one instead of duplicating */
-  openOrders: { no: string; serviceName: string; status: OrderState; createdAt: number }[]
+  /**
+   * orders still open at this signboard, so a villager can follow one instead of duplicating;
+   * `id` only on the viewer's own (their detail opens), the others say no more than this
+   */
+  openOrders: { no: string; serviceName: string; status: OrderState; createdAt: number; id?: string }[]
 }
 
 /** A service on the landing and the hotline form; `fields` and `emergency` only when the service has them. */
@@ -376,6 +384,10 @@ export type OrderView = {
   contactName: string | null
   contactPhone: string
   preferredTime: string | null
+  /** a voice note (staff and the serving volunteer play it; never on public pages); url: a temp URL when it resolved */
+  voice?: { fileId: string; seconds: number; url: string | null } | null
+  /** 帮家人点单: the family member it is for (phone masked as the contact's is) */
+  forFamily?: { name: string; phone: string } | null
   createdAt: number
   updatedAt: number
   history: HistoryView[]
@@ -545,6 +557,10 @@ export type MeView = {
   roles: { role: Role; nodeId: string; nodeName: string }[]
   /** where this person's photo uploads go (only files there can be attached) */
   uploadPrefix: string
+  /** subscription-message template ids to ask consent for at each tap (weapp; empty when none are configured) */
+  subscribe?: Record<SubscribeMoment, string[]>
+  /** the phone this person last gave on an order of their own, else their user record's: prefills the order form */
+  phone: string | null
 }
 
 // ---------- grid tree administration ----------
@@ -756,7 +772,7 @@ export type ActionOutput = {
   }
   showcase: { create: ShowcaseView; mine: ShowcaseView[]; feed: ShowcaseView[] }
   inbox: { inbox: InboxView; readInbox: { updated: number; unread: number } }
-  user: { me: MeView; search: UserOption[]; grant: StaffView; revoke: { removed: boolean }; staff: StaffView[]; audit: AuditEntryView[] }
+  user: { me: MeView; subscribe: { recorded: string[] }; wxPhone: { phone: string }; search: UserOption[]; grant: StaffView; revoke: { removed: boolean }; staff: StaffView[]; audit: AuditEntryView[] }
   volunteer: {
     register: VolunteerView
     mine: VolunteerView | null

@@ -23,6 +23,11 @@ export type ErrorCode =
 export const RETRYABLE_CODES: readonly string[] = ['NETWORK', 'INTERNAL', 'RATE_LIMITED']
 export const retryHelps = (code: string | null | undefined): boolean => code == null || RETRYABLE_CODES.includes(code)
 
+/** What a person is told when the service failed (an unexpected error, a function that crashed, a 5xx): not their network. */
+export const SERVICE_TROUBLE = '服务暂时出了问题，请稍后再试'
+/** …and when the request never got an answer: their network. */
+export const NETWORK_TROUBLE = '网络连接不上，请检查网络后再试'
+
 export class AppError extends Error {
   constructor(public readonly code: ErrorCode, message: string, public readonly details?: unknown) {
     super(message)

@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { AppError } from './errors'
 
 // The grid tree: county → township → village/community → basic grid → micro-grid.
@@ -15,11 +14,8 @@ export type GridLevel = (typeof GRID_LEVELS)[number]
 export const GRID_CODE_RE = /^[A-Z]{2,4}(\d{2}){0,6}$/
 export const CHILD_SEQ_MAX = 99
 
-export const gridCodeSchema = z
-  .string({ error: '网格编码不能为空' })
-  .trim()
-  .toUpperCase()
-  .regex(GRID_CODE_RE, '网格编码格式不正确：是字母加数字，印在网格标识牌的二维码下方')
+/** What a person is told about a code that is none (gridCodeSchema in schemas.ts, checkGridCode in checks.ts). */
+export const GRID_CODE_MESSAGE = { missing: '网格编码不能为空', format: '网格编码格式不正确：是字母加数字，印在网格标识牌的二维码下方' }
 
 /**
  * The hint in a box where a grid code is typed. Any fixed example would be some real county's

@@ -118,8 +118,20 @@ export function volunteerMayRead(order: Order, caller: Caller): boolean {
 
 /** The villager's phone, masked for a volunteer unless they are serving it now. */
 export function phoneFor(order: Order, openId: string): string {
-  const serving = order.assignee?.id === openId && (order.status === 'accepted' || order.status === 'in_service')
-  return serving ? order.contactPhone : maskPhone(order.contactPhone)
+  return servingNow(order, openId) ? order.contactPhone : maskPhone(order.contactPhone)
+}
+const servingNow = (order: Order, openId: string) => order.assignee?.id === openId && (order.status === 'accepted' || order.status === 'in_service')
+
+/**
+ * The personal parts of an order's view as a volunteer may see them: the villager's phone and
+ * (帮家人点单) the family member's, masked alike unless serving it now; the voice note only for
+ * the volunteer it is assigned to or who served it (a team's pool sees the written description).
+ */
+export function personalFor(order: Order, openId: string): { contactPhone: string; forFamily?: { name: string; phone: string }; voice?: null } {
+  const f = order.forFamily
+  const family = f ? { forFamily: { name: f.name, phone: servingNow(order, openId) ? f.phone : maskPhone(f.phone) } } : {}
+  const ownVoice = order.assignee?.id === openId || (order.servedBy ?? []).includes(openId)
+  return { contactPhone: phoneFor(order, openId), ...family, ...(ownVoice ? {} : { voice: null }) }
 }
 
 // ---------- inputs ----------
@@ -195,6 +207,27 @@ export const NOTICE_KINDS = [
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
 export type Recipient = { userId: string } | { role: StaffRole; nodeId: string }
+
+/**
+ * Subscription messages (订阅消息): WeChat lets the app ask for consent only from a tap, for at
+ * most 3 templates at once, and each acceptance allows one message. The taps that ask, and for
+ * which notices: the template ids come from the deployment's configuration (the server's answer
+ * to user.me); kinds sharing a template are asked once.
+ */
+export const SUBSCRIBE_AT = {
+  /** 提交诉求: how the villager's order moves, and the review of their rating */
+  place: ['order_update', 'review_result'],
+  /** 接单: the task withdrawn, its reminders and its deadline */
+  accept: ['task_withdrawn', 'reminder', 'overdue'],
+  /** 确认已解决: the review of the rating just given */
+  confirm: ['review_result'],
+} as const satisfies Record<string, readonly NoticeKind[]>
+export type SubscribeMoment = keyof typeof SUBSCRIBE_AT
+export const MAX_TEMPLATES_PER_REQUEST = 3
+/** A WeChat template id (letters, digits, - and _). */
+export const templateIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '订阅消息模板编号不正确')
+/** user.subscribe: the template ids the person accepted in WeChat's consent dialog. */
+export const subscribeInput = z.object({ accepted: z.array(templateIdSchema).max(MAX_TEMPLATES_PER_REQUEST) })
 export type Notice = { to: Recipient; kind: NoticeKind; text: string }
 
 /** The village node of an order (county → township → village → grid…). */
@@ -215,7 +248,13 @@ export function noticesFor(p: { action: OrderAction; before: Order; after: Order
   const toUser = (userId: string | undefined, kind: NoticeKind, text: string) => {
     if (userId) out.push({ to: { userId }, kind, text })
   }
-  const villager = (text: string) => toUser(after.villagerId, 'order_update', text)
+  // the villager is told which of their requests, by its service, never by a number they would have to read out
+  // an order placed for a family member: their account (when known) hears what the villager hears
+  const villager = (text: string) => {
+    const plain = text.replace(what, `「${after.serviceName}」诉求`)
+    toUser(after.villagerId, 'order_update', plain)
+    if (after.forFamily?.userId !== after.villagerId) toUser(after.forFamily?.userId, 'order_update', plain)
+  }
   const lastDispatcher = [...before.history].reverse().find((h) => h.action === 'dispatch' || h.action === 'openPool' || h.action === 'redispatch')
   const toStation = (text: string) => {
     if (lastDispatcher) toUser(lastDispatcher.by, 'order_returned', text)

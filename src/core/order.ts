@@ -1,127 +1,22 @@
 import type { PointEvent } from './points'
 import { z } from 'zod'
-import { AppError } from './errors'
-import { gridCodeSchema } from './grid'
 import { placeNames } from './grid'
 import { localDay } from './time'
-import { ACTOR_ROLES, cursorMsSchema, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, ROLE_LABEL, type ActorRole, type GridNode, type Role, type Service } from './schemas'
+// the rules of what a villager types: shared with the page-side checks (no zod in the main package)
+import { CONSENT_MESSAGE, describeMessage, FAMILY_MESSAGE, FAMILY_NAME_MAX, ORDER_TEXT, VOICE_FILE_RE, VOICE_MAX_SECONDS, VOICE_MESSAGE, type VoiceNote } from './checks'
+import { ACTOR_ROLES, cursorMsSchema, gridCodeSchema, idSchema, phoneSchema, PRIVACY_VERSION, requestIdSchema, ROLE_LABEL, type GridNode, type Role, type Service } from './schemas'
 // type-only: the villager pages (main package) import this file; the clock and supervision
 // modules stay in the subpackages and the functions
 import type { Clock } from './timeliness'
 import type { Extension, Supervision } from './supervision'
 import type { ExtraValue } from './serviceFields'
-import { ORDER_STATES, type OrderState } from './orderState'
+import { nextState, ORDER_ACTIONS, ORDER_SOURCES, ORDER_STATES, type OrderAction } from './orderState'
 
 // ---------- the order state machine (点、派、接、评、晒) ----------
-export { ORDER_STATES, type OrderState } from './orderState'
-
-export const STATE_LABEL: Record<OrderState, string> = {
-  pending: '待派单',
-  escalated: '已上报乡镇',
-  dispatched: '已派单',
-  pooled: '抢单中',
-  accepted: '已接单',
-  in_service: '服务中',
-  completed: '待确认',
-  fixed: '已解决',
-  rejected: '已驳回',
-  referred: '已转办',
-  closed: '已关闭',
-  cancelled: '已取消',
-  unconfirmed: '已完成，未经确认',
-  handled: '已就地处置',
-}
-
-export const TERMINAL_STATES: readonly OrderState[] = ['fixed', 'rejected', 'referred', 'closed', 'cancelled', 'unconfirmed', 'handled']
-/** Orders someone still has to act on. */
-export const OPEN_STATES = ORDER_STATES.filter((s) => !TERMINAL_STATES.includes(s))
-
-/** `to` of an action that records something on the order without moving it (督办, 催办, 延期…) */
-export const SAME = 'same'
-type Transition = {
-  from: readonly OrderState[] | null // null: creates the order
-  to: OrderState | typeof SAME
-  roles: readonly ActorRole[]
-  label: string
-  needsReason?: boolean
-}
-
-// from-state groups of the supervision actions
-/** states whose stage has a time limit: 催办, 超时, 延期 apply */
-const TIMED = ['pending', 'escalated', 'dispatched', 'pooled', 'accepted', 'in_service'] as const
-const OPEN = [...TIMED, 'completed'] as const
-
-/**
- * Every action: who may do it, from which states, and where it leads.
- * Anything not in this table is refused. Scope (which orders a role holder
- * may touch) is checked separately by permissions.ts.
- */
-export const TRANSITIONS = {
-  place: { from: null, to: 'pending', roles: ['villager', 'station', 'township'], label: '点单' },
-  // 随手拍 on patrol (排查上报): a volunteer or grid leader reports a problem to the station, or handles it on the spot
-  report: { from: null, to: 'pending', roles: ['volunteer', 'leader'], label: '网格上报' },
-  handleOnSpot: { from: null, to: 'handled', roles: ['volunteer', 'leader'], label: '就地处置' },
-  cancel: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'cancelled', roles: ['villager'], label: '取消' },
-  dispatch: { from: ['pending', 'escalated'], to: 'dispatched', roles: ['station', 'township'], label: '派单' },
-  openPool: { from: ['pending', 'escalated'], to: 'pooled', roles: ['station', 'township'], label: '发布抢单' },
-  redispatch: { from: ['dispatched', 'pooled'], to: 'dispatched', roles: ['station', 'township'], label: '改派' },
-  reject: { from: ['pending', 'escalated'], to: 'rejected', roles: ['station', 'township'], label: '驳回', needsReason: true },
-  escalate: { from: ['pending'], to: 'escalated', roles: ['station'], label: '上报乡镇', needsReason: true },
-  refer: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'referred', roles: ['station', 'township'], label: '转办', needsReason: true },
-  close: { from: ['pending', 'escalated', 'dispatched', 'pooled'], to: 'closed', roles: ['station', 'township'], label: '关闭', needsReason: true },
-  accept: { from: ['dispatched', 'pooled'], to: 'accepted', roles: ['volunteer', 'leader'], label: '接单' },
-  // the team captain (网格长) hands a team order to one member of the team
-  assign: { from: ['dispatched', 'pooled'], to: 'dispatched', roles: ['leader'], label: '队长派单' },
-  decline: { from: ['dispatched'], to: 'pending', roles: ['volunteer', 'leader'], label: '拒单', needsReason: true },
-  checkIn: { from: ['accepted'], to: 'in_service', roles: ['volunteer', 'leader'], label: '到达签到' },
-  complete: { from: ['accepted', 'in_service'], to: 'completed', roles: ['volunteer', 'leader'], label: '完成服务' },
-  confirmFixed: { from: ['completed'], to: 'fixed', roles: ['villager'], label: '确认已解决' },
-  confirmNotFixed: { from: ['completed'], to: 'pending', roles: ['villager'], label: '未解决，重新处理', needsReason: true },
-  // nobody's order is ever stuck: staff take it back, a volunteer hands it back before arriving
-  recall: { from: ['accepted', 'in_service'], to: 'pending', roles: ['station', 'township'], label: '收回', needsReason: true },
-  handBack: { from: ['accepted'], to: 'pending', roles: ['volunteer', 'leader'], label: '退单', needsReason: true },
-  // 回访: staff call a villager who has not confirmed and record the answer for them
-  followUpFixed: { from: ['completed'], to: 'fixed', roles: ['station', 'township'], label: '电话回访：已解决' },
-  followUpNotFixed: { from: ['completed'], to: 'pending', roles: ['station', 'township'], label: '电话回访：未解决', needsReason: true },
-  // 督办: the level above instructs, the responsible level answers
-  supervise: { from: OPEN, to: SAME, roles: ['township', 'county'], label: '督办', needsReason: true },
-  answerSupervision: { from: OPEN, to: SAME, roles: ['station', 'township'], label: '答复督办', needsReason: true },
-  // 延期: the responsible staff ask, the level above decides (at most MAX_EXTENSIONS)
-  requestExtension: { from: TIMED, to: SAME, roles: ['station', 'township'], label: '申请延期', needsReason: true },
-  approveExtension: { from: TIMED, to: SAME, roles: ['township', 'county'], label: '同意延期' },
-  refuseExtension: { from: TIMED, to: SAME, roles: ['township', 'county'], label: '不同意延期', needsReason: true },
-  // the sweep (系统): reminders, deadlines, follow-ups
-  remind: { from: TIMED, to: SAME, roles: ['system'], label: '催办' },
-  markOverdue: { from: TIMED, to: SAME, roles: ['system'], label: '超时' },
-  autoEscalate: { from: ['pending'], to: 'escalated', roles: ['system'], label: '超时自动上报乡镇' },
-  superviseOverdue: { from: OPEN, to: SAME, roles: ['system'], label: '督办超期未答复' },
-  followUpDue: { from: ['completed'], to: SAME, roles: ['system'], label: '待电话回访' },
-  autoClose: { from: ['completed'], to: 'unconfirmed', roles: ['system'], label: '超期未确认，自动办结' },
-} as const satisfies Record<string, Transition>
-
-export type OrderAction = keyof typeof TRANSITIONS
-export const ORDER_ACTIONS = Object.keys(TRANSITIONS) as OrderAction[]
-
-export function canTransition(action: OrderAction, from: OrderState | null, role: ActorRole): boolean {
-  const t: Transition = TRANSITIONS[action]
-  if (!t.roles.includes(role)) return false
-  if (t.from === null) return from === null
-  return from !== null && t.from.includes(from)
-}
-
-/** The next state, or an AppError that says why not (in Chinese). */
-export function nextState(action: OrderAction, from: OrderState | null, role: ActorRole, reason?: string): OrderState {
-  const t: Transition = TRANSITIONS[action]
-  if (!t.roles.includes(role)) {
-    throw new AppError('FORBIDDEN', `当前身份不能执行「${t.label}」`)
-  }
-  if (!canTransition(action, from, role)) {
-    const state = from ? STATE_LABEL[from] : '未创建'
-    throw new AppError('INVALID_TRANSITION', `订单当前状态为「${state}」，不能${t.label}`)
-  }
-  if (t.needsReason && !reason?.trim()) throw new AppError('VALIDATION', `「${t.label}」需要填写原因`)
-  return t.to === SAME ? from! : t.to
-}
+// The states, their labels, TRANSITIONS (who may do what from which state) and where orders come
+// from live in orderState.ts, which needs no schema library: the villager pages import them from
+// there. They are part of this module's face all the same.
+export * from './orderState'
 
 // ---------- stored order ----------
 export const historyEntrySchema = z.object({
@@ -135,11 +30,6 @@ export const historyEntrySchema = z.object({
   reason: z.string().optional(),
 })
 export type HistoryEntry = z.infer<typeof historyEntrySchema>
-
-export const ORDER_SOURCES = ['scan', 'hotline', 'patrol'] as const
-export type OrderSource = (typeof ORDER_SOURCES)[number]
-/** Where an order came from: a villager's scan, a hotline call entered by staff, a grid team's patrol (随手拍). */
-export const SOURCE_LABEL: Record<OrderSource, string> = { scan: '扫码点单', hotline: '热线点单', patrol: '网格上报' }
 
 export const orderSchema = z.object({
   _id: idSchema,
@@ -161,6 +51,13 @@ export const orderSchema = z.object({
   contactName: z.string().optional(),
   contactPhone: z.string(),
   preferredTime: z.string().optional(),
+  /** a voice note with (or instead of) the description: staff and the serving volunteer only, never public */
+  voice: z.object({ fileId: z.string(), seconds: z.number() }).optional(),
+  /**
+   * 帮家人点单: the family member the order is for. `userId`: their account, when exactly one
+   * account holds that phone on record at placement (they then read the order and get its notices).
+   */
+  forFamily: z.object({ name: z.string(), phone: z.string(), userId: z.string().optional() }).optional(),
   privacyVersion: z.string().optional(), // absent on orders entered by staff for a hotline caller
   villagerId: z.string(), // openId of the villager (or of the staff who entered a hotline order)
   enteredBy: z.string().optional(),
@@ -228,23 +125,55 @@ export type Order = z.infer<typeof orderSchema> & {
 }
 
 // ---------- action inputs ----------
-export const placeOrderInput = z.object({
-  requestId: requestIdSchema,
-  gridCode: gridCodeSchema,
-  serviceId: idSchema,
-  description: z
-    .string({ error: '请描述需要什么帮助' })
-    .trim()
-    .min(4, '请至少用4个字描述需要什么帮助')
-    .max(500, '描述不能超过500字'),
-  contactPhone: phoneSchema,
-  contactName: z.string().trim().max(20, '姓名不能超过20字').optional(),
-  preferredTime: z.string().trim().max(40, '期望时间不能超过40字').optional(),
-  /** the version of 用户隐私保护指引 the villager agreed to before giving a phone number */
-  privacyVersion: z.literal(PRIVACY_VERSION, { error: '请先阅读并同意《用户隐私保护指引》' }),
-  /** answers to the service's extra fields (附加信息); the function checks them against the live catalogue */
-  extras: z.array(z.object({ key: z.string().max(20), value: z.string().max(100, '附加信息每项不能超过100字') })).max(5).optional(),
+const descriptionSchema = z
+  .string({ error: '请描述需要什么帮助' })
+  .trim()
+  .min(4, '请至少用4个字描述需要什么帮助')
+  .max(500, '描述不能超过500字')
+
+/** A voice note's longest recording (the recorder stops itself there). */
+export { VOICE_MAX_SECONDS }
+/**
+ * 按住说话: a recording the villager uploaded under their own prefix (the function checks the
+ * file is theirs and still stored). Staff and the assigned volunteer play it; it is never public.
+ */
+export const voiceNoteSchema = z.object({
+  fileId: z.string().max(400).regex(VOICE_FILE_RE, VOICE_MESSAGE.file),
+  seconds: z.number({ error: VOICE_MESSAGE.seconds }).int().min(1, VOICE_MESSAGE.tooShort).max(VOICE_MAX_SECONDS, VOICE_MESSAGE.tooLong),
 })
+export type { VoiceNote }
+
+/** 帮家人点单: the family member the order is for (the grown child placing it is the order's villager). */
+export const familySchema = z.object({
+  name: z.string({ error: FAMILY_MESSAGE.name }).trim().min(1, FAMILY_MESSAGE.name).max(FAMILY_NAME_MAX, FAMILY_MESSAGE.nameTooLong),
+  phone: phoneSchema,
+})
+
+export const placeOrderInput = z
+  .object({
+    requestId: requestIdSchema,
+    gridCode: gridCodeSchema,
+    serviceId: idSchema,
+    /** at least 4 characters — or anything (even nothing) when a voice note says it */
+    description: z.string().trim().max(ORDER_TEXT.descriptionMax, ORDER_TEXT.descriptionTooLong).default(''),
+    voice: voiceNoteSchema.optional(),
+    /** ordered for a family member at this grid (their name and phone) */
+    forFamily: familySchema.optional(),
+    contactPhone: phoneSchema,
+    contactName: z.string().trim().max(ORDER_TEXT.contactNameMax, ORDER_TEXT.contactNameTooLong).optional(),
+    preferredTime: z.string().trim().max(ORDER_TEXT.preferredTimeMax, ORDER_TEXT.preferredTimeTooLong).optional(),
+    /** the version of 用户隐私保护指引 the villager agreed to before giving a phone number */
+    privacyVersion: z.literal(PRIVACY_VERSION, { error: CONSENT_MESSAGE }),
+    /** answers to the service's extra fields (附加信息); the function checks them against the live catalogue */
+    extras: z
+      .array(z.object({ key: z.string().max(ORDER_TEXT.extraKeyMax), value: z.string().max(ORDER_TEXT.extraValueMax, ORDER_TEXT.extraValueTooLong) }))
+      .max(ORDER_TEXT.extrasMax)
+      .optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.voice || v.description.length >= ORDER_TEXT.descriptionMin) return
+    ctx.addIssue({ code: 'custom', path: ['description'], message: describeMessage(v.description) })
+  })
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>
 
 export const listQueryInput = z.object({
@@ -271,7 +200,9 @@ export function newOrder(p: {
   grid: GridNode
   service: Service
   /** a hotline order has no privacyVersion: the caller gave the number on the phone */
-  input: Pick<PlaceOrderInput, 'requestId' | 'description' | 'contactPhone' | 'contactName' | 'preferredTime'> & { privacyVersion?: string }
+  input: Pick<PlaceOrderInput, 'requestId' | 'description' | 'contactPhone' | 'contactName' | 'preferredTime'> & { privacyVersion?: string; voice?: VoiceNote }
+  /** 帮家人点单: the family member, and their account when one is known by that phone */
+  forFamily?: NonNullable<Order['forFamily']>
   by: { openId: string; name: string; role: Role }
   source: (typeof ORDER_SOURCES)[number]
   /** the dispatch stage's clock (see timeliness.ts) */
@@ -306,6 +237,8 @@ export function newOrder(p: {
     ...(input.contactName ? { contactName: input.contactName } : {}),
     ...(input.preferredTime ? { preferredTime: input.preferredTime } : {}),
     ...(input.privacyVersion ? { privacyVersion: input.privacyVersion } : {}),
+    ...(input.voice ? { voice: { fileId: input.voice.fileId, seconds: input.voice.seconds } } : {}),
+    ...(p.forFamily ? { forFamily: p.forFamily } : {}),
     villagerId: by.openId,
     ...(p.source === 'hotline' ? { enteredBy: by.openId } : {}),
     ...(p.extras?.length ? { extras: p.extras } : {}),
@@ -343,7 +276,7 @@ export const hotlineOrderInput = z.object({
   requestId: requestIdSchema,
   gridId: idSchema,
   serviceId: idSchema,
-  description: placeOrderInput.shape.description,
+  description: descriptionSchema,
   callerName: z.string({ error: '请填写来电人姓名' }).trim().min(1, '请填写来电人姓名').max(20, '姓名不能超过20字'),
   callerPhone: phoneSchema,
   preferredTime: placeOrderInput.shape.preferredTime,

@@ -104,6 +104,8 @@ type DetailedView = {
   contactPhone: string
   preferredTime: string | null
   extras?: unknown
+  voice?: unknown
+  forFamily?: unknown
   report?: { spot: string | null; photos: string[]; photoUrls: string[] } | null
   completion?: unknown
   rating?: unknown
@@ -112,7 +114,7 @@ type DetailedView = {
 
 /** A sensitive order as someone kept from its details sees it: the kind, the grid, the status and the clock — nothing about people. */
 export function withoutDetails<V extends DetailedView>(v: V): V {
-  const { extras: _extras, ...rest } = v
+  const { extras: _extras, voice: _voice, forFamily: _family, ...rest } = v
   return {
     ...rest,
     description: HIDDEN_DETAILS,

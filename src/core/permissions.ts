@@ -13,6 +13,8 @@ export type Caller = {
    * (the captain's desk, 队长派单), which read the team anyway; absent means "none known".
    */
   captainOf?: string[]
+  /** the phone on the person's user record (a registered volunteer's, say), if any */
+  phone?: string
   /** the sweep (reminders, deadlines, follow-ups); only server code builds such a caller */
   system?: true
 }
@@ -69,8 +71,13 @@ export function staffGrants(caller: Caller): RoleGrant[] {
  * Who may read an order: its villager, or staff whose subtree holds its grid.
  * `loadCaller` is only called when the reader is not the villager (saves a round trip).
  */
-export async function requireOrderReader(order: { villagerId: string; scopePath: readonly string[] }, openId: string, loadCaller: () => Promise<Caller>) {
-  if (order.villagerId === openId) return
+export async function requireOrderReader(
+  order: { villagerId: string; scopePath: readonly string[]; forFamily?: { userId?: string } },
+  openId: string,
+  loadCaller: () => Promise<Caller>,
+) {
+  // 帮家人点单: the family member reads it too, through the account the order was linked to when placed
+  if (order.villagerId === openId || order.forFamily?.userId === openId) return
   requireScope(await loadCaller(), STAFF_ROLES, order.scopePath)
 }
 

@@ -29,6 +29,8 @@ export const RATE_LIMITS: Record<string, RateLimit> = {
     anonymous: true,
     counts: (input) => typeof (input as { plate?: unknown } | null)?.plate === 'string',
   },
+  // each WeChat phone-number lookup is billed to the mini-program's account
+  'user.wxPhone': { windows: [{ minutes: DAY, max: 10 }] },
   'showcase.create': { windows: [{ minutes: DAY, max: 10 }] },
 }
 

@@ -1,16 +1,19 @@
 import { z } from 'zod'
-import { GRID_LEVELS, gridCodeSchema } from './grid'
+import { GRID_CODE_MESSAGE, GRID_CODE_RE, GRID_LEVELS } from './grid'
+import { ID_MAX, ID_MESSAGE, PHONE_MESSAGE, PHONE_RE, REQUEST_ID_MESSAGE, REQUEST_ID_RE } from './checks'
+import { ROLES } from './roles'
 import type { ServiceExtras } from './serviceFields'
 
+// the zod-free pieces (rules and messages of what people type, roles and their labels), beside the schemas built from them
+export { PRIVACY_VERSION } from './checks'
+export * from './roles'
+
 // ---------- shared pieces ----------
-export const idSchema = z.string().trim().min(1, '缺少编号').max(64, '编号过长')
-export const phoneSchema = z
-  .string({ error: '请填写联系电话' })
-  .trim()
-  .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, '电话号码格式不正确，请填写11位手机号或带区号的座机号')
-export const requestIdSchema = z
-  .string({ error: '缺少请求编号' })
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确')
+export const idSchema = z.string().trim().min(1, ID_MESSAGE.empty).max(ID_MAX, ID_MESSAGE.tooLong)
+export const phoneSchema = z.string({ error: PHONE_MESSAGE.missing }).trim().regex(PHONE_RE, PHONE_MESSAGE.format)
+export const requestIdSchema = z.string({ error: REQUEST_ID_MESSAGE.missing }).regex(REQUEST_ID_RE, REQUEST_ID_MESSAGE.format)
+/** A grid code as printed on a signboard (see grid.ts), read in capitals. */
+export const gridCodeSchema = z.string({ error: GRID_CODE_MESSAGE.missing }).trim().toUpperCase().regex(GRID_CODE_RE, GRID_CODE_MESSAGE.format)
 
 /** The latest instant a JS Date can hold (ms): a cursor beyond it would reach the database as an invalid date. */
 export const MAX_DATE_MS = 8.64e15
@@ -28,34 +31,8 @@ export function hasControlChars(v: unknown): boolean {
   return false
 }
 
-/** Version of 用户隐私保护指引 (src/pages/privacy); bump it when the text changes so people agree again. */
 /** Text searched for literally in a database regular expression. */
 export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-export const PRIVACY_VERSION = '2026-11'
-
-// ---------- roles ----------
-export const STAFF_ROLES = ['station', 'township', 'county'] as const
-export const ROLES = ['villager', 'volunteer', 'leader', ...STAFF_ROLES] as const
-export type Role = (typeof ROLES)[number]
-export type StaffRole = (typeof STAFF_ROLES)[number]
-
-export const ROLE_LABEL: Record<Role, string> = {
-  villager: '村民',
-  volunteer: '志愿者',
-  leader: '网格长/队长',
-  station: '村文明实践站',
-  township: '乡镇实践所',
-  county: '县级管理员',
-}
-
-/** Who can act on an order: a role holder, or the system (the sweep: reminders, deadlines). Nobody can be granted 'system'. */
-export const ACTOR_ROLES = [...ROLES, 'system'] as const
-export type ActorRole = (typeof ACTOR_ROLES)[number]
-export const ACTOR_LABEL: Record<ActorRole, string> = { ...ROLE_LABEL, system: '系统' }
-
-/** Staff levels, lowest first: the level above approves, supervises and takes over. */
-export const STAFF_RANK: Record<StaffRole, number> = { station: 1, township: 2, county: 3 }
 
 /** A role held at a node of the grid tree; the holder acts on that node's subtree. */
 export const roleGrantSchema = z.object({

@@ -10,11 +10,5 @@ export const ZONE = 'Asia/Shanghai'
 
 export const toLocal = (t: Date | string | number) => dayjs(t).tz(ZONE)
 
-/** 2026-11-23 18:05 */
-export const formatTime = (t: Date | string | number) => toLocal(t).format('YYYY-MM-DD HH:mm')
-
-/** 11月23日 18:05 */
-export const formatShort = (t: Date | string | number) => toLocal(t).format('M月D日 HH:mm')
-
-/** The local calendar day of an instant, e.g. for order numbers: 20261123 */
-export const localDay = (t: Date | string | number) => toLocal(t).format('YYYYMMDD')
+// what a time reads like: no date library needed (the villager pages use these)
+export { formatShort, formatTime, localDay } from './timeText'

@@ -3,12 +3,13 @@ import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from 
 import { View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { call } from '@/api'
-import { formatShort } from '@/core/time'
+import { formatShort } from '@/core/timeText'
 import PageState from '@/components/PageState'
 import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import Photos from '@/components/Photos'
 import { decode } from '@/components/util'
 import './feed.scss'
+import { useCareMode } from '@/components/CareMode'
 
 /** The public feed of approved showcases of a village / township (or everything), newest approval first. */
 export default function Feed() {
@@ -16,6 +17,7 @@ export default function Feed() {
   const nodeId = decode(params.nodeId)
   const place = decode(params.name)
   const loaded = useRef(false)
+  const care = useCareMode()
   const {
     orders: items,
     error,
@@ -43,7 +45,7 @@ export default function Feed() {
   })
 
   return (
-    <View className='xf-page feed'>
+    <View className={`xf-page feed${care.cls}`}>
       <View className='feed__head'>
         <View className='xf-h1'>{place ? `${place}的服务风采` : '服务风采'}</View>
         <View className='xf-muted'>乡亲们晒出的志愿服务，经工作人员审核后公开。</View>

@@ -9,6 +9,7 @@ import { call, errorMessage } from '@/api'
 import { MAX_PHOTOS, MAX_PHOTO_BYTES, uploadImage } from '@/api/upload'
 import type { OrderView } from '@/core/api'
 import { STORAGE, decode, go, load, query, save } from '@/components/util'
+import { useCareMode } from '@/components/CareMode'
 import './new.scss'
 
 /** One photo of the showcase: picked on this device (`local`), uploaded once it has a `fileID`. */
@@ -34,6 +35,7 @@ export default function NewShowcase() {
   const [submitError, setSubmitError] = useState<unknown>(null)
   const [submitting, setSubmitting] = useState(false)
   const [done, setDone] = useState(false)
+  const care = useCareMode()
   const uploading = useRef(false)
   const photosRef = useRef(photos)
   photosRef.current = photos
@@ -149,14 +151,14 @@ export default function NewShowcase() {
 
   if (!orderId)
     return (
-      <View className='xf-page'>
+      <View className={`xf-page${care.cls}`}>
         <ErrorBox error={null} message='没有找到要晒的诉求，请从“我的诉求”里打开' />
       </View>
     )
 
   if (done)
     return (
-      <View className='xf-page showcase-new'>
+      <View className={`xf-page showcase-new${care.cls}`}>
         <View className='showcase-new__done' id='showcase-submitted'>
           <View className='showcase-new__done-title'>晒单已提交</View>
           <View>审核通过后在“服务风采”里公开。</View>
@@ -173,7 +175,7 @@ export default function NewShowcase() {
     )
 
   return (
-    <View className='xf-page showcase-new'>
+    <View className={`xf-page showcase-new${care.cls}`}>
       <View className='xf-card'>
         <View className='xf-muted'>晒一晒这次服务</View>
         {order ? (

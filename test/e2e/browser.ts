@@ -50,12 +50,16 @@ export type Session = {
   sweepAt: (at: Date) => Promise<any>
 }
 
-export async function openSession(suite: string): Promise<Session> {
+/** `media`: Chromium's fake microphone, granted without asking (the voice-note suite). */
+export async function openSession(suite: string, opts: { media?: boolean } = {}): Promise<Session> {
   const rt = await startTestRuntime({ h5Dir: H5, rateLimits: false }) // suites seed their data through the API as one demo villager
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      ...['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      ...(opts.media ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'] : []),
+    ],
   })
   const context = await browser.newContext({ viewport: { width: 375, height: 760 }, deviceScaleFactor: 2, locale: 'zh-CN' })
   const page = await context.newPage()
@@ -135,7 +139,10 @@ export async function placeOrderByScan(
   const field = (sel: string) => page.locator(sel).filter({ visible: true }).first()
   await field('textarea[placeholder^="请说说是什么事"]').fill(o.description)
   await field('input[placeholder="手机号或座机号"]').fill(o.phone ?? '13800001111')
-  if (o.name) await field('input[placeholder="如：王大爷、李阿姨"]').fill(o.name)
+  if (o.name) {
+    await s.click('#more-fields') // name and time are folded into one optional line
+    await field('input[placeholder="如：王大爷、李阿姨"]').fill(o.name)
+  }
   const consent = page.locator('#privacy-consent').filter({ visible: true }).first()
   if (!/--on\b/.test((await consent.getAttribute('class')) ?? '')) await consent.click()
   await s.click('#submit-order')

@@ -34,6 +34,7 @@ e2eSuite('slice: scan → order → my orders → station incoming (H5 in Chromi
     await see(page.locator('#selected-service')).contains('水电维修')
     await page.locator('textarea[placeholder^="请说说是什么事"]').fill('厨房的灯不亮了，在村东头第三户')
     await page.locator('input[placeholder="手机号或座机号"]').fill('13800001111')
+    await page.locator('#more-fields').click() // name and time: one optional line, unfolded on tap
     await page.locator('input[placeholder="如：王大爷、李阿姨"]').fill('张大爷')
     const before = await countOrders()
     // no consent to the privacy guide yet: refused on the spot, nothing sent

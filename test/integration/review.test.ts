@@ -319,6 +319,7 @@ describe('outbox sender (notify)', () => {
         return { ok: false, error: '43101 user refuse to accept the msg' }
       },
       miniCode: localWechat().miniCode,
+      phoneNumber: localWechat().phoneNumber,
     }
     return port
   }

@@ -12,7 +12,7 @@
 // src/wx/index.ts + src/utils/tcbapirequester.ts (action `wx.openApi`, multipart/form-data,
 // raw answer; JSON answers labelled `application/json; charset=utf-8` are parsed and thrown);
 // the API pages for the HTTPS bodies and answers: security.msgSecCheck v2, subscribeMessage.send,
-// wxacode.getUnlimited.
+// wxacode.getUnlimited, phonenumber.getPhoneNumber.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import tcb from '@cloudbase/node-sdk'
@@ -253,6 +253,28 @@ describe('wxacode.getUnlimited through the real SDK', () => {
   test('CloudBase refusing is an error', async () => {
     refuse('SYS_ERR', 'internal')
     await expect(getUnlimited(app(), 'A1B2C3D4', 'pages/scan/index')).rejects.toThrow(/wxacode\.getUnlimited: .*internal/)
+  })
+})
+
+describe('phonenumber.getPhoneNumber through the real SDK', () => {
+  const wx = () => cloudWechat(app(), {})
+
+  test('the button’s code goes out as is; a mainland number comes back without +86', async () => {
+    reply(jsonAnswer({ errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: '13800001111', purePhoneNumber: '13800001111', countryCode: '86', watermark: { timestamp: 1, appid: 'wx1' } } }))
+    expect(await wx().phoneNumber('0a1b2c3d')).toBe('13800001111')
+    expect(theCall()).toEqual({ apiName: 'phonenumber.getPhoneNumber', body: { code: '0a1b2c3d' } })
+  })
+
+  test('40029 (a used or made-up code) is refused with a plain message, as a person’s input error', async () => {
+    silence()
+    reply(jsonAnswer({ errcode: 40029, errmsg: 'invalid code' }))
+    await expect(wx().phoneNumber('used')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('请直接填写') })
+  })
+
+  test('the gateway refusing (API not in permissions.openapi) is the service’s failure', async () => {
+    silence()
+    reply(gatewayAnswer({ errorCode: -604101 }))
+    await expect(wx().phoneNumber('0a1b2c3d')).rejects.toMatchObject({ code: 'INTERNAL' })
   })
 })
 

@@ -9,11 +9,12 @@ import Fact from '@/components/Fact'
 import { call, errorMessage, newRequestId } from '@/api'
 import OnePhoto, { type PhotoState } from '@/workbench/OnePhoto'
 import type { GridView, VolunteerView } from '@/core/api'
-import { codeEntryHint, gridCodeSchema } from '@/core/grid'
-import { PRIVACY_VERSION } from '@/core/schemas'
+import { codeEntryHint } from '@/core/grid'
+import { gridCodeSchema, PRIVACY_VERSION } from '@/core/schemas'
 import { AVAILABILITY, VOLUNTEER_SKILLS, VOLUNTEER_STATUS_LABEL, registerInput } from '@/core/volunteer'
 import { STORAGE, decode, errorCode, go, load, save } from '@/components/util'
 import { startingGridCode } from './startingGrid'
+import { useCareMode } from '@/components/CareMode'
 import './index.scss'
 
 type Field = 'name' | 'phone' | 'gridId' | 'skills' | 'availability' | 'photo' | 'privacyVersion'
@@ -38,6 +39,7 @@ export default function Register() {
   const [mineError, setMineError] = useState<unknown>(null)
   // a rejected applicant chose 重新申请: show the form (prefilled) instead of the status
   const [reapply, setReapply] = useState(false)
+  const care = useCareMode()
 
   const loadMine = () => {
     setMineError(null)
@@ -52,7 +54,7 @@ export default function Register() {
 
   if (mine === undefined)
     return (
-      <View className='xf-page'>
+      <View className={`xf-page${care.cls}`}>
         <PageState loading={!mineError} loadingText='正在查询您的登记…' error={mineError} onRetry={loadMine} />
       </View>
     )
@@ -64,8 +66,9 @@ export default function Register() {
 
 /** The applicant's registration as it stands. */
 function Status({ v, onReapply }: { v: VolunteerView; onReapply: () => void }) {
+  const care = useCareMode()
   return (
-    <View className='xf-page reg'>
+    <View className={`xf-page reg${care.cls}`}>
       <View id='r-status' className={`xf-card reg__status reg__status--${v.status}`}>
         <View className='reg__status-label'>{VOLUNTEER_STATUS_LABEL[v.status]}</View>
         {v.status === 'pending' && <View className='reg__status-text'>您的志愿者申请已提交，请等待实践站审核，审核结果会在这里显示。</View>}
@@ -223,9 +226,10 @@ function RegisterForm({ codeParam, previous, onDone }: { codeParam: string; prev
   }
 
   const err = form.fieldMessage
+  const care = useCareMode()
 
   return (
-    <View className='xf-page reg'>
+    <View className={`xf-page reg${care.cls}`}>
       <View className='xf-card'>
         <View className='xf-h1'>注册成为志愿者</View>
         <View className='xf-muted'>填好后由所在村的实践站审核，通过后发放志愿者号牌。</View>

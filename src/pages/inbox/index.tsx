@@ -1,20 +1,22 @@
 import { useEffect, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
-import { View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { call, errorMessage } from '@/api'
 import type { InboxItemView } from '@/core/api'
-import { formatShort } from '@/core/time'
+import { formatShort } from '@/core/timeText'
 import PageState from '@/components/PageState'
 import { ListFooter, PAGE, StaleNotice, usePaged } from '@/components/PagedList'
 import { badgeText } from '@/components/useUnread'
 import { go, query } from '@/components/util'
+import { useCareMode } from '@/components/CareMode'
 import './index.scss'
 
 /** Messages about my orders, newest first; unread ones in bold. Tapping one opens the order and marks it read. */
 export default function Inbox() {
   const [unread, setUnread] = useState(0)
   const [marking, setMarking] = useState(false)
+  const care = useCareMode()
   const {
     orders: items,
     setOrders: setItems,
@@ -73,7 +75,7 @@ export default function Inbox() {
   }
 
   return (
-    <View className='xf-page inbox'>
+    <View className={`xf-page inbox${care.cls}`}>
       {!!error && items && <StaleNotice error={error} />}
       <PageState
         loading={!items && !error}
@@ -111,7 +113,8 @@ export default function Inbox() {
               <View className='xf-cell__main'>
                 <View className='inbox__text'>{m.text}</View>
                 <View className='xf-cell__desc'>
-                  订单 {m.orderNo} · {formatShort(m.createdAt)}
+                  {care.on ? '' : `订单 ${m.orderNo} · `}
+                  <Text className='xf-nowrap'>{formatShort(m.createdAt)}</Text>
                 </View>
               </View>
               <View className='xf-cell__arrow'>›</View>

@@ -1,17 +1,21 @@
 import { useEffect, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
-import { Input, Text, Textarea, View } from '@tarojs/components'
+import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { call } from '@/api'
 import { scrollTo, useForm } from '@/components/useForm'
-import { placeOrderInput } from '@/core/order'
-import { PRIVACY_VERSION } from '@/core/schemas'
+import { checkFamily, checkPlaceOrder, type VoiceNote } from '@/core/checks'
+import VoiceRecorder from '@/components/VoiceRecorder'
+import { askNotices, prepareNotices } from '@/api/notices'
+import FamilyFields, { type Family } from './family'
+import { PRIVACY_VERSION } from '@/core/checks'
 import type { ServiceView } from '@/core/api'
 import { checkExtras } from '@/core/serviceFields'
 import ErrorBox from '@/components/ErrorBox'
 import { retryHelps } from '@/core/errors'
 import { EmergencyCall, ExtraFields } from '@/components/ExtraFields'
-import { STORAGE, back, decode, errorCode, go, load, query, save } from '@/components/util'
+import { IS_H5, STORAGE, back, decode, errorCode, go, load, query, save } from '@/components/util'
+import { useCareMode } from '@/components/CareMode'
 import './new.scss'
 
 type Field = 'description' | 'contactPhone' | 'contactName' | 'preferredTime' | 'privacyVersion'
@@ -21,12 +25,16 @@ type Contact = { phone: string; name: string }
 
 const TIME_CHOICES = ['越快越好', '今天', '明天上午', '明天下午', '这几天都行']
 
+/** The build's mini-program account may use WeChat's phone-number button (a verified, non-personal account; billed per use). */
+declare const WX_PHONE: boolean
+
 export default function NewOrder() {
   const { params } = useRouter()
   const gridCode = decode(params.gridCode)
   const serviceId = decode(params.serviceId)
   const serviceName = decode(params.serviceName)
   const gridName = decode(params.gridName)
+  const hotline = decode(params.hotline)
   const draftKey = STORAGE.draft(gridCode, serviceId)
 
   // A draft survives a weak network, a crash or a closed app; it keeps its requestId,
@@ -37,15 +45,22 @@ export default function NewOrder() {
     return {
       requestId: draft?.requestId,
       description: draft?.description || '',
-      phone: draft?.phone || contact?.phone || '',
+      // the account's (the landing's user.me stored it) when this device has not ordered yet
+      phone: draft?.phone || contact?.phone || load<string>(STORAGE.accountPhone) || '',
       name: draft?.name || contact?.name || '',
       preferredTime: draft?.preferredTime || '',
       extras: draft?.extras || {},
     }
   })
+  const care = useCareMode()
   const form = useForm<Field>({ anchor: 'order-form-message', requestId: initial.requestId })
   const requestId = form.requestId
   const [description, setDescription] = useState(initial.description)
+  // 按住说话 (the uploaded note) and 帮家人点单 (null: ordering for oneself)
+  const [voice, setVoice] = useState<VoiceNote | null>(null)
+  const [family, setFamily] = useState<Family | null>(null)
+  const [familyError, setFamilyError] = useState('')
+  useEffect(prepareNotices, [])
   const [phone, setPhone] = useState(initial.phone)
   const [name, setName] = useState(initial.name)
   const [preferredTime, setPreferredTime] = useState(initial.preferredTime)
@@ -62,6 +77,37 @@ export default function NewOrder() {
   }, [service, serviceId])
   // consent is asked before the phone number is sent, and remembered per version of the text
   const [agreed, setAgreed] = useState(() => load<string>(STORAGE.privacy) === PRIVACY_VERSION)
+  const toggleConsent = () => {
+    const next = !agreed
+    setAgreed(next)
+    save(STORAGE.privacy, next ? PRIVACY_VERSION : null)
+    form.clear('privacyVersion')
+  }
+  // no phone known on this device (opened without the landing): one user.me for the account's, never over a typed one
+  useEffect(() => {
+    if (initial.phone) return
+    call('user', 'me', {}).then(
+      (me) => {
+        if (!me.phone) return
+        save(STORAGE.accountPhone, me.phone)
+        setPhone((typed) => typed || me.phone || '')
+      },
+      () => {},
+    )
+  }, [initial.phone])
+  // weapp: the phone WeChat vouches for, one tap (the code is exchanged by the user function)
+  const wxPhone = (code: string | undefined) => {
+    if (!code) return // declined, or the account may not use it: the field stays as it is
+    call('user', 'wxPhone', { code }).then(
+      (r) => {
+        setPhone(r.phone)
+        form.clear('contactPhone')
+      },
+      (e) => form.bad('contactPhone', e instanceof Error ? e.message : '没能取到微信绑定的手机号，请直接填写'),
+    )
+  }
+  // 称呼 and 上门时间 are optional: folded away so that 提交 shows without scrolling (opened by a tap, or by their error)
+  const [more, setMore] = useState(false)
 
   useEffect(() => {
     if (!gridCode || !serviceId || !description.trim()) return
@@ -72,15 +118,22 @@ export default function NewOrder() {
 
   const submit = async () => {
     if (form.submitting) return
+    // WeChat asks for subscription consent only from the tap itself: before anything is awaited
+    askNotices('place')
+    const fam = family ? checkFamily(family) : null
+    setFamilyError(fam && !fam.success ? fam.error.issues[0].message : '')
+    if (fam && !fam.success) return scrollTo('#f-family')
     const answers = Object.entries(extras).map(([key, value]) => ({ key, value }))
     const x = checkExtras(service?.fields, answers)
     setExtraError(x.ok ? null : x)
     if (!x.ok) return scrollTo(`#x-${x.key}`)
-    const parsed = placeOrderInput.safeParse({
+    const parsed = checkPlaceOrder({
       requestId,
       gridCode,
       serviceId,
       description,
+      voice: voice ?? undefined,
+      forFamily: fam?.data,
       contactPhone: phone,
       contactName: name.trim() || undefined,
       preferredTime: preferredTime.trim() || undefined,
@@ -104,18 +157,20 @@ export default function NewOrder() {
   const emergency = service?.emergency
 
   return (
-    <View className='xf-page form'>
+    <View className={`xf-page form${care.cls}`}>
       <View className='xf-card form__service'>
-        <View className='xf-muted'>您选择的服务</View>
+        {/* two lines, no captions: the submit button must stay on the first screen of a 375 × 667 phone */}
         <View className='xf-row'>
-          <View id='selected-service' className='xf-h1'>
-            {serviceName || '（未选择服务）'}
+          <View>
+            <View id='selected-service' className='xf-h1'>
+              {serviceName || '（未选择服务）'}
+            </View>
+            {(gridName || gridCode) && <View className='xf-muted form__grid'>{gridName || gridCode}</View>}
           </View>
           <View className='xf-form__change' hoverClass='xf-pressed' onClick={changeService}>
             换一项
           </View>
         </View>
-        {(gridName || gridCode) && <View className='xf-muted form__grid'>网格：{gridName || gridCode}</View>}
       </View>
 
       {broken && (
@@ -139,8 +194,9 @@ export default function NewOrder() {
                 form.clear('description')
               }}
             />
-            <View className='xf-form__count'>{description.trim().length}/500</View>
+            {description.trim().length > 400 && <View className='xf-form__count'>{description.trim().length}/500</View>}
             {err('description')}
+            <VoiceRecorder onChange={setVoice} />
 
             {!!service?.fields?.length && (
               <ExtraFields
@@ -168,9 +224,28 @@ export default function NewOrder() {
                 form.clear('contactPhone')
               }}
             />
-            <View className='xf-form__tip'>电话只给处理您这件事的工作人员和志愿者，不会公开。</View>
+            {!IS_H5 && WX_PHONE && (
+              <Button className='form__wx-phone' openType='getPhoneNumber' onGetPhoneNumber={(e) => wxPhone(e.detail.code)}>
+                用微信绑定的手机号
+              </Button>
+            )}
             {err('contactPhone')}
 
+            {!(more || family || familyError || form.errorOf('contactName') || form.errorOf('preferredTime')) ? (
+              <View id='more-fields' className='form__more' hoverClass='xf-pressed' onClick={() => setMore(true)}>
+                {name || preferredTime ? `${name || ''}${name && preferredTime ? ' · ' : ''}${preferredTime || ''}` : '称呼、上门时间、帮家人点单'}
+                <Text className='xf-form__opt'>（可不填）›</Text>
+              </View>
+            ) : (
+            <>
+            <FamilyFields
+              value={family}
+              error={familyError}
+              onChange={(v) => {
+                setFamily(v)
+                setFamilyError('')
+              }}
+            />
             <View className='xf-form__label' id='f-contactName'>
               怎么称呼您<Text className='xf-form__opt'>（可不填）</Text>
             </View>
@@ -205,39 +280,43 @@ export default function NewOrder() {
               onInput={(e) => setPreferredTime(e.detail.value)}
             />
             {err('preferredTime')}
+            </>
+            )}
           </View>
 
-          <View className='xf-form__consent' id='f-privacyVersion'>
-            <View
-              id='privacy-consent'
-              className={`xf-form__check${agreed ? ' xf-form__check--on' : ''}`}
-              onClick={() => {
-                const next = !agreed
-                setAgreed(next)
-                save(STORAGE.privacy, next ? PRIVACY_VERSION : null)
-                form.clear('privacyVersion')
-              }}
-            >
+          {/* the whole line agrees (a small box is hard to hit); the guide's title opens the guide instead */}
+          <View className='xf-form__consent' id='f-privacyVersion' hoverClass='xf-pressed' onClick={toggleConsent}>
+            <View id='privacy-consent' className={`xf-form__check${agreed ? ' xf-form__check--on' : ''}`}>
               {agreed ? '✓' : ''}
             </View>
             <View className='xf-form__consent-text'>
               我已阅读并同意
-              <Text className='xf-form__link' onClick={() => go('/pages/privacy/index')}>
+              <Text
+                className='xf-form__link'
+                onClick={(e) => {
+                  e.stopPropagation()
+                  go('/pages/privacy/index')
+                }}
+              >
                 《用户隐私保护指引》
               </Text>
-              ，电话等信息仅用于办理本次诉求。
+              ，电话只给办这件事的工作人员和志愿者，不会公开。
             </View>
           </View>
           {err('privacyVersion')}
 
-          {form.formMessage()}
+          {form.formMessage(undefined, retryHelps(errorCode(form.submitError)) ? hotline : null)}
 
           <View className='xf-actions'>
             <Btn id='submit-order' type='primary' disabled={submitting || broken} onClick={submit}>
               {submitting ? '提交中…' : '提交诉求'}
             </Btn>
             {/* only a lost answer is cured by sending again; a refusal (e.g. the grid is out of service) says what to do instead */}
-            {!!form.submitError && !submitting && retryHelps(errorCode(form.submitError)) && <View className='xf-form__retry-tip'>您填的内容都还在，网络好了再点一次“提交诉求”即可。</View>}
+            {!!form.submitError && !submitting && retryHelps(errorCode(form.submitError)) && (
+              <View id='retry-tip' className='xf-form__retry-tip'>
+                {errorCode(form.submitError) === 'NETWORK' ? '您填的内容都还在，网络好了再点一次“提交诉求”即可。' : '您填的内容都还在，过一会儿再点一次“提交诉求”即可；着急的话请拨打网格热线。'}
+              </View>
+            )}
           </View>
         </>
       )}

@@ -6,10 +6,11 @@ import Btn from '@/components/Btn'
 import { Completion, OrderFacts, OrderHead } from '@/components/OrderFacts'
 import { CancelPanel, ConfirmPanel, RatingCard } from './detailActions'
 import type { OrderView } from '@/core/api'
-import { TRANSITIONS } from '@/core/order'
+import { TRANSITIONS } from '@/core/orderState'
 import PageState from '@/components/PageState'
 import Timeline from '@/components/Timeline'
 import { decode, go, query } from '@/components/util'
+import { useCareMode } from '@/components/CareMode'
 import './detail.scss'
 import './arrival.scss'
 import { useOrder } from '@/components/useOrder'
@@ -27,6 +28,7 @@ export default function OrderDetail() {
   const justPlaced = params.placed === '1'
   const { order, setOrder, error, refresh } = useOrder(id, '没有找到这条诉求，请从“我的诉求”里打开')
 
+  const care = useCareMode()
   const canCancel = !!order && CANCELLABLE.includes(order.status)
   // 到场核验码: the code the volunteer types at the door (verified hours), or why it could not be had
   const [arrival, setArrival] = useState<{ code: string; qr: string } | string>('')
@@ -35,7 +37,7 @@ export default function OrderDetail() {
   const showcase = order?.showcase
 
   return (
-    <View className='xf-page detail'>
+    <View className={`xf-page detail${care.cls}`}>
       {justPlaced && (
         <View className='detail__placed'>
           <View className='detail__placed-title'>诉求已提交</View>
@@ -46,7 +48,7 @@ export default function OrderDetail() {
       <PageState loading={!order && !error} error={!order ? error : null} onRetry={id ? refresh : undefined}>
         {order && (
           <>
-            <OrderHead order={order} statusId='order-status' />
+            <OrderHead order={order} statusId='order-status' plain={care.on} />
 
             {order.clock?.line && (
               <View id='order-due' className={`detail__due${order.clock.overdue ? ' detail__due--late' : ''}`}>

@@ -4,6 +4,7 @@ import { Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import ErrorBox from '@/components/ErrorBox'
 import { call } from '@/api'
+import { askNotices, prepareNotices } from '@/api/notices'
 import type { OrderView } from '@/core/api'
 import { STORAGE, load, save } from '@/components/util'
 
@@ -90,12 +91,15 @@ export function ConfirmPanel({ order, onDone }: { order: OrderView; onDone: (o: 
   useEffect(() => {
     save(key, draft.fixed === null ? null : draft)
   }, [draft])
+  useEffect(prepareNotices, [])
 
   const submit = () => {
     if (busy) return
     if (draft.fixed === null) return setError({ error: null, message: '请先选择「已解决」或「没解决」' })
     if (draft.fixed && !draft.stars) return setError({ error: null, message: '请点星星打分（1到5颗星）' })
     if (!draft.fixed && draft.reason.trim().length < 2) return setError({ error: null, message: '请写明哪里没解决（至少2个字）' })
+    // consent to hear how the rating is reviewed: WeChat asks only from the tap itself
+    askNotices('confirm')
     setBusy(true)
     setError(null)
     const fixed = draft.fixed

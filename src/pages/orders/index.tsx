@@ -2,10 +2,11 @@ import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/ta
 import { View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { call } from '@/api'
-import { formatShort } from '@/core/time'
+import { formatShort } from '@/core/timeText'
 import PageState from '@/components/PageState'
 import { ListFooter, PAGE, StaleNotice, usePagedOrders } from '@/components/PagedList'
 import StatusTag from '@/components/StatusTag'
+import { CareAsk, CareSwitch, useCareMode } from '@/components/CareMode'
 import { badgeText, useUnread } from '@/components/useUnread'
 import { go, query } from '@/components/util'
 import './index.scss'
@@ -16,6 +17,7 @@ export default function MyOrders() {
   )
 
   const [unread] = useUnread()
+  const care = useCareMode()
 
   // refresh each time the page shows: coming back from a detail may have changed a state
   useDidShow(() => {
@@ -29,7 +31,9 @@ export default function MyOrders() {
   })
 
   return (
-    <View className='xf-page'>
+    <View className={`xf-page${care.cls}`}>
+      <CareSwitch care={care} />
+      <CareAsk care={care} />
       <View id='inbox-link' className='xf-cell orders__inbox' hoverClass='xf-pressed' onClick={() => go('/pages/inbox/index')}>
         <View className='xf-cell__main orders__inbox-title'>
           消息通知
@@ -67,9 +71,9 @@ export default function MyOrders() {
               <View className='xf-cell__main'>
                 <View className='xf-row'>
                   <View className='xf-cell__title orders__service'>{o.serviceName}</View>
-                  <StatusTag status={o.status} />
+                  <StatusTag status={o.status} plain={care.on} />
                 </View>
-                <View className='orders__text xf-clamp2'>{o.description}</View>
+                <View className='orders__text'>{o.description}</View>
                 <View className='xf-cell__desc'>
                   {o.villageName} · {o.gridName}
                 </View>

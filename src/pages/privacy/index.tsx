@@ -1,6 +1,7 @@
 import { View } from '@tarojs/components'
-import { PRIVACY_VERSION } from '@/core/schemas'
+import { PRIVACY_VERSION } from '@/core/checks'
 import './index.scss'
+import { useCareMode } from '@/components/CareMode'
 
 // 用户隐私保护指引: what we collect, why, who sees it. Plain words for elderly readers.
 const SECTIONS: [string, string[]][] = [
@@ -12,8 +13,9 @@ const SECTIONS: [string, string[]][] = [
 ]
 
 export default function Privacy() {
+  const care = useCareMode()
   return (
-    <View className='xf-page privacy'>
+    <View className={`xf-page privacy${care.cls}`}>
       {SECTIONS.map(([title, lines]) => (
         <View key={title} className='xf-card'>
           <View className='privacy__title'>{title}</View>

@@ -4,17 +4,18 @@ import { Input, Text, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import { call } from '@/api'
 import type { GridView, ServiceView } from '@/core/api'
-import { codeEntryHint, codeFromLaunchParams, gridCodeSchema } from '@/core/grid'
-import { STATE_LABEL } from '@/core/order'
-import { formatShort } from '@/core/time'
+import { codeEntryHint, codeFromLaunchParams } from '@/core/grid'
+import { checkGridCode } from '@/core/checks'
+import { formatShort } from '@/core/timeText'
 import ErrorBox from '@/components/ErrorBox'
+import { CareAsk, CareSwitch, stateWord, useCareMode } from '@/components/CareMode'
 import { Loading } from '@/components/PageState'
 import { badgeText, useUnread } from '@/components/useUnread'
 import { IS_H5, STORAGE, callPhone, go, load, query, save } from '@/components/util'
 import './index.scss'
 
-/** `at`: when it was scanned (the registration form prefers it to an older draft's grid) */
-type LastGrid = { code: string; name: string; at?: number }
+/** `at`: when it was scanned (the registration form prefers it to an older draft's grid); `hotline`: offered when the grid cannot be reached */
+type LastGrid = { code: string; name: string; at?: number; hotline?: string | null }
 
 /** In H5 a signboard URL may carry ?code= before the hash route. */
 function h5SearchCode(): string | null {
@@ -53,6 +54,7 @@ export default function Scan() {
   const firstShow = useRef(true)
   const [unread] = useUnread()
   const roles = useRoles()
+  const care = useCareMode()
 
   // Back from the form (or an order placed meanwhile): refresh the open orders quietly, keeping what is shown.
   useDidShow(() => {
@@ -83,7 +85,7 @@ export default function Scan() {
       if (mine !== lookup.current) return
       setGrid(g)
       shownGrid.current = g.code
-      save(STORAGE.lastGrid, { code: g.code, name: g.name, at: Date.now() } satisfies LastGrid)
+      save(STORAGE.lastGrid, { code: g.code, name: g.name, at: Date.now(), hotline: g.hotline } satisfies LastGrid)
     } catch (e) {
       if (mine === lookup.current) setGridError(e)
     } finally {
@@ -118,6 +120,7 @@ export default function Scan() {
         serviceId: s.id,
         serviceName: s.name,
         gridName: grid.name,
+        hotline: grid.hotline,
       })}`,
     )
   }
@@ -130,8 +133,40 @@ export default function Scan() {
   const noCode = !code
   const showCodeEntry = noCode || (!grid && !loadingGrid)
 
+  // my own open order opens; a neighbour's says only what the list says, and why not to order it again
+  const openOrder = (o: GridView['openOrders'][number]) => {
+    if (o.id) return go(`/pages/orders/detail?${query({ id: o.id })}`)
+    Taro.showModal({
+      title: o.serviceName,
+      content: `${formatShort(o.createdAt)} 乡亲提交，现在${stateWord(care, o.status)}。这是别人的诉求，内容不公开；您要办的是同一件事，就不用再点单了。`,
+      showCancel: false,
+      confirmText: '知道了',
+    })
+  }
+
+  // following up comes first: 我的诉求 (and new messages) above the services once a grid shows, else under the code entry
+  const followUp = (
+    <View id='follow-up' className='scan__follow'>
+      <Btn id='my-orders-link' type='default' onClick={() => go('/pages/orders/index')}>
+        我的诉求
+        {unread > 0 && (
+          <Text id='unread-badge' className='xf-badge'>
+            {badgeText(unread)}
+          </Text>
+        )}
+      </Btn>
+      {unread > 0 && (
+        <View className='scan__unread' hoverClass='xf-pressed' onClick={() => go('/pages/inbox/index')}>
+          您有 {unread} 条新消息，点这里查看
+        </View>
+      )}
+    </View>
+  )
+
   return (
-    <View className='xf-page scan'>
+    <View className={`xf-page scan${care.cls}`}>
+      <CareSwitch care={care} />
+      <CareAsk care={care} />
       {noCode && (
         <View className='xf-card scan__intro'>
           <View className='xf-h1'>请扫描网格标识牌上的二维码</View>
@@ -141,7 +176,9 @@ export default function Scan() {
 
       {loadingGrid && <Loading text='正在查找网格…' />}
 
-      {!!gridError && !loadingGrid && <ErrorBox error={gridError} onRetry={code ? () => loadGrid(code) : undefined} />}
+      {!!gridError && !loadingGrid && (
+        <ErrorBox error={gridError} onRetry={code ? () => loadGrid(code) : undefined} hotline={lastGrid?.code === code ? lastGrid?.hotline : null} />
+      )}
 
       {showCodeEntry && <CodeEntry onCode={useCode} onInvalid={() => setGridError(null)} lastGrid={lastGrid} />}
 
@@ -167,18 +204,24 @@ export default function Scan() {
             )}
           </View>
 
+          {followUp}
+
           {grid.openOrders.length > 0 && (
             <>
               <View className='xf-h2'>此网格正在处理的诉求</View>
               <View className='xf-hint'>如果您要办的事已经在下面，不用重复点单，工作人员正在处理。</View>
               <View className='xf-list' id='open-orders'>
                 {grid.openOrders.map((o) => (
-                  <View className='xf-cell' key={`${o.no}-${o.createdAt}`}>
+                  <View className='xf-cell' key={`${o.no}-${o.createdAt}`} hoverClass='xf-pressed' onClick={() => openOrder(o)}>
                     <View className='xf-cell__main'>
-                      <View className='xf-cell__title'>{o.serviceName}</View>
+                      <View className='xf-cell__title'>
+                        {o.id ? '我的：' : ''}
+                        {o.serviceName}
+                      </View>
                       <View className='xf-cell__desc'>{formatShort(o.createdAt)}</View>
                     </View>
-                    <Text className='scan__state'>{STATE_LABEL[o.status] || o.status}</Text>
+                    <Text className='scan__state'>{stateWord(care, o.status)}</Text>
+                    <Text className='xf-cell__arrow'>›</Text>
                   </View>
                 ))}
               </View>
@@ -187,7 +230,7 @@ export default function Scan() {
 
           <View className='xf-h2'>请选择需要的服务</View>
           {!services && !servicesError && <Loading small text='正在加载服务清单…' />}
-          {!!servicesError && !services && <ErrorBox error={servicesError} onRetry={loadCatalogue} />}
+          {!!servicesError && !services && <ErrorBox error={servicesError} onRetry={loadCatalogue} hotline={grid.hotline} />}
           {services && services.length === 0 && <View className='xf-hint'>暂时没有可选的服务，请拨打网格服务热线。</View>}
           {services && services.length > 0 && (
             <View id='service-list'>
@@ -237,19 +280,7 @@ export default function Scan() {
       )}
 
       <View className='xf-actions'>
-        <Btn id='my-orders-link' type='default' onClick={() => go('/pages/orders/index')}>
-          我的诉求
-          {unread > 0 && (
-            <Text id='unread-badge' className='xf-badge'>
-              {badgeText(unread)}
-            </Text>
-          )}
-        </Btn>
-        {unread > 0 && (
-          <View className='scan__unread' hoverClass='xf-pressed' onClick={() => go('/pages/inbox/index')}>
-            您有 {unread} 条新消息，点这里查看
-          </View>
-        )}
+        {!grid && followUp}
         {roles.some((r) => r === 'station' || r === 'township' || r === 'county') && (
           <Btn id='link-workbench' type='default' onClick={() => go('/staff/incoming/index')}>
             工作台（诉求处理）
@@ -287,6 +318,8 @@ function useRoles(): string[] {
         const r = [...new Set(me.roles.map((x) => x.role))]
         setRoles(r)
         save(STORAGE.roles, r)
+        // the order form prefills it: no round trip of its own when the landing came first
+        save(STORAGE.accountPhone, me.phone ?? null)
       })
       .catch(() => {
         /* keep the last known roles */
@@ -302,7 +335,7 @@ function CodeEntry(props: { onCode: (code: string) => void; onInvalid: () => voi
   const [error, setError] = useState('')
 
   const submit = () => {
-    const r = gridCodeSchema.safeParse(text)
+    const r = checkGridCode(text)
     if (!r.success) {
       setError(r.error.issues[0]?.message || '网格编码不正确')
       onInvalid() // one message at a time
@@ -321,7 +354,7 @@ function CodeEntry(props: { onCode: (code: string) => void; onInvalid: () => voi
         const c = m ? codeFromLaunchParams({ [m[1]]: m[2] }) : src.trim()
         if (c) {
           setText(c)
-          const r = gridCodeSchema.safeParse(c)
+          const r = checkGridCode(c)
           if (r.success) onCode(r.data)
           else {
             setError('没有认出这个二维码，请扫描网格标识牌上的二维码')

@@ -1,10 +1,11 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Text, Textarea, View } from '@tarojs/components'
 import Btn from '@/components/Btn'
 import PageState from '@/components/PageState'
 import { Completion, OrderFacts, OrderHead } from '@/components/OrderFacts'
 import { call, errorMessage } from '@/api'
+import { askNotices, prepareNotices } from '@/api/notices'
 import { MAX_PHOTOS } from '@/api/upload'
 import PhotoPicker, { usePhotos } from '@/workbench/PhotoPicker'
 import type { OrderView } from '@/core/api'
@@ -70,7 +71,12 @@ export default function VolunteerOrder() {
     }
   }
 
-  const accept = () => order && run(() => call('order', 'accept', { id: order.id }), '接单成功')
+  useEffect(prepareNotices, [])
+  const accept = () => {
+    // consent to the task's notices (withdrawn, reminders, deadline): WeChat asks only from the tap itself
+    askNotices('accept')
+    return order && run(() => call('order', 'accept', { id: order.id }), '接单成功')
+  }
   /** From the dialog: a wrong or expired code keeps it open with the message; anything else may mean the order moved on. */
   const checkIn = async (proof: ArrivalProof) => {
     if (!order) return
