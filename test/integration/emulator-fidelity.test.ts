@@ -1,35 +1,23 @@
 // Where the emulator must answer like CloudBase rather than like plain mingo.
 // Every test goes through the REAL @cloudbase/node-sdk; each comment says which
 // cloud behaviour it pins and where that behaviour is documented.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import tcb from '@cloudbase/node-sdk'
 import { Emulator } from '../../emulator'
+import { failure, serve, stop, type Db } from '../helpers/emulatorSdk'
 
 process.env.TENCENTCLOUD = 'true'
 process.env.SILENCE = 'true'
 
 jest.setTimeout(20_000)
 
-type Db = ReturnType<ReturnType<typeof tcb.init>['database']>
-
 let tmp: string
 let emu: Emulator
 let server: http.Server
 let db: Db
 
-/** The error a promise rejects with (fails the test if it resolves). */
-async function failure(p: Promise<unknown>): Promise<{ code?: string; message?: string }> {
-  try {
-    await p
-  } catch (e) {
-    return e as { code?: string; message?: string }
-  }
-  throw new Error('expected the call to fail')
-}
 
 /** db.Geo's constructors (the SDK's typings only declare Point). */
 type GeoCtors = {
@@ -50,15 +38,11 @@ beforeAll(async () => {
   await emu.createCollection('dates', [])
   await emu.createCollection('places', [{ name: 'loc_geo', keys: [{ field: 'loc', dir: '2dsphere' }] }])
   await emu.createCollection('unindexed', [])
-  server = http.createServer((req, res) => void emu.httpHandler(req, res))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tcb`
-  db = tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: url, timeout: 10_000 }).database()
+  ;({ server, db } = await serve(emu))
 })
 
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await stop(server)
   await emu.close()
   fs.rmSync(tmp, { recursive: true, force: true })
 })

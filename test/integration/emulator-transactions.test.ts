@@ -16,47 +16,24 @@
 // transaction's first operation (drivers start a MongoDB transaction lazily, with its first
 // command). A write conflict aborts the transaction; the SDK's runTransaction then starts a
 // new one (it retries on DATABASE_TRANSACTION_CONFLICT without aborting the old one).
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import tcb from '@cloudbase/node-sdk'
 import { Emulator } from '../../emulator'
+import { failure, serve, stop, type Db } from '../helpers/emulatorSdk'
 
 process.env.TENCENTCLOUD = 'true' // no metadata-service probe before each request
 process.env.SILENCE = 'true'
 
 jest.setTimeout(20_000)
 
-type Db = ReturnType<ReturnType<typeof tcb.init>['database']>
 type Tx = any
 
 let tmp: string
 let emu: Emulator
 let server: http.Server
 let db: Db
-
-async function serve(em: Emulator): Promise<{ server: http.Server; db: Db }> {
-  const srv = http.createServer((req, res) => void em.requestListener(req, res))
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()))
-  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/tcb`
-  return { server: srv, db: tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: url, timeout: 10_000 }).database() }
-}
-
-async function stop(srv: http.Server) {
-  srv.closeAllConnections()
-  await new Promise<void>((resolve) => srv.close(() => resolve()))
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code?: string; message?: string }> {
-  try {
-    await p
-  } catch (e) {
-    return e as { code?: string; message?: string }
-  }
-  throw new Error('expected the call to fail')
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -6,8 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { EJSON } from 'bson'
-import tcb from '@cloudbase/node-sdk'
 import { Emulator } from '../../emulator'
+import { failure, sdk, serve, stop, type Db } from '../helpers/emulatorSdk'
 
 // Without this the SDK probes the Tencent Cloud metadata service (two 30 ms
 // timeouts) before every request to find out whether it runs in the cloud.
@@ -21,37 +21,11 @@ jest.setTimeout(20_000)
 const ROOT = path.resolve(__dirname, '..', '..')
 const E = (v: unknown) => EJSON.stringify(v as Record<string, unknown>, { relaxed: false })
 
-type Db = ReturnType<ReturnType<typeof tcb.init>['database']>
 
 let tmp: string
 let emu: Emulator
 let server: http.Server
 let db: Db
-
-async function listen(em: Emulator): Promise<{ server: http.Server; url: string }> {
-  const srv = http.createServer((req, res) => void em.httpHandler(req, res))
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()))
-  return { server: srv, url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/tcb` }
-}
-
-function sdk(url: string): Db {
-  return tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: url, timeout: 10_000 }).database()
-}
-
-async function stop(srv: http.Server) {
-  srv.closeAllConnections()
-  await new Promise<void>((resolve) => srv.close(() => resolve()))
-}
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function failure(p: Promise<unknown>): Promise<{ code?: string; message?: string }> {
-  try {
-    await p
-  } catch (e) {
-    return e as { code?: string; message?: string }
-  }
-  throw new Error('expected the call to fail')
-}
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'emulator-test-'))
@@ -64,7 +38,7 @@ beforeAll(async () => {
   await emu.createCollection('grids', [])
   await emu.createCollection('accounts', [])
   await emu.createCollection('tickets', [])
-  const l = await listen(emu)
+  const l = await serve(emu)
   server = l.server
   db = sdk(l.url)
 })
