@@ -1,36 +1,9 @@
 // 队长派单 through the one gate: only the captain of the team an order went to may hand it
 // to a member; once given, it is that member's to accept, not the team pool's.
-import { AppError, authorize, movedOnMessage, noticesFor, type Caller, type Order, type OrderState } from '../../src/core'
+import { AppError, authorize, movedOnMessage, noticesFor, type Caller, type Order } from '../../src/core'
+import { orderAt } from '../helpers/orderFixture'
 
-const PATH = ['g_XF', 'g_XF01', 'g_XF0101', 'g_XF010101']
-const DG = { id: 'team_dg', name: '东关村网格服务队' }
-function order(status: OrderState, patch: Partial<Order> = {}): Order {
-  const at = new Date('2026-11-23T02:00:00Z')
-  return {
-    _id: 'o1',
-    no: '20261123-000001',
-    requestId: 'req_00000001',
-    status,
-    source: 'scan',
-    gridId: 'g_XF010101',
-    gridCode: 'XF010101',
-    gridName: '东关村第一网格',
-    villageName: '东关村',
-    townshipName: '东关镇',
-    scopePath: PATH,
-    serviceId: 'svc_01',
-    serviceName: '水电维修',
-    category: '生活帮扶',
-    description: '灯不亮了',
-    contactPhone: '13800001111',
-    villagerId: 'u_villager',
-    history: [],
-    team: DG,
-    createdAt: at,
-    updatedAt: at,
-    ...patch,
-  }
-}
+const order = orderAt
 
 const CAPTAIN_DG: Caller = { openId: 'u_vol_01', name: '王建国', roles: [{ role: 'leader', nodeId: 'g_XF010101' }], teamId: 'team_dg', captainOf: ['team_dg'] }
 const CAPTAIN_HXG: Caller = { openId: 'u_vol_14', name: '张二虎', roles: [{ role: 'leader', nodeId: 'g_XF020101' }], teamId: 'team_hxg', captainOf: ['team_hxg'] }

@@ -16,6 +16,7 @@ import {
   type OrderAction,
   type OrderState,
 } from '../../src/core'
+import { orderAt as teamOrderAt } from '../helpers/orderFixture'
 
 // Read as: action → "roles may do it from states → to". Written from PRODUCT.md / issue 3.
 const ST = ['station', 'township'] as const
@@ -64,35 +65,9 @@ const EXPECTED: Record<OrderAction, { roles: readonly ActorRole[]; from: readonl
 const STATES_AND_NEW: (OrderState | null)[] = [null, ...ORDER_STATES]
 
 // ---------- fixtures: an order at 东关村第一网格 and a caller who is in scope for each role ----------
-const PATH = ['g_XF', 'g_XF01', 'g_XF0101', 'g_XF010101']
-function orderAt(status: OrderState, patch: Partial<Order> = {}): Order {
-  const at = new Date('2026-11-23T02:00:00Z')
-  return {
-    _id: 'o1',
-    no: '20261123-000001',
-    requestId: 'req_00000001',
-    status,
-    source: 'scan',
-    gridId: 'g_XF010101',
-    gridCode: 'XF010101',
-    gridName: '东关村第一网格',
-    villageName: '东关村',
-    townshipName: '东关镇',
-    scopePath: PATH,
-    serviceId: 'svc_01',
-    serviceName: '水电维修',
-    category: '生活帮扶',
-    description: '灯不亮了',
-    contactPhone: '13800001111',
-    villagerId: 'u_villager',
-    history: [],
-    assignee: { id: 'u_vol', name: '刘志刚', teamId: 'team_dg' },
-    team: { id: 'team_dg', name: '东关村网格服务队' },
-    createdAt: at,
-    updatedAt: at,
-    ...patch,
-  }
-}
+/** assigned to 刘志刚 unless the patch says otherwise */
+const orderAt = (status: OrderState, patch: Partial<Order> = {}): Order =>
+  teamOrderAt(status, { assignee: { id: 'u_vol', name: '刘志刚', teamId: 'team_dg' }, ...patch })
 const IN_SCOPE: Record<ActorRole, Caller> = {
   system: SYSTEM_CALLER,
   villager: { openId: 'u_villager', name: '张大爷', roles: [] },

@@ -1,0 +1,33 @@
+import type { Order, OrderState } from '../../src/core'
+
+/** 东关村第一网格's scope path (county → township → village → grid). */
+const DG_PATH = ['g_XF', 'g_XF01', 'g_XF0101', 'g_XF010101']
+
+/** An order at 东关村第一网格, sent to 东关村网格服务队, with nobody assigned; `patch` adds the rest. */
+export function orderAt(status: OrderState, patch: Partial<Order> = {}): Order {
+  const at = new Date('2026-11-23T02:00:00Z')
+  return {
+    _id: 'o1',
+    no: '20261123-000001',
+    requestId: 'req_00000001',
+    status,
+    source: 'scan',
+    gridId: 'g_XF010101',
+    gridCode: 'XF010101',
+    gridName: '东关村第一网格',
+    villageName: '东关村',
+    townshipName: '东关镇',
+    scopePath: DG_PATH,
+    serviceId: 'svc_01',
+    serviceName: '水电维修',
+    category: '生活帮扶',
+    description: '灯不亮了',
+    contactPhone: '13800001111',
+    villagerId: 'u_villager',
+    history: [],
+    team: { id: 'team_dg', name: '东关村网格服务队' },
+    createdAt: at,
+    updatedAt: at,
+    ...patch,
+  }
+}
