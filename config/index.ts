@@ -1,10 +1,14 @@
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { minify } from 'terser'
 
 // One config for both targets: `taro build --type weapp` (the mini-program) and
 // `--type h5` (the same app in a browser, served by the local runtime).
 export default defineConfig<'webpack5'>(async (merge) => {
   const env = process.env.TARO_ENV || 'weapp'
+  // H5: what the HTML runs first (it starts the app, and on the scan landing draws it before the app), inlined minified
+  const bootScript = env === 'h5' ? (await minify(readFileSync(path.resolve(__dirname, '..', 'src', 'boot.js'), 'utf8'))).code : ''
   const base: UserConfigExport<'webpack5'> = {
     projectName: 'xingfu-plus-code',
     date: '2026-11-23',
@@ -42,6 +46,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       router: { mode: 'hash' },
       // content hashes in every script name: the runtime (and a CDN) may cache them for a year
       output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'chunk/[name].[contenthash:8].js' },
+      // src/index.html writes the tags itself: the scripts are preloaded and started by src/boot.js
+      htmlPluginOption: { bootScript, inject: false },
       miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },
       postcss: {
         autoprefixer: { enable: true, config: {} },

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { PRIVACY_VERSION } from '../../src/core'
 import { uploadPhotos } from '../helpers/photos'
@@ -22,6 +23,7 @@ import { closeSession, e2eSuite, openSession, see, type Session } from './browse
  *   found walking up the ancestors (semi-transparent layers blended on the way); disabled controls
  *   are exempt, as WCAG exempts them.
  *
+ * The scan landing the HTML draws before the app's scripts run (src/boot.js) is checked the same way.
  * Taro's own H5 navigation bar is left out: the mini-program draws WeChat's native one instead.
  * The data no person in this suite creates (orders along the whole loop, a published showcase) is
  * set up through the API. Screenshots: test-artifacts/e2e/a11y.
@@ -29,20 +31,20 @@ import { closeSession, e2eSuite, openSession, see, type Session } from './browse
 const VILLAGER = 'u_villager_zhang' // 张大爷
 const STATION = 'u_station_dg'
 const VOL = 'u_vol_02'
-const SECONDARY = '.xf-muted, .xf-hint, .xf-cell__desc, .xf-form__tip, .xf-form__count, .xf-form__opt, .xf-form__req, .xf-fact__label, .xf-end, .scan__category, .privacy__version'
+const SECONDARY = '.xf-muted, .xf-hint, .xf-cell__desc, .xf-form__tip, .xf-form__count, .xf-form__opt, .xf-form__req, .xf-fact__label, .xf-end, .scan__category, .privacy__version, .boot-muted, .boot-status'
 const TAGS = '.xf-tag, .xf-badge, .act__status'
 
 type Report = { texts: number; targets: number; minFont: number; minTarget: number; minContrast: number; failures: string[] }
 
-/** All the checks on the page as shown, in the page itself. */
-function measure(page: Page, care: boolean): Promise<Report> {
+/** All the checks on the page as shown, in the page itself; `scope`: only what is inside it (else the app, without its H5 chrome). */
+function measure(page: Page, care: boolean, scope?: string): Promise<Report> {
   return page.evaluate(
-    ({ care, SECONDARY, TAGS }) => {
+    ({ care, SECONDARY, TAGS, scope }) => {
       const W = document.documentElement.clientWidth
       const failures: string[] = []
       const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${Array.from(el.classList).join('.')} 「${(el.textContent || (el as HTMLInputElement).placeholder || '').trim().slice(0, 16)}」`
       const shown = (el: Element) => el.checkVisibility({ checkVisibilityCSS: true }) && el.getClientRects().length > 0
-      const chrome = (el: Element) => !!el.closest('[class*="taro-navigation-bar"], #boot')
+      const chrome = (el: Element) => (scope ? !el.closest(scope) : !!el.closest('[class*="taro-navigation-bar"], #boot'))
       const all = Array.from(document.querySelectorAll('body *')).filter((el) => !chrome(el) && shown(el))
       const own = (el: Element) =>
         Array.from(el.childNodes)
@@ -157,7 +159,7 @@ function measure(page: Page, care: boolean): Promise<Report> {
       }
       return { texts: texts.length, targets: targets.length, minFont, minTarget, minContrast, failures }
     },
-    { care, SECONDARY, TAGS },
+    { care, SECONDARY, TAGS, scope },
   )
 }
 
@@ -263,6 +265,34 @@ e2eSuite('a11y: every villager page in both modes at 375 px (H5 in Chromium)', (
     expect(await page.locator('#care-ask').count()).toBe(0)
     await checkAll('default')
   }, 180_000)
+
+  test('the landing the HTML draws before the app (a slow phone) passes the same checks, in both modes', async () => {
+    // a cold load of the signboard's URL with the app's scripts held back: only the HTML's own landing shows
+    const cold = await page.context().newPage()
+    await cold.route(/\/js\/.*\.js$/, (r) => r.abort())
+    try {
+      for (const mode of ['default', 'care'] as const) {
+        await cold.goto(`${rt.url}/#/pages/scan/index?code=XF010101`)
+        if (mode === 'care') {
+          // 长辈模式 as the app stores it on the device
+          await cold.evaluate(() => localStorage.setItem('xf.care', JSON.stringify({ data: 'on' })))
+          await cold.reload()
+        }
+        await see(cold.locator('#boot-services .boot-service').first()).contains('水电维修')
+        expect(await cold.locator('#app').innerHTML()).toBe('') // the app never ran
+        await cold.screenshot({ path: path.resolve(__dirname, '..', '..', 'test-artifacts', 'e2e', 'a11y', `boot-landing-${mode}.png`), fullPage: true })
+        const r = await measure(cold, mode === 'care', '#boot')
+        console.log(`a11y boot landing ${mode}: texts ${r.texts} · targets ${r.targets} · min font ${r.minFont}px · min target ${Math.round(r.minTarget)}px · min contrast ${r.minContrast.toFixed(2)}`)
+        expect(r.targets).toBeGreaterThanOrEqual(4) // the hotline and the services
+        expect(r.minFont).toBeGreaterThanOrEqual(mode === 'care' ? 18 : 16)
+        expect(r.failures).toEqual([])
+      }
+    } finally {
+      // as the first test left it: the villager answered the first-visit question with 不用
+      await cold.evaluate(() => localStorage.setItem('xf.care', JSON.stringify({ data: 'off' }))).catch(() => {})
+      await cold.close()
+    }
+  }, 60_000)
 
   test('in 长辈模式, switched on from the landing, every villager page is bigger and says states plainly', async () => {
     await go('/pages/scan/index?code=XF010101')

@@ -190,4 +190,55 @@ e2eSuite('villager flow: few taps, follow-up first, failures told plainly (H5 in
     await shot('07-server-failed-landing')
     await page.unroute('**/fn/grid')
   }, 90_000)
+
+  test('on a slow phone the signboard landing shows before the app; a service tapped there opens once the app is ready', async () => {
+    await freshDevice('张大爷')
+    // a cold load of the signboard's URL with the app's scripts held back, as one bar of signal would bring them
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    await page.route(/\/js\/.*\.js$/, async (r) => {
+      await held
+      await r.continue()
+    })
+    const asked: string[] = []
+    page.on('request', (r) => {
+      if (r.url().endsWith('/fn/grid')) asked.push(JSON.parse(r.postData() || '{}').action)
+    })
+    await page.reload({ waitUntil: 'commit' })
+    const shell = page.locator('#boot-services')
+    await see(shell.locator('.boot-service').first()).contains('水电维修')
+    await see(page.locator('#boot .boot-h1')).hasText('东关村第一网格')
+    expect(await page.locator('#boot a.boot-hotline').getAttribute('href')).toMatch(/^tel:\d/)
+    expect(await page.locator('#app').innerHTML()).toBe('') // the app has not run
+    await see(page.locator('#boot .boot-status')).contains('页面还在加载，可以先选服务')
+    await tap(shell.getByText('水电维修', { exact: true }))
+    await see(page.locator('#boot .boot-status')).contains('正在打开「水电维修」，请稍候…')
+    await shot('slow-phone-landing-tapped')
+
+    release()
+    // the app opens the service tapped before it was ready, with the answers the HTML already had
+    await see(visible('#selected-service')).hasText('水电维修')
+    expect(await page.locator('#boot').isVisible()).toBe(false)
+    expect(asked.filter((a) => a === 'resolve')).toHaveLength(1)
+    expect(asked.filter((a) => a === 'catalogue')).toHaveLength(1)
+    await shot('slow-phone-form-opened')
+    // back: the app's own landing, the HTML's gone
+    await page.goBack()
+    await see(visible('#grid-name')).hasText('东关村第一网格')
+    expect(await shell.isVisible()).toBe(false)
+    await page.unroute(/\/js\/.*\.js$/)
+  }, 90_000)
+
+  test('when the landing’s first questions fail, the placeholder stays and the app asks again', async () => {
+    await freshDevice('张大爷')
+    let failed = 0
+    await page.route('**/fn/grid', (r) => (failed < 2 ? (failed++, r.abort('internetdisconnected')) : r.continue()))
+    await page.reload()
+    await see(visible('#grid-name')).hasText('东关村第一网格')
+    await see(visible('#service-list .scan__service')).contains('水电维修')
+    expect(failed).toBe(2)
+    expect(await page.locator('#boot-services').count()).toBe(0) // never drawn
+    expect(await page.locator('#boot').isVisible()).toBe(false)
+    await page.unroute('**/fn/grid')
+  }, 90_000)
 })

@@ -11,6 +11,7 @@ import ErrorBox from '@/components/ErrorBox'
 import { CareAsk, CareSwitch, stateWord, useCareMode } from '@/components/CareMode'
 import { Loading } from '@/components/PageState'
 import { badgeText, useUnread } from '@/components/useUnread'
+import { takeBootLanding } from '@/components/bootLanding'
 import { IS_H5, STORAGE, callPhone, go, load, query, save } from '@/components/util'
 import './index.scss'
 
@@ -44,6 +45,8 @@ export default function Scan() {
   const router = useRouter()
   const launchCode = useMemo(() => codeFromLaunchParams(router.params) || h5SearchCode(), [])
   const [code, setCode] = useState<string | null>(launchCode)
+  // H5: what the HTML's own landing (src/boot.js) already asked, and a service tapped there
+  const boot = useMemo(() => takeBootLanding(launchCode), [])
   const [grid, setGrid] = useState<GridView | null>(null)
   const [gridError, setGridError] = useState<unknown>(null)
   const [loadingGrid, setLoadingGrid] = useState(!!launchCode)
@@ -81,7 +84,7 @@ export default function Scan() {
     setGridError(null)
     setGrid(null)
     try {
-      const g = await call('grid', 'resolve', { code: c })
+      const g = await (boot ? boot.resolve(c) : call('grid', 'resolve', { code: c }))
       if (mine !== lookup.current) return
       setGrid(g)
       shownGrid.current = g.code
@@ -91,18 +94,18 @@ export default function Scan() {
     } finally {
       if (mine === lookup.current) setLoadingGrid(false)
     }
-  }, [])
+  }, [boot])
 
   const loadCatalogue = useCallback(async () => {
     setServicesError(null)
     try {
-      const list = await call('grid', 'catalogue', {})
+      const list = await (boot ? boot.catalogue() : call('grid', 'catalogue', {}))
       setServices(list)
       save(STORAGE.catalogue, list)
     } catch (e) {
       setServicesError(e)
     }
-  }, [])
+  }, [boot])
 
   useEffect(() => {
     if (code) loadGrid(code)
@@ -124,6 +127,15 @@ export default function Scan() {
       })}`,
     )
   }
+
+  // the landing is the app's now: uncover it, and open a service tapped before the app was ready
+  useEffect(() => {
+    if (!boot || loadingGrid || (grid && !services && !servicesError)) return
+    const picked = grid && services?.find((s) => s.id === boot.takePick())
+    if (picked) chooseService(picked)
+    boot.release()
+  }, [grid, loadingGrid, services, servicesError])
+  useEffect(() => () => boot?.release(), [])
 
   const useCode = (c: string) => {
     if (c === code) loadGrid(c)
