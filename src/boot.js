@@ -141,13 +141,15 @@
     mark('xf:landing-drawn')
   }
 
-  /** The scan landing's code from the URL (/#/pages/scan/index?code=…, or ?code=… before the hash on the first page). */
+  /** The scan landing's code from the URL: /#/pages/scan/index?code=…, or ?code=… before the hash (as the app reads it). */
   function landingCode() {
     var hash = w.location.hash
-    var route = /^#\/pages\/scan\/index\?([^#]*)$/.exec(hash)
-    var params = route ? route[1] : !hash || hash === '#/' ? w.location.search.slice(1) : ''
-    var m = /(?:^|&)code=([0-9A-Za-z]{1,20})(?:&|$)/.exec(params)
-    return m ? m[1].toUpperCase() : null
+    var route = /^#\/pages\/scan\/index(?:\?([^#]*))?$/.exec(hash)
+    var codeIn = function (params) {
+      var m = /(?:^|&)code=([0-9A-Za-z]{1,20})(?:&|$)/.exec(params || '')
+      return m ? m[1].toUpperCase() : null
+    }
+    return (route && codeIn(route[1])) || (route || !hash || hash === '#/' ? codeIn(w.location.search.slice(1)) : null)
   }
 
   try {

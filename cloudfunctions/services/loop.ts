@@ -25,6 +25,7 @@ import {
   type TasksInput,
   type Team,
   type User,
+  isOrderedFor,
 } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
 import { notFound, unauthenticated } from '../shared/errors'
@@ -268,11 +269,14 @@ export async function checkIn(deps: Deps, input: { id: string; arrivalCode?: str
   return { ...(await viewOf(deps, o)), ...personalFor(o, deps.openId!) }
 }
 
-/** The villager's arrival code for the volunteer at the door (their own order, while it is being served). */
+/**
+ * The villager's arrival code for the volunteer at the door (their own order, while it is being served;
+ * 帮家人点单: the family member it was ordered for too — the volunteer comes to their door).
+ */
 export async function arrivalCodeFor(deps: Deps, input: { id: string }): Promise<{ code: string; qr: string; validUntil: number }> {
   if (!deps.openId) throw unauthenticated()
   const order = await readOrder(deps.db, input.id)
-  if (order.villagerId !== deps.openId) throw new AppError('FORBIDDEN', '只能查看自己订单的核验码')
+  if (order.villagerId !== deps.openId && !isOrderedFor(order, deps.openId)) throw new AppError('FORBIDDEN', '只能查看自己订单的核验码')
   if (order.status !== 'accepted' && order.status !== 'in_service') throw new AppError('INVALID_TRANSITION', '志愿者接单后才有到场核验码')
   const { code, validUntil } = arrivalCode(order._id, deps.now(), badgeKeys())
   return { code, validUntil, qr: await QRCode.toDataURL(code, { errorCorrectionLevel: 'M', margin: 1, width: 240 }) }

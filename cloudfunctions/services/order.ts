@@ -26,6 +26,7 @@ import {
   type WorkList,
   startClock,
   requireOrderable,
+  isOrderedFor,
 } from '../../src/core'
 import type { Db, Deps } from '../shared/context'
 import { loadTimeliness } from './timeliness'
@@ -178,7 +179,8 @@ export async function orderDetail(deps: Deps, { id }: { id: string }): Promise<O
     // a sensitive report: its details only for the volunteer it is assigned to (or who served it)
     return viewFor(order, { ...toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime()), ...personalFor(order, caller.openId) }, caller.openId)
   }
-  return toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime())
+  const view = toOrderView(order, await orderPhotoUrls(deps.files, [order]), deps.now().getTime())
+  return isOrderedFor(order, deps.openId) ? { ...view, orderedForYou: true } : view
 }
 
 /** Each work list: its conditions (beyond scope) and the field it is sorted and paged by. */

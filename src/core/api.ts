@@ -388,6 +388,8 @@ export type OrderView = {
   voice?: { fileId: string; seconds: number; url: string | null } | null
   /** 帮家人点单: the family member it is for (phone masked as the contact's is) */
   forFamily?: { name: string; phone: string } | null
+  /** 帮家人点单, seen by that family member: someone else ordered it (they confirm and cancel it) */
+  orderedForYou?: boolean
   createdAt: number
   updatedAt: number
   history: HistoryView[]

@@ -77,9 +77,13 @@ export async function requireOrderReader(
   loadCaller: () => Promise<Caller>,
 ) {
   // 帮家人点单: the family member reads it too, through the account the order was linked to when placed
-  if (order.villagerId === openId || order.forFamily?.userId === openId) return
+  if (order.villagerId === openId || isOrderedFor(order, openId)) return
   requireScope(await loadCaller(), STAFF_ROLES, order.scopePath)
 }
+
+/** 帮家人点单: `openId` is the family member the order was placed for (not the one who placed it). */
+export const isOrderedFor = (order: { villagerId: string; forFamily?: { userId?: string } }, openId: string) =>
+  order.villagerId !== openId && !!openId && order.forFamily?.userId === openId
 
 /**
  * Who may see the full phone numbers of records (an order's caller, a volunteer) at

@@ -87,5 +87,10 @@ e2eSuite('voice notes and ordering for family', () => {
     await s.signIn('李奶奶', '/pages/orders/index')
     await see(s.page.locator('#my-orders')).contains('水电维修')
     await s.shot('parent-my-orders')
+    // the parent opens it: told who ordered it, and offered nothing only the one who ordered may do
+    await s.page.locator('#my-orders').getByText('水电维修').first().click()
+    await see(s.page.locator('#ordered-for-you')).contains('帮您点的单')
+    expect(await s.page.locator('#btn-cancel').count()).toBe(0)
+    await s.shot('parent-order-detail')
   }, 120_000)
 })

@@ -124,7 +124,10 @@ describe('帮家人点单', () => {
     expect(placed.forFamily).toEqual({ name: '李奶奶', phone: '13800002222' })
     expect((await rt.ok('order', 'mine', {}, LI)).map((o: any) => o.id)).toContain(placed.id)
     expect((await rt.ok('order', 'mine', {}, ZHANG)).map((o: any) => o.id)).toContain(placed.id)
-    expect((await rt.ok('order', 'detail', { id: placed.id }, LI)).forFamily.name).toBe('李奶奶')
+    const parentView = await rt.ok('order', 'detail', { id: placed.id }, LI)
+    expect(parentView).toMatchObject({ forFamily: { name: '李奶奶' }, orderedForYou: true })
+    // the one who placed it is not told it was ordered for them
+    expect((await rt.ok('order', 'detail', { id: placed.id }, ZHANG)).orderedForYou).toBeUndefined()
     const staff = await rt.ok('order', 'detail', { id: placed.id }, STATION_XS)
     expect(staff).toMatchObject({ contactPhone: '13800001111', forFamily: { name: '李奶奶', phone: '13800002222' } })
 
@@ -134,6 +137,10 @@ describe('帮家人点单', () => {
     // the volunteer sees the family member's number masked until they accept
     expect((await rt.ok('order', 'detail', { id: placed.id }, VOL_XS)).forFamily.phone).toBe('138****2222')
     expect((await rt.ok('order', 'accept', { id: placed.id }, VOL_XS)).forFamily.phone).toBe('13800002222')
+    // the volunteer comes to the parent's door: the parent can show the arrival code; the parent cannot cancel
+    expect((await rt.ok('order', 'arrivalCode', { id: placed.id }, LI)).code).toMatch(/^\d+$/)
+    expect((await rt.ok('order', 'arrivalCode', { id: placed.id }, ZHANG)).code).toMatch(/^\d+$/)
+    expect((await rt.fail('order', 'cancel', { id: placed.id, reason: '不需要了' }, LI)).code).toBe('FORBIDDEN')
   })
 
   test('a phone no account holds links nobody: nobody can read an order by typing a number', async () => {

@@ -29,7 +29,9 @@ export default function OrderDetail() {
   const { order, setOrder, error, refresh } = useOrder(id, '没有找到这条诉求，请从“我的诉求”里打开')
 
   const care = useCareMode()
-  const canCancel = !!order && CANCELLABLE.includes(order.status)
+  // 帮家人点单, opened by the parent: the grown child who placed it confirms and cancels
+  const forYou = !!order?.orderedForYou
+  const canCancel = !!order && !forYou && CANCELLABLE.includes(order.status)
   // 到场核验码: the code the volunteer types at the door (verified hours), or why it could not be had
   const [arrival, setArrival] = useState<{ code: string; qr: string } | string>('')
   const shown = typeof arrival === 'object'
@@ -49,6 +51,12 @@ export default function OrderDetail() {
         {order && (
           <>
             <OrderHead order={order} statusId='order-status' plain={care.on} />
+
+            {forYou && (
+              <View id='ordered-for-you' className='xf-card detail__for-you'>
+                这是家人{order.contactName ? `（${order.contactName}）` : ''}帮您点的单。志愿者上门时，您可以出示到场核验码；确认服务结果、取消诉求由点单的家人操作。
+              </View>
+            )}
 
             {order.clock?.line && (
               <View id='order-due' className={`detail__due${order.clock.overdue ? ' detail__due--late' : ''}`}>
@@ -79,11 +87,11 @@ export default function OrderDetail() {
 
             {order.completion && <Completion completion={order.completion} title='志愿者的服务说明' />}
 
-            {order.status === 'completed' && <ConfirmPanel order={order} onDone={setOrder} />}
+            {order.status === 'completed' && !forYou && <ConfirmPanel order={order} onDone={setOrder} />}
 
             {order.rating && <RatingCard rating={order.rating} />}
 
-            {order.status === 'fixed' && (
+            {order.status === 'fixed' && !forYou && (
               <View className='xf-card detail__showcase'>
                 {showcase ? (
                   <>
