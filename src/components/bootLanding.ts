@@ -6,7 +6,8 @@ import { IS_H5 } from './util'
 /**
  * What src/boot.js (the landing drawn by the HTML before the app, H5 only) already asked and
  * what the villager tapped there. The scan landing takes it once, for the code it opens with,
- * and releases the drawn landing (which covers the app) once its own shows.
+ * and releases the drawn landing (which covers the app) once its own shows. Without one (weapp,
+ * another page first, another code) the same functions simply ask the backend.
  */
 type Boot = {
   code: string
@@ -29,8 +30,13 @@ export type BootLanding = {
 }
 
 function release() {
-  document.getElementById('boot')?.classList.remove('boot-landing')
+  if (IS_H5 && typeof document !== 'undefined') document.getElementById('boot')?.classList.remove('boot-landing')
 }
+
+const resolveCode = (code: string) => call('grid', 'resolve', { code })
+const catalogue = () => call('grid', 'catalogue', {})
+/** no landing drawn by the HTML: the backend's answers */
+const direct: BootLanding = { resolve: resolveCode, catalogue, takePick: () => null, release }
 
 /** The shell's answer as `call` gives it; if the request itself failed, the app's own call (with its retries). */
 async function answer<T>(pending: Promise<Result<T>>, again: () => Promise<T>): Promise<T> {
@@ -55,21 +61,19 @@ function first<T>(pending: Promise<Result<T>>, again: () => Promise<T>): () => P
   }
 }
 
-/** The shell's work for the landing's code, once (null on weapp, when there is none, or for another code). */
-export function takeBootLanding(code: string | null): BootLanding | null {
-  if (!IS_H5 || typeof window === 'undefined') return null
-  const boot = (window as { __xfBoot?: Boot }).__xfBoot
-  if (!boot || boot.done) return null
+/** The shell's work for the landing's code, taken once (later calls, and other codes, ask the backend). */
+export function takeBootLanding(code: string | null): BootLanding {
+  const boot = IS_H5 && typeof window !== 'undefined' ? (window as { __xfBoot?: Boot }).__xfBoot : undefined
+  if (!boot || boot.done) return direct
   boot.done = true
   if (boot.code !== code) {
     release()
-    return null
+    return direct
   }
-  const resolveCode = (c: string) => call('grid', 'resolve', { code: c })
   const grid = first(boot.grid, () => resolveCode(boot.code))
   return {
     resolve: (c) => (c === boot.code ? grid() : resolveCode(c)),
-    catalogue: first(boot.catalogue, () => call('grid', 'catalogue', {})),
+    catalogue: first(boot.catalogue, catalogue),
     takePick: () => {
       const id = boot.pick
       boot.pick = null

@@ -45,7 +45,7 @@ export default function Scan() {
   const router = useRouter()
   const launchCode = useMemo(() => codeFromLaunchParams(router.params) || h5SearchCode(), [])
   const [code, setCode] = useState<string | null>(launchCode)
-  // H5: what the HTML's own landing (src/boot.js) already asked, and a service tapped there
+  // the grid and the catalogue: on H5 what the HTML's own landing (src/boot.js) already asked, and a service tapped there
   const boot = useMemo(() => takeBootLanding(launchCode), [])
   const [grid, setGrid] = useState<GridView | null>(null)
   const [gridError, setGridError] = useState<unknown>(null)
@@ -84,7 +84,7 @@ export default function Scan() {
     setGridError(null)
     setGrid(null)
     try {
-      const g = await (boot ? boot.resolve(c) : call('grid', 'resolve', { code: c }))
+      const g = await boot.resolve(c)
       if (mine !== lookup.current) return
       setGrid(g)
       shownGrid.current = g.code
@@ -99,7 +99,7 @@ export default function Scan() {
   const loadCatalogue = useCallback(async () => {
     setServicesError(null)
     try {
-      const list = await (boot ? boot.catalogue() : call('grid', 'catalogue', {}))
+      const list = await boot.catalogue()
       setServices(list)
       save(STORAGE.catalogue, list)
     } catch (e) {
@@ -130,12 +130,12 @@ export default function Scan() {
 
   // the landing is the app's now: uncover it, and open a service tapped before the app was ready
   useEffect(() => {
-    if (!boot || loadingGrid || (grid && !services && !servicesError)) return
+    if (loadingGrid || (grid && !services && !servicesError)) return
     const picked = grid && services?.find((s) => s.id === boot.takePick())
     if (picked) chooseService(picked)
     boot.release()
   }, [grid, loadingGrid, services, servicesError])
-  useEffect(() => () => boot?.release(), [])
+  useEffect(() => () => boot.release(), [])
 
   const useCode = (c: string) => {
     if (c === code) loadGrid(c)
