@@ -78,6 +78,12 @@ e2eSuite('voice notes and ordering for family', () => {
     await s.fill('#family-name', '李奶奶')
     await s.fill('#family-phone', '13800002222')
     await s.shot('family-form')
+    // the page is lost (a crash, a closed app): the draft brings the family member back with the description
+    await s.page.reload()
+    await see(s.page.locator('#selected-service')).contains('水电维修')
+    expect(await field('#family-name input, input#family-name').inputValue()).toBe('李奶奶')
+    expect(await field('#family-phone input, input#family-phone').inputValue()).toBe('13800002222')
+    expect(await field('textarea[placeholder^="请说说是什么事"]').inputValue()).toBe('母亲家的水龙头一直滴水')
     const id = await submit()
 
     await s.signIn('赵站长', `/staff/order/index?id=${id}`)

@@ -20,7 +20,7 @@ import './new.scss'
 
 type Field = 'description' | 'contactPhone' | 'contactName' | 'preferredTime' | 'privacyVersion'
 const FIELDS: Field[] = ['description', 'contactPhone', 'contactName', 'preferredTime', 'privacyVersion']
-type Draft = { requestId: string; description: string; phone: string; name: string; preferredTime: string; extras?: Record<string, string> }
+type Draft = { requestId: string; description: string; phone: string; name: string; preferredTime: string; extras?: Record<string, string>; family?: Family | null }
 type Contact = { phone: string; name: string }
 
 const TIME_CHOICES = ['越快越好', '今天', '明天上午', '明天下午', '这几天都行']
@@ -50,6 +50,7 @@ export default function NewOrder() {
       name: draft?.name || contact?.name || '',
       preferredTime: draft?.preferredTime || '',
       extras: draft?.extras || {},
+      family: draft?.family ?? null,
     }
   })
   const care = useCareMode()
@@ -58,7 +59,7 @@ export default function NewOrder() {
   const [description, setDescription] = useState(initial.description)
   // 按住说话 (the uploaded note) and 帮家人点单 (null: ordering for oneself)
   const [voice, setVoice] = useState<VoiceNote | null>(null)
-  const [family, setFamily] = useState<Family | null>(null)
+  const [family, setFamily] = useState<Family | null>(initial.family)
   const [familyError, setFamilyError] = useState('')
   useEffect(prepareNotices, [])
   const [phone, setPhone] = useState(initial.phone)
@@ -111,8 +112,8 @@ export default function NewOrder() {
 
   useEffect(() => {
     if (!gridCode || !serviceId || !description.trim()) return
-    save(draftKey, { requestId, description, phone, name, preferredTime, extras } satisfies Draft)
-  }, [description, phone, name, preferredTime, extras])
+    save(draftKey, { requestId, description, phone, name, preferredTime, extras, family } satisfies Draft)
+  }, [description, phone, name, preferredTime, extras, family])
 
   const changeService = () => back(`/pages/scan/index?${query({ code: gridCode })}`)
 
