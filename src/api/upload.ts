@@ -24,8 +24,11 @@ export async function uploadImage(filePath: string, size?: number): Promise<stri
     if (res.statusCode !== 200 || !body.fileID) throw new ApiError('UPLOAD', body.error || `图片上传失败（${res.statusCode}）`)
     return body.fileID
   }
-  const ext = /\.(jpe?g|png|webp|gif)$/i.exec(filePath)?.[1] ?? 'jpg'
-  // only files under one's own prefix can be attached to an order, a showcase or a registration
+  return toCloud(filePath, /\.(jpe?g|png|webp|gif)$/i.exec(filePath)?.[1] ?? 'jpg')
+}
+
+/** weapp: a local file to cloud storage under the caller's own prefix (only such files can be attached to anything). */
+async function toCloud(filePath: string, ext: string): Promise<string> {
   prefix ??= (await call('user', 'me', {})).uploadPrefix
   const cloudPath = `${prefix}${Date.now()}-${Math.random().toString(36).slice(2, 10)}.${ext}`
   const res = await Taro.cloud.uploadFile({ cloudPath, filePath })
@@ -50,8 +53,5 @@ export async function uploadVoice(rec: { blob?: Blob; filePath?: string }): Prom
     if (!res || res.status !== 200 || !body.fileID) throw new ApiError('UPLOAD', body.error || '录音上传失败，请稍后再试')
     return body.fileID
   }
-  prefix ??= (await call('user', 'me', {})).uploadPrefix
-  const cloudPath = `${prefix}${Date.now()}-${Math.random().toString(36).slice(2, 10)}.mp3`
-  const res = await Taro.cloud.uploadFile({ cloudPath, filePath: rec.filePath! })
-  return res.fileID
+  return toCloud(rec.filePath!, 'mp3')
 }

@@ -1,4 +1,4 @@
-import type { Order, OrderState } from '../../src/core'
+import { PRIVACY_VERSION, type Order, type OrderState } from '../../src/core'
 
 /** 东关村第一网格's scope path (county → township → village → grid). */
 const DG_PATH = ['g_XF', 'g_XF01', 'g_XF0101', 'g_XF010101']
@@ -31,3 +31,15 @@ export function orderAt(status: OrderState, patch: Partial<Order> = {}): Order {
     ...patch,
   }
 }
+
+let placed = 0
+/** What a villager's order form sends (order.place) for 水电维修 at 东关村第一网格, a new request id each time; `patch` changes the rest. */
+export const placeInput = (patch: Record<string, unknown> = {}) => ({
+  requestId: `req_${Date.now()}_${++placed}`,
+  gridCode: 'XF010101',
+  serviceId: 'svc_01',
+  description: '厨房的灯不亮了，麻烦来看看',
+  contactPhone: '13800001111',
+  privacyVersion: PRIVACY_VERSION,
+  ...patch,
+})

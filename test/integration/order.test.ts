@@ -1,6 +1,6 @@
-import { PRIVACY_VERSION } from '../../src/core'
 import { clearCatalogueCache } from '../../cloudfunctions/services/grid'
 import { COLLECTIONS } from '../../database/collections'
+import { placeInput } from '../helpers/orderFixture'
 import { httpCall, startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
 const VILLAGER = 'u_villager_zhang'
@@ -16,17 +16,7 @@ beforeAll(async () => {
 afterAll(() => rt.close())
 beforeEach(() => clearCatalogueCache())
 
-let seq = 0
-const order = (patch: Record<string, unknown> = {}) => ({
-  requestId: `req_${Date.now()}_${++seq}`,
-  gridCode: 'XF010101',
-  serviceId: 'svc_01',
-  description: '厨房的灯不亮了，麻烦来看看',
-  contactPhone: '13800001111',
-  contactName: '张大爷',
-  privacyVersion: PRIVACY_VERSION,
-  ...patch,
-})
+const order = (patch: Record<string, unknown> = {}) => placeInput({ contactName: '张大爷', ...patch })
 const countOrders = async () => (await rt.db.collection('orders').count()).total
 
 describe('grid.resolve (scan landing)', () => {

@@ -1,6 +1,7 @@
-import { PRIVACY_VERSION, SERVICE_TROUBLE } from '../../src/core'
+import { SERVICE_TROUBLE } from '../../src/core'
 import { toFailure } from '../../cloudfunctions/shared/handler'
 import { FAKE_PHONE_CODE } from '../../cloudfunctions/shared/wechat'
+import { placeInput } from '../helpers/orderFixture'
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
 // What the villager's short path rests on: the phone the account already has (user.me), the
@@ -17,15 +18,7 @@ beforeAll(async () => {
 afterAll(() => rt.close())
 
 let seq = 0
-const order = (patch: Record<string, unknown> = {}) => ({
-  requestId: `vf_${Date.now()}_${++seq}`,
-  gridCode: 'XF010101',
-  serviceId: 'svc_01',
-  description: '院子里的水管冻裂了',
-  contactPhone: '13800001111',
-  privacyVersion: PRIVACY_VERSION,
-  ...patch,
-})
+const order = (patch: Record<string, unknown> = {}) => placeInput({ description: '院子里的水管冻裂了', ...patch })
 
 describe('user.me: the phone the order form starts with', () => {
   test('a newcomer without a user record or an order has none; after ordering, the phone they gave', async () => {

@@ -1,10 +1,10 @@
 // Voice notes (按住说话), orders placed for a family member (帮家人点单) and subscription-message
 // consents, against the local runtime with the real SDK.
-import { PRIVACY_VERSION } from '../../src/core'
 import { clearCatalogueCache } from '../../cloudfunctions/services/grid'
 import { uploadPrefix } from '../../cloudfunctions/shared/files'
 import { sendDue } from '../../cloudfunctions/services/outbox'
 import { localWechat } from '../../cloudfunctions/shared/wechat'
+import { placeInput } from '../helpers/orderFixture'
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime'
 
 process.env.SILENCE = 'true'
@@ -34,16 +34,7 @@ afterAll(async () => {
 })
 beforeEach(() => clearCatalogueCache())
 
-let seq = 0
-const order = (patch: Record<string, unknown> = {}) => ({
-  requestId: `req_vf_${Date.now()}_${++seq}`,
-  gridCode: 'XF020101',
-  serviceId: 'svc_01',
-  description: '厨房的灯不亮了，麻烦来看看',
-  contactPhone: '13800001111',
-  privacyVersion: PRIVACY_VERSION,
-  ...patch,
-})
+const order = (patch: Record<string, unknown> = {}) => placeInput({ gridCode: 'XF020101', ...patch })
 let n = 0
 const recordVoice = async (owner: string, ext = 'webm') =>
   (await rt.app.uploadFile({ cloudPath: `${uploadPrefix(owner)}voice-${++n}.${ext}`, fileContent: WEBM })).fileID as string
